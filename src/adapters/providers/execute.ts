@@ -1,0 +1,87 @@
+import type { Logger } from 'pino';
+import type { HttpClient, HttpTimeouts } from '../http/types.js';
+import type { Outcome } from './outcome.js';
+import { mask, renderRequest, reveal, scrub } from './render.js';
+import type { AnyProvider } from './types.js';
+
+export interface CreateOptions {
+  http: HttpClient;
+  log: Logger;
+  dryRun: boolean;
+  timeouts?: Partial<HttpTimeouts>;
+  /** Longest Retry-After honoured by waiting; a longer one is reported as rate_limited. */
+  maxRetryWaitMs?: number;
+  /** Attempts in all, for answers that prove the provider did not act (refused, 429 with a wait). */
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface CreateResult {
+  outcome: Outcome;
+  /** The exact request, secrets masked: shown for dry runs and kept for diagnosis. */
+  request: string;
+  /** Create requests actually sent over the wire. */
+  attempts: number;
+  durationMs: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls a provider's create-user API once, repeating only when the provider certainly did
+ * not receive or act on the request: a refused connection, or a 429 that names a short wait.
+ * A timeout or reset after sending is `unknown` and is never repeated here.
+ */
+export async function createUser(
+  provider: AnyProvider,
+  settings: ReturnType<AnyProvider['settings']>,
+  input: unknown,
+  options: CreateOptions,
+): Promise<CreateResult> {
+  const { http, log, timeouts } = options;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
+  const sleep = options.sleep ?? defaultSleep;
+  const started = performance.now();
+  const request = renderRequest(provider.buildCreate(input, settings, mask));
+  const secrets = [...provider.secretsOf(input), ...provider.credentialsOf(settings)];
+  const finish = (outcome: Outcome, attempts: number): CreateResult => {
+    const cleaned = 'message' in outcome ? { ...outcome, message: scrub(outcome.message, secrets) } : outcome;
+    const result = { outcome: cleaned, request, attempts, durationMs: Math.round(performance.now() - started) };
+    log.info(
+      { provider: provider.id, outcome: cleaned.kind, attempts, durationMs: result.durationMs },
+      'provider create finished',
+    );
+    return result;
+  };
+
+  if (options.dryRun || !settings.configured) {
+    const why = settings.configured ? 'dry-run mode is on' : `${provider.label} credentials are not configured`;
+    return finish({ kind: 'dry_run', message: `Dry run (${why}): nothing was sent.` }, 0);
+  }
+
+  const wire = provider.buildCreate(input, settings, reveal);
+  for (let attempt = 1; ; attempt++) {
+    const result = await http.send(wire, timeouts);
+    if (!result.ok) {
+      const { failure } = result;
+      log.warn({ provider: provider.id, attempt, code: failure.code, delivery: failure.delivery }, 'provider create failed in transport');
+      if (failure.delivery === 'sent') {
+        return finish({ kind: 'unknown', message: `${provider.label}: ${failure.message}` }, attempt);
+      }
+      if (attempt >= maxAttempts) {
+        return finish({ kind: 'unavailable', message: `${provider.label}: ${failure.message}` }, attempt);
+      }
+      await sleep(250 * 2 ** (attempt - 1));
+      continue;
+    }
+    const outcome = provider.parseCreate(result.response);
+    const waitMs = outcome.kind === 'rate_limited' ? (outcome.retryAfterSeconds ?? Infinity) * 1000 : Infinity;
+    if (outcome.kind === 'rate_limited' && waitMs <= maxRetryWaitMs && attempt < maxAttempts) {
+      log.warn({ provider: provider.id, attempt, waitMs }, 'provider rate-limited the create; waiting as told');
+      await sleep(waitMs);
+      continue;
+    }
+    return finish(outcome, attempt);
+  }
+}

@@ -1,0 +1,105 @@
+import type { z } from 'zod';
+import type { Secret } from '../../config/secret.js';
+import type { WireRequest, WireResponse } from '../http/types.js';
+import type { Outcome } from './outcome.js';
+
+/** How a modal should collect one value; the Slack layer picks the element. */
+export type FieldKind =
+  | 'text'
+  | 'multiline'
+  | 'email'
+  | 'password'
+  | 'phone'
+  | 'number'
+  | 'select'
+  | 'multi_select'
+  | 'checkboxes';
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+/** One form field, described without Slack: the modal builder turns it into a block. */
+export interface FieldSpec {
+  /** Stable id: the modal's block_id/action_id and the key in FormValues. */
+  id: string;
+  label: string;
+  kind: FieldKind;
+  optional: boolean;
+  hint?: string;
+  placeholder?: string;
+  maxLength?: number;
+  /** Fixed choices (enums of the provider's documentation). */
+  options?: readonly Choice[];
+  /** Choices loaded from the provider; when that fails the modal accepts typed ids. */
+  lookup?: string;
+  /** The field whose value parameterises the lookup (DigiCert roles depend on the container). */
+  dependsOn?: string;
+  initial?: string | readonly string[];
+}
+
+/** What a submitted form holds: text and selects give strings, multi-selects and checkboxes lists. */
+export type FormValues = Record<string, string | readonly string[] | undefined>;
+
+/**
+ * Turns a Secret into wire text. Real calls pass `reveal`; dry runs and logs pass a mask,
+ * so the masked rendering is built by the very code that builds the real request.
+ */
+export type Reveal = (secret: Secret) => string;
+
+export interface LookupSpec<Settings> {
+  /** Options that need no call (e.g. SMS Central accounts listed in configuration). */
+  fromSettings?: (settings: Settings) => Choice[] | undefined;
+  request?: (settings: Settings, reveal: Reveal, param?: string) => WireRequest;
+  parse?: (response: WireResponse) => Choice[];
+}
+
+export interface ProviderSettings {
+  baseUrl: string;
+  /** False when the credentials are not configured: the provider then runs in dry-run mode. */
+  configured: boolean;
+}
+
+/**
+ * Everything the bot knows about one provider. Pure data and pure functions: the shared
+ * executor does the I/O, so each module can be tested without a network.
+ */
+export interface Provider<
+  Env extends z.ZodRawShape = z.ZodRawShape,
+  Settings extends ProviderSettings = ProviderSettings,
+  Input = unknown,
+> {
+  /** Slug used in `/adduser <id>`, metrics and ADDUSER_APPROVERS_<ID>. */
+  id: string;
+  label: string;
+  /** The environment variables this provider reads (merged into the configuration schema). */
+  env: Env;
+  settings: (env: z.infer<z.ZodObject<Env>>) => Settings;
+  /** The provider's documented create-user input: names, enums, defaults and limits. */
+  input: z.ZodType<Input>;
+  fields: readonly FieldSpec[];
+  /** Maps modal values to the documented input shape, before validation. */
+  fromForm: (values: FormValues) => unknown;
+  /** The form field an input validation issue belongs to. */
+  fieldOf: (path: readonly PropertyKey[]) => string;
+  /** The new user's email or username, for messages and audit. */
+  target: (input: Input) => string;
+  /** Human-readable details for approvers; secrets stay Secret and print masked. */
+  summary: (input: Input) => Choice[];
+  /** Input values that must be masked wherever a provider answer might echo them. */
+  secretsOf: (input: Input) => Secret[];
+  /** Credentials from settings, for the same masking. */
+  credentialsOf: (settings: Settings) => Secret[];
+  buildCreate: (input: Input, settings: Settings, reveal: Reveal) => WireRequest;
+  parseCreate: (response: WireResponse) => Exclude<Outcome, { kind: 'dry_run' | 'unavailable' }>;
+  lookups: Record<string, LookupSpec<Settings>>;
+}
+
+// The registry holds providers of different settings and input types side by side.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProvider = Provider<any, any, any>;
+
+export const defineProvider = <Env extends z.ZodRawShape, Settings extends ProviderSettings, Input>(
+  provider: Provider<Env, Settings, Input>,
+): Provider<Env, Settings, Input> => provider;

@@ -1,0 +1,80 @@
+import { pino, type DestinationStream, type Level, type Logger } from 'pino';
+import { SECRET_MASK } from '../config/secret.js';
+
+/**
+ * Field names that hold secrets wherever they appear (two levels deep): Slack tokens, the
+ * signing secret, provider keys, SMS Central's PASSWORD and its USER JSON (which carries
+ * the new user's password), and headers that carry credentials.
+ */
+const SECRET_KEYS = [
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'clientSecret',
+  'password',
+  'PASSWORD',
+  'USER',
+  'apiToken',
+  'apiKey',
+  'api_key',
+  'authorization',
+  'Authorization',
+  '"x-dc-devkey"',
+  '"X-DC-DEVKEY"',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'CHECKCENTRAL_API_TOKEN',
+  'SMSCENTRAL_PASSWORD',
+  'DIGICERT_API_KEY',
+];
+
+export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+
+/**
+ * Patterns that are secrets whatever field they sit in: Slack tokens and CheckCentral's
+ * token in a query string. Applied to every serialized line as the last line of defence.
+ */
+const SECRET_PATTERNS: RegExp[] = [
+  /xox[abprse]-[A-Za-z0-9-]+/g,
+  /xapp-[A-Za-z0-9-]+/g,
+  /(apiToken=)[^&\s"\\]+/g,
+];
+
+const knownSecrets = new Set<string>();
+
+/** Registers configured secret values so that no log line can carry them, whatever the field. */
+export function registerSecretValues(values: Iterable<string>): void {
+  for (const value of values) if (value.length >= 4) knownSecrets.add(value);
+}
+
+export function scrubLine(line: string): string {
+  let result = line;
+  for (const pattern of SECRET_PATTERNS) {
+    result = result.replace(pattern, (_match, prefix?: string) =>
+      typeof prefix === 'string' && prefix.endsWith('=') ? `${prefix}${SECRET_MASK}` : SECRET_MASK,
+    );
+  }
+  for (const value of knownSecrets) {
+    if (result.includes(value)) result = result.split(value).join(SECRET_MASK);
+    const escaped = JSON.stringify(value).slice(1, -1);
+    if (escaped !== value && result.includes(escaped)) result = result.split(escaped).join(SECRET_MASK);
+  }
+  return result;
+}
+
+export type LogLevel = Level | 'silent';
+
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { app: 'adduser-bot' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: SECRET_MASK },
+      hooks: { streamWrite: scrubLine },
+    },
+    destination,
+  );
+}

@@ -37,6 +37,8 @@ export interface FieldSpec {
   /** The field whose value parameterises the lookup (DigiCert roles depend on the container). */
   dependsOn?: string;
   initial?: string | readonly string[];
+  /** A blank password field is filled with a generated one, shown once to the requester only. */
+  generateIfBlank?: boolean;
 }
 
 /** What a submitted form holds: text and selects give strings, multi-selects and checkboxes lists. */

@@ -1,0 +1,85 @@
+import KeyvRedis, { createKeyv } from '@keyv/redis';
+import type Keyv from 'keyv';
+import type { Logger } from 'pino';
+import type { Store } from './types.js';
+
+const NAMESPACE = 'adduser';
+
+/**
+ * Compare-state-and-set, run atomically by Redis: decode keyv's stored JSON, check the
+ * record's state, write the new serialized value keeping any TTL.
+ */
+const TRANSITION = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 0 end
+local ok, decoded = pcall(cjson.decode, current)
+if not ok or type(decoded) ~= 'table' or type(decoded.value) ~= 'table' then return 0 end
+local state = decoded.value.state
+for i = 2, #ARGV do
+  if ARGV[i] == state then
+    redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+    return 1
+  end
+end
+return 0`;
+
+type RedisClient = {
+  set(key: string, value: string, options?: Record<string, unknown>): Promise<string | null>;
+  incr(key: string): Promise<number>;
+  rPush(key: string, value: string): Promise<number>;
+  lRange(key: string, start: number, end: number): Promise<string[]>;
+  lLen(key: string): Promise<number>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  ping(): Promise<string>;
+};
+
+/**
+ * keyv on Redis, for several replicas. Plain reads and writes go through keyv; the atomic
+ * primitives use the node-redis client underneath (SET NX PX, INCR, RPUSH, a Lua script)
+ * on keys in keyv's own format and namespace. Lists and counters have their own prefix.
+ */
+export async function openRedisStore(url: string, log: Logger, namespace = NAMESPACE): Promise<Store> {
+  const keyv: Keyv = createKeyv(url, { namespace });
+  keyv.on('error', (error: unknown) => log.error({ err: error }, 'store error'));
+  const adapter = keyv.store as KeyvRedis<unknown>;
+  const client = (await adapter.getClient()) as unknown as RedisClient;
+  const rawKey = (key: string) => `${namespace}${adapter.keyPrefixSeparator}${key}`;
+  const listKey = (key: string) => `${namespace}:list:${key}`;
+  const serialize = async (value: unknown, ttlMs?: number) =>
+    (await keyv.serialize!({ value, expires: ttlMs ? Date.now() + ttlMs : undefined })) as string;
+
+  return {
+    kind: 'redis',
+    get: async <T>(key: string) => (await keyv.get(key)) as T | undefined,
+    set: async (key, value, ttlMs) => {
+      await keyv.set(key, value, ttlMs);
+    },
+    delete: (key) => keyv.delete(key),
+    async add(key, value, ttlMs) {
+      const options = ttlMs ? { NX: true, PX: ttlMs } : { NX: true };
+      return (await client.set(rawKey(key), await serialize(value, ttlMs), options)) === 'OK';
+    },
+    async transition(key, from, next) {
+      const result = await client.eval(TRANSITION, { keys: [rawKey(key)], arguments: [await serialize(next), ...from] });
+      return Number(result) === 1;
+    },
+    async increment(key) {
+      return client.incr(`${namespace}:counter:${key}`);
+    },
+    async append(key, value) {
+      return client.rPush(listKey(key), JSON.stringify(value));
+    },
+    async range<T>(key: string, start: number, end: number) {
+      return (await client.lRange(listKey(key), start, end)).map((item) => JSON.parse(item) as T);
+    },
+    length: (key) => client.lLen(listKey(key)),
+    async ping() {
+      try {
+        return (await client.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    close: () => keyv.disconnect(),
+  };
+}

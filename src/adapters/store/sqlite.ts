@@ -1,0 +1,123 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import type { Logger } from 'pino';
+import type { Store } from './types.js';
+
+const NAMESPACE = 'adduser';
+const TABLE = 'keyv';
+const LIST_TABLE = 'adduser_list';
+
+type Query = (sql: string, ...params: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/**
+ * keyv on SQLite. Plain reads and writes go through keyv; the atomic primitives are one
+ * conditional statement each on keyv's own table (written in keyv's serialized format, so
+ * keyv reads them back), and lists live in a table of their own.
+ */
+export async function openSqliteStore(path: string, log: Logger): Promise<Store> {
+  mkdirSync(dirname(path), { recursive: true });
+  // Another process (a CLI, a test, a second bot) may hold the write lock for a moment.
+  const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: TABLE, busyTimeout: 5_000 });
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE });
+  keyv.on('error', (error: unknown) => log.error({ err: error }, 'store error'));
+  const query = adapter.query.bind(adapter) as Query;
+  await query('PRAGMA journal_mode = WAL');
+  await query(
+    `CREATE TABLE IF NOT EXISTS ${LIST_TABLE}(list TEXT NOT NULL, seq INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY(list, seq))`,
+  );
+
+  const rawKey = (key: string) => `${NAMESPACE}:${key}`;
+  const serialize = async (value: unknown, ttlMs?: number) =>
+    keyv.serialize!({ value, expires: ttlMs ? Date.now() + ttlMs : undefined }) as Promise<string> | string;
+
+  const length = async (key: string) => {
+    const rows = await query(`SELECT COUNT(*) AS n FROM ${LIST_TABLE} WHERE list = ?`, key);
+    return Number(rows[0]?.n ?? 0);
+  };
+
+  return {
+    kind: 'sqlite',
+    get: async <T>(key: string) => (await keyv.get(key)) as T | undefined,
+    set: async (key, value, ttlMs) => {
+      await keyv.set(key, value, ttlMs);
+    },
+    delete: (key) => keyv.delete(key),
+
+    async add(key, value, ttlMs) {
+      const rows = await query(
+        `INSERT INTO ${TABLE}(key, value) VALUES(?, ?)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value
+           WHERE json_extract(${TABLE}.value, '$.expires') IS NOT NULL
+             AND json_extract(${TABLE}.value, '$.expires') <= ?
+         RETURNING key`,
+        rawKey(key),
+        await serialize(value, ttlMs),
+        Date.now(),
+      );
+      return rows.length === 1;
+    },
+
+    async transition(key, from, next) {
+      const rows = await query(
+        `UPDATE ${TABLE} SET value = ?
+         WHERE key = ? AND json_extract(value, '$.value.state') IN (SELECT value FROM json_each(?))
+         RETURNING key`,
+        await serialize(next),
+        rawKey(key),
+        JSON.stringify(from),
+      );
+      return rows.length === 1;
+    },
+
+    async increment(key) {
+      const rows = await query(
+        `INSERT INTO ${TABLE}(key, value) VALUES(?, json_object('value', 1, 'expires', NULL))
+         ON CONFLICT(key) DO UPDATE SET value = json_set(${TABLE}.value, '$.value', json_extract(${TABLE}.value, '$.value') + 1)
+         RETURNING json_extract(value, '$.value') AS n`,
+        rawKey(key),
+      );
+      return Number(rows[0]?.n);
+    },
+
+    async append(key, value) {
+      const rows = await query(
+        `INSERT INTO ${LIST_TABLE}(list, seq, value)
+         SELECT ?, COALESCE(MAX(seq), 0) + 1, ? FROM ${LIST_TABLE} WHERE list = ?
+         RETURNING seq`,
+        key,
+        JSON.stringify(value),
+        key,
+      );
+      return Number(rows[0]?.seq);
+    },
+
+    async range<T>(key: string, start: number, end: number) {
+      const size = await length(key);
+      const from = start < 0 ? Math.max(0, size + start) : start;
+      const to = end < 0 ? size + end : Math.min(end, size - 1);
+      if (to < from) return [];
+      const rows = await query(
+        `SELECT value FROM ${LIST_TABLE} WHERE list = ? ORDER BY seq LIMIT ? OFFSET ?`,
+        key,
+        to - from + 1,
+        from,
+      );
+      return rows.map((row) => JSON.parse(String(row.value)) as T);
+    },
+
+    length,
+
+    async ping() {
+      try {
+        await query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    close: () => keyv.disconnect(),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Durable state shared by every replica. Besides plain get/set, the primitives the request
+ * lifecycle and the audit chain need to be correct under concurrency, each one atomic on
+ * the backend itself (one SQL statement, one Redis command or Lua script), never get-then-set.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'redis';
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  /** Stores `value` only if `key` is absent or expired. True when this call stored it. */
+  add<T>(key: string, value: T, ttlMs?: number): Promise<boolean>;
+  /** Replaces the record at `key` with `next` only if its `state` is one of `from`. True when this call won. */
+  transition<T extends { state: string }>(key: string, from: readonly string[], next: T): Promise<boolean>;
+  /** Adds one to a counter (absent = 0) and returns the new value. */
+  increment(key: string): Promise<number>;
+  /** Appends to a list and returns its new length. */
+  append<T>(key: string, value: T): Promise<number>;
+  /** Items `start`..`end` inclusive; negative indexes count from the end, as in Redis LRANGE. */
+  range<T>(key: string, start: number, end: number): Promise<T[]>;
+  length(key: string): Promise<number>;
+  /** True when the backend answers (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,96 @@
+import type { Logger } from 'pino';
+import { createHttpClient } from './adapters/http/client.js';
+import { createUser } from './adapters/providers/execute.js';
+import { createLookupService } from './adapters/providers/lookups.js';
+import { providers } from './adapters/providers/registry.js';
+import { openStore } from './adapters/store/open.js';
+import type { Config } from './config/schema.js';
+import { createAuditLog } from './domain/audit.js';
+import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
+import { approversFor, describeApprovers } from './domain/policy.js';
+import { respond, startHttpServer } from './http/server.js';
+import { createSlackApp } from './slack/app.js';
+import { createSlackClient } from './slack/client.js';
+import { createSlackDirectory } from './slack/directory.js';
+import { createSlackIdentity } from './slack/identity.js';
+import { registerListeners } from './slack/listeners/index.js';
+import { createSlackNotifier } from './slack/notifier.js';
+import { createThreads } from './slack/threads.js';
+
+export interface RunningBot {
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The composition root: builds every adapter once, hands them to the domain and the Slack
+ * layer, and starts serving. Nothing waits on Slack before listening, so /healthz answers at
+ * once; Slack's verdict on the token arrives in the background.
+ */
+export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+  const store = await openStore(config.storeUrl, { log });
+  const slackClient = createSlackClient(config, log);
+  const identity = createSlackIdentity(slackClient, config.slack.botToken, log);
+  const http = createHttpClient();
+  const audit = createAuditLog(store);
+  const threads = createThreads(store);
+  const directory = createSlackDirectory(slackClient);
+  const lookups = createLookupService({
+    http,
+    log,
+    settingsOf: (provider) => config.providers[provider.id]!,
+    timeoutMs: 2_000,
+  });
+
+  let lifecycle: Lifecycle | undefined;
+  const notifier = createSlackNotifier({
+    client: slackClient,
+    threads,
+    providers,
+    auditChannel: config.auditChannel,
+    requiredApprovals: config.requiredApprovals,
+    approversText: (provider) => describeApprovers(approversFor(config, provider)),
+    current: async (id) => {
+      const request = await lifecycle?.get(id);
+      return request && { request, approvedBy: await lifecycle!.approvers(id) };
+    },
+    log,
+  });
+  lifecycle = createLifecycle({
+    store,
+    audit,
+    providers,
+    settings: config.providers,
+    create: (provider, settings, input) => createUser(provider, settings, input, { http, log, dryRun: config.dryRun }),
+    policy: config,
+    directory,
+    notifier,
+    dryRun: config.dryRun,
+    ttlMs: config.requestTtlMs,
+    log,
+  });
+
+  const slack = createSlackApp(config, log, identity);
+  registerListeners(slack.app, { config, providers, lifecycle, audit, directory, lookups, threads, log });
+
+  const server = await startHttpServer({
+    port: config.port,
+    routes: {
+      '/healthz': (_req, res) => respond.send(res, 200, 'ok\n'),
+    },
+    slack: slack.requestListener,
+  });
+  void identity.check();
+  await slack.connect();
+
+  return {
+    port: server.port,
+    async stop() {
+      await server.close();
+      await slack.disconnect();
+      await notifier.idle();
+      await http.close();
+      await store.close();
+    },
+  };
+}

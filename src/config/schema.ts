@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { providers } from '../adapters/providers/registry.js';
+import type { AnyProvider } from '../adapters/providers/types.js';
+import { parseStoreUrl, STORE_URL_FORMS } from '../adapters/store/url.js';
+import { parseDuration } from './duration.js';
+import { optionalSecret, secret } from './secret.js';
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const channelId = (name: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[CGD][A-Z0-9]{2,}$/, { error: `${name} must be a channel id like C0123456789 (not a #name)` })
+    .optional();
+
+/** "U123,S456" → user ids and user-group ids; Slack ids are upper-case letters and digits. */
+const approverList = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const ids = value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+      const bad = ids.filter((id) => !/^[UWS][A-Z0-9]{2,}$/.test(id));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} takes user ids (U…/W…) and user-group ids (S…), comma-separated; not valid: ${bad.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return {
+        users: ids.filter((id) => !id.startsWith('S')),
+        groups: ids.filter((id) => id.startsWith('S')),
+      };
+    });
+
+export type Approvers = { users: string[]; groups: string[] };
+
+const approversVariable = (provider: AnyProvider) => `ADDUSER_APPROVERS_${provider.id.toUpperCase()}`;
+
+const baseShape = {
+  SLACK_BOT_TOKEN: secret('SLACK_BOT_TOKEN').refine((token) => token.reveal().startsWith('xoxb-'), {
+    error: 'SLACK_BOT_TOKEN must be a bot token (it starts with xoxb-)',
+  }),
+  SLACK_SIGNING_SECRET: optionalSecret(),
+  SLACK_APP_TOKEN: optionalSecret().refine((token) => token === undefined || token.reveal().startsWith('xapp-'), {
+    error: 'SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)',
+  }),
+  PORT: z.coerce
+    .number({ error: 'PORT must be a number' })
+    .int({ error: 'PORT must be a whole number' })
+    .min(0, { error: 'PORT must be between 0 and 65535' })
+    .max(65535, { error: 'PORT must be between 0 and 65535' })
+    .default(3000),
+  SLACK_API_URL: z
+    .url({ error: 'SLACK_API_URL must be a URL like https://slack.com/api/' })
+    .default('https://slack.com/api/')
+    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  ADDUSER_REQUESTS_CHANNEL: channelId('ADDUSER_REQUESTS_CHANNEL'),
+  ADDUSER_AUDIT_CHANNEL: channelId('ADDUSER_AUDIT_CHANNEL'),
+  ADDUSER_APPROVERS: approverList('ADDUSER_APPROVERS'),
+  ADDUSER_REQUIRED_APPROVALS: z.coerce
+    .number({ error: 'ADDUSER_REQUIRED_APPROVALS must be a number' })
+    .int({ error: 'ADDUSER_REQUIRED_APPROVALS must be a whole number' })
+    .min(1, { error: 'ADDUSER_REQUIRED_APPROVALS must be at least 1' })
+    .max(10, { error: 'ADDUSER_REQUIRED_APPROVALS must be at most 10' })
+    .default(1),
+  ADDUSER_REQUEST_TTL: z
+    .string()
+    .default('72h')
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'ADDUSER_REQUEST_TTL must be a duration like 72h, 30m or 3d' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  ADDUSER_DRY_RUN: z.stringbool({ error: 'ADDUSER_DRY_RUN must be true or false' }).default(false),
+  STORE_URL: z
+    .string()
+    .trim()
+    .default('sqlite://data/adduser.sqlite')
+    .refine((url) => !('error' in parseStoreUrl(url)), { error: `STORE_URL must be ${STORE_URL_FORMS}` }),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` }).default('info'),
+};
+
+const providerShapes = Object.assign(
+  {},
+  ...providers.map((provider) => ({
+    ...provider.env,
+    [approversVariable(provider)]: approverList(approversVariable(provider)),
+  })),
+) as z.ZodRawShape;
+
+/** Every variable the bot reads, for documentation checks (.env.example must list them all). */
+export const variableNames: readonly string[] = [...Object.keys(providerShapes), ...Object.keys(baseShape)];
+
+/** SPEC §2: every environment variable, each provider's own included, in one schema. */
+export const envSchema = z
+  .object({ ...providerShapes, ...baseShape })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message:
+          'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN to run in Socket Mode instead)',
+      });
+    }
+  })
+  .transform((env) => {
+    const raw = env as Record<string, unknown>;
+    return {
+      slack: {
+        botToken: env.SLACK_BOT_TOKEN,
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        appToken: env.SLACK_APP_TOKEN,
+        apiUrl: env.SLACK_API_URL,
+        mode: env.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
+      },
+      port: env.PORT,
+      requestsChannel: env.ADDUSER_REQUESTS_CHANNEL,
+      auditChannel: env.ADDUSER_AUDIT_CHANNEL,
+      approvers: {
+        all: env.ADDUSER_APPROVERS,
+        byProvider: Object.fromEntries(
+          providers.map((provider) => [provider.id, raw[approversVariable(provider)] as Approvers | undefined]),
+        ),
+      },
+      requiredApprovals: env.ADDUSER_REQUIRED_APPROVALS,
+      requestTtlMs: env.ADDUSER_REQUEST_TTL,
+      dryRun: env.ADDUSER_DRY_RUN,
+      storeUrl: env.STORE_URL,
+      logLevel: env.LOG_LEVEL,
+      providers: Object.fromEntries(
+        providers.map((provider) => [provider.id, provider.settings(raw) as ReturnType<AnyProvider['settings']>]),
+      ),
+    };
+  });
+
+export type Config = z.infer<typeof envSchema>;

@@ -1,0 +1,328 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Outcome } from '../adapters/providers/outcome.js';
+import type { AnyProvider, FormValues, ProviderSettings } from '../adapters/providers/types.js';
+import type { Store } from '../adapters/store/types.js';
+import type { AuditAction, AuditLog } from './audit.js';
+import type { LifecycleEvent, Notifier } from './events.js';
+import { type Directory, mayApprove, mayCancel, mayReject, mayResolveUnknown, type PolicyConfig, type Verdict } from './policy.js';
+import { type AccessRequest, isFinal, newRequestId, type RequestState, withoutForm } from './request.js';
+
+export const REASON_FIELD = 'reason';
+export const REASON_MAX = 2_000;
+
+export interface CreateCall {
+  outcome: Outcome;
+  request: string;
+}
+
+export interface LifecycleDeps {
+  store: Store;
+  audit: AuditLog;
+  providers: readonly AnyProvider[];
+  settings: Record<string, ProviderSettings>;
+  /** The provider executor, bound to its HTTP client and logger. */
+  create: (provider: AnyProvider, settings: ProviderSettings, input: unknown) => Promise<CreateCall>;
+  policy: PolicyConfig;
+  directory: Directory;
+  notifier: Notifier;
+  dryRun: boolean;
+  ttlMs: number;
+  log: Logger;
+  now?: () => Date;
+}
+
+export type SubmitResult =
+  | { ok: true; request: AccessRequest }
+  | { ok: false; errors: Record<string, string> };
+
+export type DecisionResult = { ok: true; request: AccessRequest; remaining?: number } | { ok: false; why: string };
+
+const requestKey = (id: string) => `request:${id}`;
+const approvalsKey = (id: string) => `request:${id}:approvals`;
+const approvalMarkKey = (id: string, user: string) => `request:${id}:approved-by:${user}`;
+const byUserKey = (user: string) => `requests:by-user:${user}`;
+const ALL_KEY = 'requests:all';
+
+/** 20 characters from an unambiguous alphabet with every class present: ~115 bits. */
+export function generatePassword(): string {
+  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%+-=?@_'];
+  const all = sets.join('');
+  const chars = sets.map((set) => set[randomInt(set.length)]!);
+  while (chars.length < 20) chars.push(all[randomInt(all.length)]!);
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  return chars.join('');
+}
+
+function outcomeState(outcome: Outcome): Extract<RequestState, 'succeeded' | 'failed' | 'unknown'> {
+  if (outcome.kind === 'created' || outcome.kind === 'dry_run') return 'succeeded';
+  if (outcome.kind === 'unknown') return 'unknown';
+  return 'failed';
+}
+
+/**
+ * The request lifecycle (SPEC §4). Every state change is one atomic store transition, so of
+ * two clicks, two replicas or a Slack retry exactly one moves the request; the loser is told
+ * what happened instead. Facts that arrive outside transitions (approvals) have keys of their
+ * own, so no write can overwrite another's.
+ */
+export function createLifecycle(deps: LifecycleDeps) {
+  const { store, audit, notifier, policy, directory, log } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const providerOf = (id: string) => deps.providers.find((provider) => provider.id === id);
+
+  async function record(
+    request: AccessRequest,
+    action: AuditAction,
+    actor: string,
+    extra: Partial<Pick<LifecycleEvent, 'approvals' | 'privateToRequester'>> & {
+      reason?: string;
+      providerUserId?: string;
+      error?: string;
+    } = {},
+  ): Promise<void> {
+    const { approvals, privateToRequester, ...fields } = extra;
+    const entry = await audit.append({
+      requestId: request.id,
+      actor,
+      action,
+      provider: request.provider,
+      target: request.target,
+      dryRun: request.dryRun,
+      ...fields,
+    });
+    // The form may hold a password: nothing outside the store ever sees it.
+    notifier.publish({ request: withoutForm(request), audit: entry, approvals, privateToRequester });
+  }
+
+  async function get(id: string): Promise<AccessRequest | undefined> {
+    return store.get<AccessRequest>(requestKey(id));
+  }
+
+  async function approvers(id: string): Promise<string[]> {
+    return (await store.range<{ user: string }>(approvalsKey(id), 0, -1)).map((entry) => entry.user);
+  }
+
+  /** Moves `request` to `next` if it is still in one of `from`; false when someone else moved it first. */
+  async function move(request: AccessRequest, from: readonly RequestState[], changes: Partial<AccessRequest>) {
+    const next: AccessRequest = { ...request, ...changes, updatedAt: now().toISOString() };
+    const stored = isFinal(next.state) ? withoutForm(next) : next;
+    return (await store.transition(requestKey(request.id), from, stored)) ? stored : undefined;
+  }
+
+  async function refusedBecauseMoved(id: string): Promise<DecisionResult> {
+    const current = await get(id);
+    return { ok: false, why: `This request is already ${current?.state ?? 'gone'}.` };
+  }
+
+  function validate(providerId: string, form: FormValues) {
+    const errors: Record<string, string> = {};
+    const provider = providerOf(providerId);
+    if (!provider) return { ok: false as const, errors: { provider: 'Choose a provider.' } };
+    const reason = typeof form[REASON_FIELD] === 'string' ? form[REASON_FIELD].trim() : '';
+    if (reason.length < 3) errors[REASON_FIELD] = 'Give a reason approvers can judge (at least 3 characters).';
+    else if (reason.length > REASON_MAX) errors[REASON_FIELD] = `Keep the reason under ${REASON_MAX} characters.`;
+
+    const values: Record<string, string | string[]> = {};
+    const generated: string[] = [];
+    for (const [key, value] of Object.entries(form)) {
+      if (value !== undefined && key !== REASON_FIELD) values[key] = typeof value === 'string' ? value : [...value];
+    }
+    for (const field of provider.fields) {
+      const value = values[field.id];
+      if (field.generateIfBlank && (value === undefined || (typeof value === 'string' && value.trim() === ''))) {
+        values[field.id] = generatePassword();
+        generated.push(field.id);
+      }
+    }
+    const parsed = provider.input.safeParse(provider.fromForm(values));
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = provider.fieldOf(issue.path);
+        errors[field] ??= issue.message;
+      }
+    }
+    if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false as const, errors };
+    return { ok: true as const, provider, reason, values, generated, input: parsed.data as unknown };
+  }
+
+  return {
+    get,
+    approvers,
+
+    /** SPEC §3: validates with the provider's schema; only a valid request is stored. */
+    async submit(args: { requester: string; provider: string; form: FormValues; channel: string }): Promise<SubmitResult> {
+      const checked = validate(args.provider, args.form);
+      if (!checked.ok) return { ok: false, errors: checked.errors };
+      const { provider, reason, values, generated, input } = checked;
+      const created = now();
+      const request: AccessRequest = {
+        id: newRequestId(),
+        provider: provider.id,
+        state: 'pending',
+        requester: args.requester,
+        reason,
+        target: provider.target(input),
+        details: provider.summary(input).map((choice) => ({ label: choice.label, value: String(choice.value) })),
+        form: values,
+        generated,
+        channel: args.channel,
+        dryRun: deps.dryRun || !deps.settings[provider.id]?.configured,
+        attempts: 0,
+        createdAt: created.toISOString(),
+        updatedAt: created.toISOString(),
+        expiresAt: new Date(created.getTime() + deps.ttlMs).toISOString(),
+      };
+      await store.add(requestKey(request.id), request);
+      await Promise.all([store.append(byUserKey(request.requester), request.id), store.append(ALL_KEY, request.id)]);
+      await record(request, 'requested', request.requester, { reason });
+      return { ok: true, request };
+    },
+
+    async approve(id: string, user: string): Promise<DecisionResult> {
+      const request = await get(id);
+      if (!request) return { ok: false, why: 'This request no longer exists.' };
+      const verdict = await mayApprove(policy, directory, request, user, await approvers(id));
+      if (!verdict.ok) return verdict;
+      if (!(await store.add(approvalMarkKey(id, user), true))) {
+        return { ok: false, why: 'You have already approved this request.' };
+      }
+      const count = await store.append(approvalsKey(id), { user, at: now().toISOString() });
+      const by = await approvers(id);
+      const remaining = Math.max(0, policy.requiredApprovals - count);
+      if (remaining > 0) {
+        await record(request, 'approved', user, { approvals: { by, remaining } });
+        return { ok: true, request, remaining };
+      }
+      const approved = await move(request, ['pending'], {
+        state: 'approved',
+        decision: { by: user, at: now().toISOString() },
+      });
+      if (!approved) return refusedBecauseMoved(id);
+      await record(approved, 'approved', user, { approvals: { by, remaining: 0 } });
+      return { ok: true, request: approved, remaining: 0 };
+    },
+
+    async reject(id: string, user: string, reason: string): Promise<DecisionResult> {
+      const request = await get(id);
+      if (!request) return { ok: false, why: 'This request no longer exists.' };
+      const verdict = await mayReject(policy, directory, request, user);
+      if (!verdict.ok) return verdict;
+      const rejected = await move(request, ['pending'], {
+        state: 'rejected',
+        decision: { by: user, at: now().toISOString(), reason },
+      });
+      if (!rejected) return refusedBecauseMoved(id);
+      await record(rejected, 'rejected', user, { reason });
+      return { ok: true, request: rejected };
+    },
+
+    async cancel(id: string, user: string): Promise<DecisionResult> {
+      const request = await get(id);
+      if (!request) return { ok: false, why: 'This request no longer exists.' };
+      const verdict: Verdict = mayCancel(request, user);
+      if (!verdict.ok) return verdict;
+      const cancelled = await move(request, ['pending'], { state: 'cancelled', decision: { by: user, at: now().toISOString() } });
+      if (!cancelled) return refusedBecauseMoved(id);
+      await record(cancelled, 'cancelled', user);
+      return { ok: true, request: cancelled };
+    },
+
+    async expire(id: string, actor: string): Promise<AccessRequest | undefined> {
+      const request = await get(id);
+      if (!request || request.state !== 'pending') return undefined;
+      const expired = await move(request, ['pending'], { state: 'expired' });
+      if (expired) await record(expired, 'expired', actor);
+      return expired;
+    },
+
+    /**
+     * Calls the provider for an approved request. Only the caller that moves it to
+     * `provisioning` calls; a crash or timeout after that leaves `unknown`, never a repeat.
+     */
+    async provision(id: string, actor: string): Promise<AccessRequest | undefined> {
+      const request = await get(id);
+      if (!request || request.state !== 'approved') return undefined;
+      const provider = providerOf(request.provider);
+      const provisioning = await move(request, ['approved'], { state: 'provisioning', attempts: request.attempts + 1 });
+      if (!provisioning || !provider) return undefined;
+      await record(provisioning, 'provisioning', actor);
+
+      let outcome: Outcome;
+      let wireRequest: string | undefined;
+      const parsed = provider.input.safeParse(provider.fromForm(provisioning.form));
+      if (!parsed.success) {
+        outcome = { kind: 'rejected', message: `The stored request no longer passes ${provider.label}'s checks.` };
+      } else {
+        try {
+          const result = await deps.create(provider, deps.settings[provider.id]!, parsed.data);
+          outcome = result.outcome;
+          wireRequest = result.request;
+        } catch (error) {
+          log.error({ err: error, requestId: id }, 'provider call threw');
+          outcome = { kind: 'unknown', message: `${provider.label}: the call failed unexpectedly; the user may or may not exist.` };
+        }
+      }
+      const state = outcomeState(outcome);
+      const privateToRequester =
+        state === 'succeeded' && outcome.kind === 'created'
+          ? provisioning.generated.map((fieldId) => ({
+              label: provider.fields.find((field) => field.id === fieldId)?.label ?? fieldId,
+              value: String(provisioning.form[fieldId]),
+            }))
+          : undefined;
+      const done = await move(provisioning, ['provisioning'], { state, outcome, wireRequest });
+      if (!done) return undefined;
+      await record(done, state, actor, {
+        providerUserId: outcome.kind === 'created' ? outcome.providerUserId : undefined,
+        error: outcome.kind !== 'created' && outcome.kind !== 'dry_run' ? outcome.message : undefined,
+        privateToRequester: privateToRequester?.length ? privateToRequester : undefined,
+      });
+      return done;
+    },
+
+    /** After `unknown`: an approver decides the create should be sent again. */
+    async retry(id: string, user: string): Promise<DecisionResult> {
+      const request = await get(id);
+      if (!request) return { ok: false, why: 'This request no longer exists.' };
+      const verdict = await mayResolveUnknown(policy, directory, request, user);
+      if (!verdict.ok) return verdict;
+      const approved = await move(request, ['unknown'], { state: 'approved', decision: { by: user, at: now().toISOString() } });
+      if (!approved) return refusedBecauseMoved(id);
+      await record(approved, 'retried', user);
+      return { ok: true, request: approved };
+    },
+
+    /** After `unknown`: an approver checked the provider and the user exists. */
+    async markDone(id: string, user: string): Promise<DecisionResult> {
+      const request = await get(id);
+      if (!request) return { ok: false, why: 'This request no longer exists.' };
+      const verdict = await mayResolveUnknown(policy, directory, request, user);
+      if (!verdict.ok) return verdict;
+      const done = await move(request, ['unknown'], { state: 'succeeded', decision: { by: user, at: now().toISOString(), reason: 'marked as done' } });
+      if (!done) return refusedBecauseMoved(id);
+      await record(done, 'succeeded', user, { reason: 'Marked as done by an approver after an unknown outcome' });
+      return { ok: true, request: done };
+    },
+
+    async recentFor(user: string, limit = 10): Promise<AccessRequest[]> {
+      const ids = await store.range<string>(byUserKey(user), -limit, -1);
+      const requests = await Promise.all(ids.reverse().map(get));
+      return requests.filter((request): request is AccessRequest => request !== undefined);
+    },
+
+    async recent(limit = 200): Promise<AccessRequest[]> {
+      const ids = await store.range<string>(ALL_KEY, -limit, -1);
+      const requests = await Promise.all(ids.reverse().map(get));
+      return requests.filter((request): request is AccessRequest => request !== undefined);
+    },
+
+    validate,
+  };
+}
+
+export type Lifecycle = ReturnType<typeof createLifecycle>;

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { outcomeSchema } from '../adapters/providers/outcome.js';
+
+/** SPEC §4. `approved` is the instant between the last approval and the provider call. */
+export const REQUEST_STATES = [
+  'pending',
+  'approved',
+  'provisioning',
+  'succeeded',
+  'failed',
+  'unknown',
+  'rejected',
+  'cancelled',
+  'expired',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export const OPEN_STATES: readonly RequestState[] = ['pending', 'approved', 'provisioning', 'unknown'];
+export const FINAL_STATES: readonly RequestState[] = ['succeeded', 'failed', 'rejected', 'cancelled', 'expired'];
+
+const formValue = z.union([z.string(), z.array(z.string())]);
+
+export const requestSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  state: z.enum(REQUEST_STATES),
+  requester: z.string(),
+  reason: z.string(),
+  /** The new user's email or username. */
+  target: z.string(),
+  /** What approvers see; secrets already masked. */
+  details: z.array(z.object({ label: z.string(), value: z.string() })),
+  /**
+   * The submitted form, needed again for the provider call. It may hold the new user's
+   * password, so it lives only in the store and is emptied once the request is final.
+   */
+  form: z.record(z.string(), formValue),
+  /** Form fields the bot filled in (generated passwords), to show once to the requester. */
+  generated: z.array(z.string()),
+  channel: z.string(),
+  messageTs: z.string().optional(),
+  decision: z.object({ by: z.string(), at: z.string(), reason: z.string().optional() }).optional(),
+  outcome: outcomeSchema.optional(),
+  /** The masked wire request of the last provider call (or the dry run). */
+  wireRequest: z.string().optional(),
+  dryRun: z.boolean(),
+  attempts: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  expiresAt: z.string(),
+});
+export type AccessRequest = z.infer<typeof requestSchema>;
+
+/** Short, unambiguous ids people can read aloud and type into `/adduser audit`. */
+export function newRequestId(): string {
+  const alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+  const bytes = randomBytes(8);
+  let id = '';
+  for (const byte of bytes) id += alphabet[byte % alphabet.length];
+  return `AR-${id}`;
+}
+
+export const isFinal = (state: RequestState) => FINAL_STATES.includes(state);
+
+/** The request with the form's secrets dropped, once nothing will be sent any more. */
+export function withoutForm(request: AccessRequest): AccessRequest {
+  return { ...request, form: {} };
+}

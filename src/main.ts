@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { startBot } from './bot.js';
+import { loadConfig, secretValues } from './config/load.js';
+import { createLogger, registerSecretValues } from './logging/logger.js';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+const loaded = loadConfig(process.env);
+if (!loaded.ok) {
+  process.stderr.write(`${loaded.message}\n`);
+  process.exit(1);
+}
+const { config } = loaded;
+registerSecretValues(secretValues(config));
+const log = createLogger(config.logLevel);
+
+// A bug in one handler must not take down every other request in flight: log it and go on.
+process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+
+const bot = await startBot(config, log);
+log.info(
+  { port: bot.port, mode: config.slack.mode, store: config.storeUrl.split(':')[0], dryRun: config.dryRun },
+  `adduser-bot is running (${config.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode, POST /slack/events'})`,
+);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,64 @@
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { boltLevel, boltLogger } from '../logging/bolt-logger.js';
+import { webClientOptions } from './client.js';
+import type { SlackIdentity } from './identity.js';
+
+export interface SlackApp {
+  app: App;
+  /** HTTP mode: the handler for /slack/events (signature check, acks, dispatch). */
+  requestListener?: HTTPReceiver['requestListener'];
+  /** Socket Mode: opens the WebSocket to Slack. */
+  connect: () => Promise<void>;
+  disconnect: () => Promise<void>;
+}
+
+/**
+ * Builds the Bolt app for either transport. The HTTP server itself is ours (see
+ * src/http/server.ts), so health and metrics routes and shutdown work the same in both modes.
+ */
+export function createSlackApp(config: Config, log: Logger, identity: SlackIdentity): SlackApp {
+  const logger = boltLogger(log);
+  const logLevel = boltLevel(config.logLevel);
+  let receiver: Receiver;
+  let requestListener: HTTPReceiver['requestListener'] | undefined;
+  let socket: SocketModeReceiver | undefined;
+  if (config.slack.mode === 'socket') {
+    socket = new SocketModeReceiver({ appToken: config.slack.appToken!.reveal(), logger, logLevel });
+    receiver = socket;
+  } else {
+    const http = new HTTPReceiver({
+      signingSecret: config.slack.signingSecret!.reveal(),
+      endpoints: '/slack/events',
+      logger,
+      logLevel,
+      // Slack gives up after 3 s; answering before then lets it show its own error at once.
+      unhandledRequestTimeoutMillis: 2_900,
+      bodyLimit: '1mb',
+    });
+    requestListener = http.requestListener;
+    receiver = http;
+  }
+
+  const app = new App({
+    receiver,
+    authorize: identity.authorize,
+    logger,
+    logLevel,
+    // Conversation state in memory would differ between replicas; everything shared lives in the store.
+    convoStore: false,
+    clientOptions: webClientOptions(config, log),
+  });
+
+  return {
+    app,
+    requestListener,
+    connect: async () => {
+      if (socket) await socket.start();
+    },
+    disconnect: async () => {
+      if (socket) await socket.stop();
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import type { types } from '@slack/bolt';
+import type { AnyProvider, Choice, FieldSpec } from '../../adapters/providers/types.js';
+import { REASON_FIELD, REASON_MAX } from '../../domain/lifecycle.js';
+import { fieldAction, IDS } from './ids.js';
+import { clip, plain } from './text.js';
+
+export interface ModalMetadata {
+  /** Where /adduser was typed: the request goes there when no requests channel is configured. */
+  channel: string;
+  provider?: string;
+}
+
+const option = (choice: Choice): types.PlainTextOption => ({ text: plain(choice.label, 75), value: clip(choice.value, 75) });
+
+const initialText = (value: FieldSpec['initial']) => (typeof value === 'string' ? value : undefined);
+
+function element(field: FieldSpec): types.InputBlock['element'] {
+  const action_id = fieldAction(field.id);
+  const placeholder = field.placeholder ? plain(field.placeholder, 150) : undefined;
+  const initialOptions = (field.options ?? []).filter((choice) =>
+    Array.isArray(field.initial) ? field.initial.includes(choice.value) : choice.value === field.initial,
+  );
+  switch (field.kind) {
+    case 'select':
+      return field.lookup
+        ? { type: 'external_select', action_id, min_query_length: 0, ...(placeholder && { placeholder }) }
+        : {
+            type: 'static_select',
+            action_id,
+            options: (field.options ?? []).slice(0, 100).map(option),
+            ...(initialOptions[0] && { initial_option: option(initialOptions[0]) }),
+            ...(placeholder && { placeholder }),
+          };
+    case 'multi_select':
+      return field.lookup
+        ? { type: 'multi_external_select', action_id, min_query_length: 0, ...(placeholder && { placeholder }) }
+        : {
+            type: 'multi_static_select',
+            action_id,
+            options: (field.options ?? []).slice(0, 100).map(option),
+            ...(initialOptions.length > 0 && { initial_options: initialOptions.map(option) }),
+            ...(placeholder && { placeholder }),
+          };
+    case 'checkboxes':
+      return {
+        type: 'checkboxes',
+        action_id,
+        options: (field.options ?? []).slice(0, 10).map(option),
+        ...(initialOptions.length > 0 && { initial_options: initialOptions.map(option) }),
+      };
+    case 'number':
+      return {
+        type: 'number_input',
+        action_id,
+        is_decimal_allowed: false,
+        ...(initialText(field.initial) && { initial_value: initialText(field.initial) }),
+        ...(placeholder && { placeholder }),
+      };
+    default:
+      return {
+        type: 'plain_text_input',
+        action_id,
+        multiline: field.kind === 'multiline',
+        ...(field.maxLength && { max_length: Math.min(field.maxLength, 3_000) }),
+        ...(initialText(field.initial) && { initial_value: initialText(field.initial) }),
+        ...(placeholder && { placeholder }),
+      };
+  }
+}
+
+export function fieldBlock(field: FieldSpec): types.InputBlock {
+  const hint = field.kind === 'password' ? [field.hint, 'Visible while you type; never shown to approvers.'] : [field.hint];
+  const hintText = hint.filter(Boolean).join(' ');
+  return {
+    type: 'input',
+    block_id: field.id,
+    label: plain(field.label, 2_000),
+    optional: field.optional,
+    element: element(field),
+    ...(hintText && { hint: plain(hintText, 2_000) }),
+  };
+}
+
+function providerBlock(providers: readonly AnyProvider[], selected: AnyProvider | undefined): types.InputBlock {
+  const options = providers.map((provider) => option({ value: provider.id, label: provider.label }));
+  const initial = selected && options.find((candidate) => candidate.value === selected.id);
+  return {
+    type: 'input',
+    block_id: IDS.providerBlock,
+    dispatch_action: true,
+    label: plain('Provider'),
+    element: {
+      type: 'static_select',
+      action_id: IDS.providerSelect,
+      placeholder: plain('Choose where the account is created'),
+      options,
+      ...(initial && { initial_option: initial }),
+    },
+  };
+}
+
+/**
+ * The /adduser modal: the provider selector first, then that provider's fields and the
+ * reason. block_ids are field ids and never change, so switching providers with
+ * views.update keeps whatever the person typed in fields both providers share.
+ */
+export function requestModal(args: {
+  providers: readonly AnyProvider[];
+  provider?: AnyProvider;
+  dryRun: (provider: AnyProvider) => string | undefined;
+  metadata: ModalMetadata;
+}): types.ModalView {
+  const { provider } = args;
+  const blocks: types.KnownBlock[] = [providerBlock(args.providers, provider)];
+  if (provider) {
+    const dryRun = args.dryRun(provider);
+    if (dryRun) {
+      blocks.unshift({ type: 'context', elements: [{ type: 'mrkdwn', text: `:test_tube: *Dry run:* ${dryRun}` }] });
+    }
+    blocks.push(...provider.fields.map(fieldBlock));
+    blocks.push({
+      type: 'input',
+      block_id: IDS.reasonBlock,
+      label: plain('Reason'),
+      hint: plain('Shown to approvers and kept in the audit log.'),
+      element: {
+        type: 'plain_text_input',
+        action_id: fieldAction(REASON_FIELD),
+        multiline: true,
+        max_length: REASON_MAX,
+        placeholder: plain('Why does this person need an account?'),
+      },
+    });
+  } else {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: 'Choose a provider to see the fields it needs.' }],
+    });
+  }
+  const metadata: ModalMetadata = { ...args.metadata, ...(provider && { provider: provider.id }) };
+  return {
+    type: 'modal',
+    callback_id: IDS.requestModal,
+    title: plain('Request an account', 24),
+    submit: plain(provider ? 'Submit request' : 'Next'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify(metadata),
+    blocks: blocks.slice(0, 100),
+  };
+}
+
+export function optionsFrom(choices: readonly Choice[]): types.Option[] {
+  return choices.slice(0, 100).map(option);
+}
+
+/** The small dialog that asks an approver why they reject. */
+export function rejectModal(requestId: string, target: string): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: IDS.rejectModal,
+    title: plain('Reject request', 24),
+    submit: plain('Reject', 24),
+    close: plain('Back', 24),
+    private_metadata: requestId,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `Reject \`${requestId}\` for *${target.replace(/[<>&]/g, '')}*?` } },
+      {
+        type: 'input',
+        block_id: IDS.rejectReasonBlock,
+        label: plain('Reason'),
+        hint: plain('Posted in the request thread and kept in the audit log.'),
+        element: {
+          type: 'plain_text_input',
+          action_id: fieldAction(IDS.rejectReasonBlock),
+          multiline: true,
+          max_length: REASON_MAX,
+        },
+      },
+    ],
+  };
+}

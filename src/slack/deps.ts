@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { LookupService } from '../adapters/providers/lookups.js';
+import type { AnyProvider } from '../adapters/providers/types.js';
+import type { Config } from '../config/schema.js';
+import type { AuditLog } from '../domain/audit.js';
+import type { Lifecycle } from '../domain/lifecycle.js';
+import type { Directory } from '../domain/policy.js';
+import type { Threads } from './threads.js';
+
+/** What every listener may use: the domain and read-only configuration, never an adapter's internals. */
+export interface SlackDeps {
+  config: Config;
+  providers: readonly AnyProvider[];
+  lifecycle: Lifecycle;
+  audit: AuditLog;
+  directory: Directory;
+  lookups: LookupService;
+  threads: Threads;
+  log: Logger;
+}

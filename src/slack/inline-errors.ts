@@ -1,0 +1,18 @@
+import type { ViewErrorsResponseAction, ViewOutput } from '@slack/bolt';
+
+/**
+ * `response_action: errors` for the blocks of this view. Slack refuses the whole answer if
+ * one key is not an input block of the view, so an error for anything else is shown on the
+ * first input block instead of being lost.
+ */
+export function inlineErrors(view: ViewOutput, errors: Record<string, string>): ViewErrorsResponseAction {
+  const inputs = view.blocks.filter((block) => block.type === 'input').map((block) => block.block_id as string);
+  const shown: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors)) {
+    const target = inputs.includes(field) ? field : inputs[0];
+    if (!target) continue;
+    const text = target === field ? message : `${field}: ${message}`;
+    shown[target] = shown[target] ? `${shown[target]} ${text}` : text;
+  }
+  return { response_action: 'errors', errors: shown };
+}

@@ -1,0 +1,40 @@
+import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
+import { IDS } from '../../blocks/ids.js';
+import { type ModalMetadata, requestModal } from '../../blocks/modal.js';
+import type { SlackDeps } from '../../deps.js';
+import { dryRunNotice } from '../../dry-run.js';
+
+/**
+ * Choosing a provider rebuilds the modal in place. The view's hash makes Slack refuse an
+ * update based on a stale view (the person changed their mind twice quickly); the later
+ * selection's own update wins, so a hash_conflict is expected and ignored.
+ */
+export function registerProviderSelect(app: App, deps: SlackDeps): void {
+  app.action<BlockAction<StaticSelectAction>>(IDS.providerSelect, async ({ ack, body, action, client, logger }) => {
+    await ack();
+    const view = body.view;
+    if (!view) return;
+    const provider = deps.providers.find((candidate) => candidate.id === action.selected_option.value);
+    let metadata: ModalMetadata;
+    try {
+      metadata = JSON.parse(view.private_metadata) as ModalMetadata;
+    } catch {
+      metadata = { channel: '' };
+    }
+    try {
+      await client.views.update({
+        view_id: view.id,
+        hash: view.hash,
+        view: requestModal({
+          providers: deps.providers,
+          provider,
+          dryRun: (chosen) => dryRunNotice(deps.config, chosen),
+          metadata: { channel: metadata.channel },
+        }),
+      });
+    } catch (error) {
+      if ((error as { data?: { error?: string } }).data?.error !== 'hash_conflict') throw error;
+      logger.debug('views.update hash_conflict: a newer provider choice is on its way');
+    }
+  });
+}

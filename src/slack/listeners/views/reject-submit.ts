@@ -1,0 +1,22 @@
+import type { App } from '@slack/bolt';
+import { IDS } from '../../blocks/ids.js';
+import { formValues } from '../../blocks/state.js';
+import type { SlackDeps } from '../../deps.js';
+
+/** The reject dialog's submit: the reason is required, and a refusal shows on the reason field. */
+export function registerRejectSubmit(app: App, deps: SlackDeps): void {
+  app.view(IDS.rejectModal, async ({ ack, body, view }) => {
+    const requestId = view.private_metadata;
+    const reason = String(formValues(view.state.values)[IDS.rejectReasonBlock] ?? '').trim();
+    if (reason.length < 3) {
+      await ack({ response_action: 'errors', errors: { [IDS.rejectReasonBlock]: 'Say why, so the requester knows what to change.' } });
+      return;
+    }
+    const result = await deps.lifecycle.reject(requestId, body.user.id, reason);
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: { [IDS.rejectReasonBlock]: result.why } });
+      return;
+    }
+    await ack();
+  });
+}

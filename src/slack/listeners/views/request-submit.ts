@@ -1,0 +1,41 @@
+import type { App } from '@slack/bolt';
+import { IDS } from '../../blocks/ids.js';
+import type { ModalMetadata } from '../../blocks/modal.js';
+import { formValues, selectedProvider } from '../../blocks/state.js';
+import type { SlackDeps } from '../../deps.js';
+import { inlineErrors } from '../../inline-errors.js';
+
+function metadataOf(text: string): Partial<ModalMetadata> {
+  try {
+    return JSON.parse(text) as Partial<ModalMetadata>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The request form's submit. The request is stored before the ack, so a request the person
+ * saw accepted can never be lost; Slack messages follow after the ack.
+ */
+export function registerRequestSubmit(app: App, deps: SlackDeps): void {
+  app.view(IDS.requestModal, async ({ ack, body, view }) => {
+    const metadata = metadataOf(view.private_metadata);
+    const provider = selectedProvider(view.state.values) ?? metadata.provider ?? '';
+    const channel = deps.config.requestsChannel ?? metadata.channel;
+    if (!channel) {
+      await ack(inlineErrors(view, { [IDS.providerBlock]: 'I lost track of the channel: close this form and type /adduser again.' }));
+      return;
+    }
+    const result = await deps.lifecycle.submit({
+      requester: body.user.id,
+      provider,
+      form: formValues(view.state.values),
+      channel,
+    });
+    if (!result.ok) {
+      await ack(inlineErrors(view, result.errors));
+      return;
+    }
+    await ack();
+  });
+}

@@ -1,0 +1,22 @@
+import type { Store } from '../adapters/store/types.js';
+
+export interface Thread {
+  channel: string;
+  ts: string;
+  permalink?: string;
+}
+
+const key = (requestId: string) => `slack:thread:${requestId}`;
+
+/**
+ * Where a request's message lives. Written once, by whoever posted it, under its own key so
+ * it never races a state transition of the request record.
+ */
+export function createThreads(store: Store) {
+  return {
+    get: (requestId: string) => store.get<Thread>(key(requestId)),
+    save: (requestId: string, thread: Thread) => store.add(key(requestId), thread),
+  };
+}
+
+export type Threads = ReturnType<typeof createThreads>;

@@ -1,0 +1,76 @@
+import { describe, expect, test } from 'vitest';
+import { type Directory, isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown, type PolicyConfig } from '../../src/domain/policy.js';
+import type { AccessRequest } from '../../src/domain/request.js';
+
+const directory: Directory = {
+  isAdminOrOwner: async (user) => user === 'UADMIN',
+  groupMembers: async (group) => (group === 'SGROUP1' ? ['UINGROUP'] : []),
+};
+
+const request = (changes: Partial<AccessRequest> = {}): AccessRequest => ({
+  id: 'AR-TEST',
+  provider: 'digicert',
+  state: 'pending',
+  requester: 'UASKER',
+  reason: 'new hire',
+  target: 'jill@example.com',
+  details: [],
+  form: {},
+  generated: [],
+  channel: 'C1',
+  dryRun: false,
+  attempts: 0,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  expiresAt: '2026-01-04T00:00:00.000Z',
+  ...changes,
+});
+
+const config = (changes: Partial<PolicyConfig> = {}): PolicyConfig => ({
+  approvers: { all: { users: ['UAPPROVER', 'UASKER'], groups: ['SGROUP1'] }, byProvider: {} },
+  requiredApprovals: 1,
+  ...changes,
+});
+
+describe('approval policy', () => {
+  test('listed users and members of listed user groups approve; others do not', async () => {
+    expect(await isApprover(config(), directory, 'digicert', 'UAPPROVER')).toBe(true);
+    expect(await isApprover(config(), directory, 'digicert', 'UINGROUP')).toBe(true);
+    expect(await isApprover(config(), directory, 'digicert', 'USTRANGER')).toBe(false);
+  });
+
+  test('a provider list replaces the general one; no list at all means admins and owners', async () => {
+    const perProvider = config({
+      approvers: { all: { users: ['UAPPROVER'], groups: [] }, byProvider: { digicert: { users: ['UDIGI'], groups: [] } } },
+    });
+    expect(await isApprover(perProvider, directory, 'digicert', 'UAPPROVER')).toBe(false);
+    expect(await isApprover(perProvider, directory, 'digicert', 'UDIGI')).toBe(true);
+    expect(await isApprover(perProvider, directory, 'checkcentral', 'UAPPROVER')).toBe(true);
+    const none = config({ approvers: { all: undefined, byProvider: {} } });
+    expect(await isApprover(none, directory, 'digicert', 'UADMIN')).toBe(true);
+    expect(await isApprover(none, directory, 'digicert', 'UAPPROVER')).toBe(false);
+  });
+
+  test("the requester's own approval never counts, even for an approver", async () => {
+    const verdict = await mayApprove(config(), directory, request(), 'UASKER', []);
+    expect(verdict).toEqual({ ok: false, why: expect.stringContaining('your own request') });
+  });
+
+  test('each approver counts once, and only while pending', async () => {
+    expect((await mayApprove(config({ requiredApprovals: 2 }), directory, request(), 'UAPPROVER', ['UAPPROVER'])).ok).toBe(false);
+    expect((await mayApprove(config(), directory, request({ state: 'rejected' }), 'UAPPROVER', [])).ok).toBe(false);
+    expect((await mayApprove(config(), directory, request(), 'UAPPROVER', [])).ok).toBe(true);
+    expect((await mayApprove(config(), directory, request(), 'USTRANGER', [])).ok).toBe(false);
+  });
+
+  test('reject is for approvers, cancel for the requester, retry for approvers after unknown', async () => {
+    expect((await mayReject(config(), directory, request(), 'UAPPROVER')).ok).toBe(true);
+    expect((await mayReject(config(), directory, request(), 'USTRANGER')).ok).toBe(false);
+    expect(mayCancel(request(), 'UASKER').ok).toBe(true);
+    expect(mayCancel(request(), 'UAPPROVER').ok).toBe(false);
+    expect(mayCancel(request({ state: 'succeeded' }), 'UASKER').ok).toBe(false);
+    expect((await mayResolveUnknown(config(), directory, request({ state: 'unknown' }), 'UAPPROVER')).ok).toBe(true);
+    expect((await mayResolveUnknown(config(), directory, request({ state: 'failed' }), 'UAPPROVER')).ok).toBe(false);
+    expect((await mayResolveUnknown(config(), directory, request({ state: 'unknown' }), 'USTRANGER')).ok).toBe(false);
+  });
+});

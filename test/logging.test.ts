@@ -1,0 +1,63 @@
+import { App, LogLevel } from '@slack/bolt';
+import { describe, expect, test } from 'vitest';
+import { boltLogger } from '../src/logging/bolt-logger.js';
+import { registerSecretValues } from '../src/logging/logger.js';
+import { captureLogs } from './support/logs.js';
+import { startFakeSlack } from './support/fake-slack.js';
+
+describe('logging', () => {
+  test('secret-named fields are redacted at any of the first three levels', () => {
+    const { log, text } = captureLogs();
+    log.info({
+      token: 'tok-top-level-1',
+      config: { signingSecret: 'sig-nested-2', SLACK_BOT_TOKEN: 'env-bot-3' },
+      request: { headers: { 'x-dc-devkey': 'dc-header-4', authorization: 'Bearer auth-5' } },
+      form: { USERNAME: 'owner', PASSWORD: 'sms-pass-6', USER: '{"PASSWORD":"new-pass-7"}' },
+    });
+    const out = text();
+    for (const leaked of ['tok-top-level-1', 'sig-nested-2', 'env-bot-3', 'dc-header-4', 'auth-5', 'sms-pass-6', 'new-pass-7']) {
+      expect(out).not.toContain(leaked);
+    }
+    expect(out).toContain('"USERNAME":"owner"');
+    expect(out).toContain('[redacted]');
+  });
+
+  test('Slack tokens, apiToken query strings and registered secrets are masked wherever they appear', () => {
+    const { log, text } = captureLogs();
+    registerSecretValues(['registered-secret-value-9']);
+    log.warn('calling https://api.checkcentral.cc/createUser/?apiToken=cc-query-token-8&x=1');
+    log.error({ err: new Error('bad token xoxb-1234-5678-abcdefghij and xapp-1-A0B1C2D3') }, 'failed');
+    log.info({ deep: { deeper: { deepest: { note: 'registered-secret-value-9' } } } });
+    const out = text();
+    expect(out).not.toContain('cc-query-token-8');
+    expect(out).toContain('apiToken=[redacted]&x=1');
+    expect(out).not.toContain('xoxb-1234');
+    expect(out).not.toContain('xapp-1-A0B1C2D3');
+    expect(out).not.toContain('registered-secret-value-9');
+  });
+
+  test('Bolt and its WebClient log through pino at the configured level, despite Bolt calling setLevel', async () => {
+    const slack = await startFakeSlack();
+    try {
+      const captured = captureLogs('debug');
+      const logger = boltLogger(captured.log);
+      const app = new App({
+        token: 'xoxb-bolt-logger-test',
+        signingSecret: 'bolt-logger-signing',
+        logger,
+        logLevel: LogLevel.INFO,
+        convoStore: false,
+        clientOptions: { slackApiUrl: slack.url, logger },
+      });
+      await app.client.auth.test();
+      logger.debug('debug line from bolt');
+      const lines = captured.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.some((line) => line.msg === 'debug line from bolt' && line.level === 20)).toBe(true);
+      // The WebClient's own debug output reached pino too.
+      expect(lines.some((line) => String(line.msg).includes('auth.test'))).toBe(true);
+      expect(captured.text()).not.toContain('xoxb-bolt-logger-test');
+    } finally {
+      await slack.close();
+    }
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, test } from 'vitest';
+import type { AccessRequest } from '../../src/domain/request.js';
+import { requestMessage } from '../../src/slack/blocks/request-message.js';
+
+const base: AccessRequest = {
+  id: 'AR-ABC123',
+  provider: 'digicert',
+  state: 'pending',
+  requester: 'UASKER',
+  reason: 'New hire <script> & co',
+  target: 'jill@example.com',
+  details: [{ label: 'Email', value: 'jill@example.com' }],
+  form: {},
+  generated: [],
+  channel: 'C1',
+  dryRun: false,
+  attempts: 0,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  expiresAt: '2026-01-04T00:00:00.000Z',
+};
+
+const render = (changes: Partial<AccessRequest>, approvedBy: string[] = []) =>
+  requestMessage({ request: { ...base, ...changes }, providerLabel: 'DigiCert CertCentral', approvedBy, requiredApprovals: 2, approversText: '<@UAPPROVER>' });
+
+const actionIds = (message: ReturnType<typeof requestMessage>) =>
+  message.blocks.flatMap((block) => (block.type === 'actions' ? block.elements.map((e) => (e as { action_id: string }).action_id) : []));
+
+describe('request message', () => {
+  test('pending shows who asked, the details, the escaped reason, progress and the three buttons', () => {
+    const message = render({}, ['UAPPROVER']);
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('<@UASKER>');
+    expect(text).toContain('jill@example.com');
+    expect(text).toContain('&lt;script&gt; &amp; co');
+    expect(text).toContain('needs 1 approval');
+    expect(actionIds(message)).toEqual(['request_approve', 'request_reject', 'request_cancel']);
+    expect(message.text).toContain('AR-ABC123');
+  });
+
+  test('decided states drop the buttons; unknown offers Retry and Mark as done', () => {
+    for (const state of ['succeeded', 'failed', 'rejected', 'cancelled', 'expired', 'provisioning'] as const) {
+      expect(actionIds(render({ state }))).toEqual([]);
+    }
+    expect(actionIds(render({ state: 'unknown' }))).toEqual(['request_retry', 'request_mark_done']);
+  });
+
+  test('a created account shows the provider user id', () => {
+    const text = JSON.stringify(render({ state: 'succeeded', outcome: { kind: 'created', providerUserId: '1538858' } }).blocks);
+    expect(text).toContain('1538858');
+  });
+});

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, describe, expect, test } from 'vitest';
+import { openRedisStore } from '../../src/adapters/store/redis.js';
+import { openSqliteStore } from '../../src/adapters/store/sqlite.js';
+import type { Store } from '../../src/adapters/store/types.js';
+import { parseStoreUrl } from '../../src/adapters/store/url.js';
+import { redisForTests } from '../support/redis.js';
+import { waitFor } from '../support/wait.js';
+
+const log = pino({ level: 'silent' });
+const dir = mkdtempSync(join(tmpdir(), 'adduser-store-'));
+const redisUrl = await redisForTests();
+const namespace = `adduser-test-${randomUUID()}`;
+const opened: Store[] = [];
+
+afterAll(async () => {
+  await Promise.all(opened.map((store) => store.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Each backend opens two Store instances on one database, as two replicas (or two processes) would. */
+const backends: { name: string; open: () => Promise<Store>; skip: boolean }[] = [
+  {
+    name: 'sqlite',
+    skip: false,
+    open: async () => {
+      const store = await openSqliteStore(join(dir, 'conformance.sqlite'), log);
+      opened.push(store);
+      return store;
+    },
+  },
+  {
+    name: 'redis',
+    skip: !redisUrl,
+    open: async () => {
+      const store = await openRedisStore(redisUrl!, log, namespace);
+      opened.push(store);
+      return store;
+    },
+  },
+];
+
+describe.each(backends)('store conformance: $name', ({ open, skip }) => {
+  const key = () => `k-${randomUUID()}`;
+
+  test.skipIf(skip)('get, set, delete round trip with unicode and nested values', async () => {
+    const store = await open();
+    const k = key();
+    const value = { name: 'Zoë 🚀 «quoted»', nested: { list: [1, 'two', { three: true }] }, colon: ':leading' };
+    expect(await store.get(k)).toBeUndefined();
+    await store.set(k, value);
+    expect(await store.get(k)).toEqual(value);
+    expect(await store.delete(k)).toBe(true);
+    expect(await store.get(k)).toBeUndefined();
+  });
+
+  test.skipIf(skip)('a value with a TTL expires', async () => {
+    const store = await open();
+    const k = key();
+    await store.set(k, 'soon gone', 50);
+    await waitFor(async () => (await store.get(k)) === undefined, { timeoutMs: 2_000, what: 'expiry' });
+  });
+
+  test.skipIf(skip)('add stores once, and again only after expiry', async () => {
+    const store = await open();
+    const k = key();
+    expect(await store.add(k, { n: 1 }, 80)).toBe(true);
+    expect(await store.add(k, { n: 2 }, 80)).toBe(false);
+    expect(await store.get(k)).toEqual({ n: 1 });
+    await waitFor(async () => store.add(k, { n: 3 }), { timeoutMs: 2_000, what: 'add after expiry' });
+    expect(await store.get(k)).toEqual({ n: 3 });
+  });
+
+  test.skipIf(skip)('transition wins only from the listed states, and keyv reads the result', async () => {
+    const store = await open();
+    const k = key();
+    expect(await store.transition(k, ['pending'], { state: 'approved' })).toBe(false);
+    await store.set(k, { state: 'pending', who: 'nobody' });
+    expect(await store.transition(k, ['approved', 'unknown'], { state: 'provisioning' })).toBe(false);
+    expect(await store.transition(k, ['pending'], { state: 'approved', who: 'U1' })).toBe(true);
+    expect(await store.get(k)).toEqual({ state: 'approved', who: 'U1' });
+    expect(await store.transition(k, ['pending'], { state: 'rejected' })).toBe(false);
+  });
+
+  test.skipIf(skip)('50 concurrent transitions from one state, over two instances: exactly one wins', async () => {
+    const [a, b] = [await open(), await open()];
+    const k = key();
+    await a.set(k, { state: 'pending' });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).transition(k, ['pending'], { state: 'approved', winner: i })),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results.indexOf(true);
+    expect(await b.get(k)).toEqual({ state: 'approved', winner });
+  });
+
+  test.skipIf(skip)('50 concurrent adds over two instances: exactly one wins', async () => {
+    const [a, b] = [await open(), await open()];
+    const k = key();
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).add(k, i)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await a.get(k)).toBe(results.indexOf(true));
+  });
+
+  test.skipIf(skip)('100 concurrent increments give 1..100 once each', async () => {
+    const [a, b] = [await open(), await open()];
+    const k = key();
+    const values = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).increment(k)));
+    expect([...values].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  test.skipIf(skip)('append keeps order; range takes negative indexes; length counts', async () => {
+    const [a, b] = [await open(), await open()];
+    const k = key();
+    expect(await a.length(k)).toBe(0);
+    expect(await a.range(k, 0, -1)).toEqual([]);
+    for (let i = 1; i <= 5; i++) expect(await (i % 2 ? a : b).append(k, { i })).toBe(i);
+    expect(await a.range(k, 0, -1)).toEqual([1, 2, 3, 4, 5].map((i) => ({ i })));
+    expect(await b.range(k, -2, -1)).toEqual([{ i: 4 }, { i: 5 }]);
+    expect(await b.range(k, 1, 2)).toEqual([{ i: 2 }, { i: 3 }]);
+    expect(await b.range(k, -10, 0)).toEqual([{ i: 1 }]);
+    expect(await a.length(k)).toBe(5);
+    const concurrent = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).append(k, i)));
+    expect(new Set(concurrent).size).toBe(40);
+    expect(await a.length(k)).toBe(45);
+  });
+
+  test.skipIf(skip)('ping answers', async () => {
+    expect(await (await open()).ping()).toBe(true);
+  });
+});
+
+describe('sqlite durability', () => {
+  test('data survives close and reopen', async () => {
+    const path = join(dir, 'durable.sqlite');
+    const first = await openSqliteStore(path, log);
+    await first.set('request:1', { state: 'pending' });
+    await first.append('list', 'a');
+    await first.close();
+    const second = await openSqliteStore(path, log);
+    opened.push(second);
+    expect(await second.get('request:1')).toEqual({ state: 'pending' });
+    expect(await second.range('list', 0, -1)).toEqual(['a']);
+  });
+});
+
+describe('STORE_URL', () => {
+  test.each([
+    ['sqlite://data/adduser.sqlite', { kind: 'sqlite', path: '/srv/bot/data/adduser.sqlite' }],
+    ['sqlite:///var/lib/x.sqlite', { kind: 'sqlite', path: '/var/lib/x.sqlite' }],
+    ['redis://127.0.0.1:6379', { kind: 'redis', url: 'redis://127.0.0.1:6379' }],
+    ['rediss://cache.example.com:6380/0', { kind: 'redis', url: 'rediss://cache.example.com:6380/0' }],
+  ])('%s', (url, expected) => {
+    expect(parseStoreUrl(url, '/srv/bot')).toEqual(expected);
+  });
+
+  test.each(['mysql://db', 'sqlite://', 'redis://', 'data/adduser.sqlite', ''])('rejects %j with the accepted forms', (url) => {
+    expect(parseStoreUrl(url)).toEqual({ error: expect.stringContaining('sqlite://PATH') });
+  });
+});

@@ -1,0 +1,30 @@
+import { createConnection } from 'node:net';
+
+async function answers(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+/**
+ * REDIS_URL for suites that need Redis. Without one (or when it does not answer) those suites
+ * skip, and say so; under CI=true a missing Redis is a failure, since CI always starts one.
+ */
+export async function redisForTests(): Promise<string | undefined> {
+  const url = process.env.REDIS_URL;
+  const ok = url ? await answers(url) : false;
+  if (ok) return url;
+  const why = url ? `REDIS_URL=${url} does not answer` : 'REDIS_URL is not set';
+  if (process.env.CI === 'true') throw new Error(`Redis suites cannot run: ${why} (CI must provide Redis)`);
+  console.warn(`\n  ⚠ Skipping the Redis suites: ${why}. Set REDIS_URL=redis://127.0.0.1:6379 to run them.\n`);
+  return undefined;
+}

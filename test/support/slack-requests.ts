@@ -1,0 +1,66 @@
+import { createHmac } from 'node:crypto';
+
+/** Slack's request signature: v0= + HMAC-SHA256 of "v0:{timestamp}:{raw body}". */
+export function signature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SlackResponse {
+  status: number;
+  body: string;
+  json: () => unknown;
+  ms: number;
+}
+
+export interface SendOptions {
+  secret: string;
+  /** Seconds since the epoch; defaults to now. */
+  timestamp?: number;
+  /** Overrides the computed signature (for forgery tests). */
+  signature?: string;
+  headers?: Record<string, string>;
+}
+
+/** POSTs a form body to /slack/events exactly as Slack does, signed. */
+export async function postToSlackEvents(baseUrl: string, body: string, options: SendOptions): Promise<SlackResponse> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': options.signature ?? signature(options.secret, timestamp, body),
+      ...options.headers,
+    },
+    body,
+  });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  return { status: res.status, body: text, ms, json: () => (text ? JSON.parse(text) : undefined) };
+}
+
+export function commandBody(fields: {
+  user: string;
+  channel: string;
+  text: string;
+  responseUrl: string;
+  triggerId?: string;
+}): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'TTEAM0001',
+    team_domain: 'example',
+    channel_id: fields.channel,
+    channel_name: 'it-requests',
+    user_id: fields.user,
+    user_name: fields.user.toLowerCase(),
+    command: '/adduser',
+    text: fields.text,
+    api_app_id: 'AAPP00001',
+    response_url: fields.responseUrl,
+    trigger_id: fields.triggerId ?? `trigger-${Math.random().toString(36).slice(2)}`,
+  }).toString();
+}
+
+export const payloadBody = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();

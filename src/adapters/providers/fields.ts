@@ -24,8 +24,10 @@ export function fieldFromSchema(
   };
   const property = json.properties?.[key];
   if (!property) throw new Error(`schema has no property ${key}`);
+  // A field normalised before its enum check (trim, lower-case) is a plain string on input; its choices are on output.
+  const output = (z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as typeof json).properties?.[key];
   const { labels, id, ...rest } = spec;
-  const values = property.enum ?? property.items?.enum;
+  const values = property.enum ?? property.items?.enum ?? output?.enum ?? output?.items?.enum;
   const options: Choice[] | undefined = values?.map((value) => ({
     value: String(value),
     label: labels?.[String(value)] ?? String(value),

@@ -9,7 +9,9 @@ export const reveal: Reveal = (secret) => secret.reveal();
 /** The request as it would go on the wire, built with masked secrets: what a dry run shows. */
 export function renderRequest(wire: WireRequest): string {
   const headers = Object.entries(wire.headers).map(([name, value]) => `${name}: ${value}`);
-  return [`${wire.method} ${wire.url}`, ...headers, ...(wire.body === undefined ? [] : ['', wire.body])].join('\n');
+  const text = [`${wire.method} ${wire.url}`, ...headers, ...(wire.body === undefined ? [] : ['', wire.body])].join('\n');
+  // The mask is URL-encoded in query strings and form bodies; show it as people read it.
+  return text.split(encodeURIComponent(SECRET_MASK)).join(SECRET_MASK);
 }
 
 /**

@@ -1,0 +1,23 @@
+import { defineProvider } from '../types.js';
+import { fieldOf, fields, fromForm, summary } from './form.js';
+import { env, input } from './schema.js';
+import { settings } from './settings.js';
+import { buildCreate, parseCreate, parseUserGroups, userGroupsRequest } from './wire.js';
+
+export const checkcentral = defineProvider({
+  id: 'checkcentral',
+  label: 'CheckCentral',
+  env,
+  settings,
+  input,
+  fields,
+  fromForm,
+  fieldOf,
+  target: (user) => user.email,
+  summary,
+  secretsOf: () => [],
+  credentialsOf: (s) => (s.apiToken ? [s.apiToken] : []),
+  buildCreate,
+  parseCreate,
+  lookups: { userGroups: { request: userGroupsRequest, parse: parseUserGroups } },
+});

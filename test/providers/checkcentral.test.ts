@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createHttpClient } from '../../src/adapters/http/client.js';
+import { createUser } from '../../src/adapters/providers/execute.js';
+import { checkcentral } from '../../src/adapters/providers/checkcentral/index.js';
+import { settings as settingsFrom } from '../../src/adapters/providers/checkcentral/settings.js';
+import { createLookupService } from '../../src/adapters/providers/lookups.js';
+import { Secret } from '../../src/config/secret.js';
+import { type CheckCentralSimulator, startCheckCentralSimulator } from '../simulators/checkcentral.js';
+import { captureLogs } from '../support/logs.js';
+import { describeOutcomeMapping } from './shared-cases.js';
+
+const TOKEN = 'cc-test-token-5f2a9e';
+const logs = captureLogs();
+const settings = (baseUrl: string, credentials?: 'wrong') =>
+  settingsFrom({ CHECKCENTRAL_BASE_URL: baseUrl, CHECKCENTRAL_API_TOKEN: new Secret(credentials ? 'cc-wrong-token-11' : TOKEN) });
+
+let counter = 0;
+const form = (changes: Record<string, string | string[]> = {}) => ({
+  email: `person${++counter}@myorg.example`,
+  accessLevel: 'User',
+  ...changes,
+});
+const parse = (values: Record<string, string | string[]>) => checkcentral.input.parse(checkcentral.fromForm(values));
+
+describe('CheckCentral: wire contract', () => {
+  let sim: CheckCentralSimulator;
+  const http = createHttpClient();
+  beforeAll(async () => {
+    sim = await startCheckCentralSimulator({ token: TOKEN });
+  });
+  afterAll(async () => {
+    await http.close();
+    await sim.close();
+  });
+
+  test('POST /createUser/?apiToken=… with the documented JSON body; "User" goes out as "user"', async () => {
+    const input = parse({
+      email: 'person@myorg.example',
+      name: 'Person Somename',
+      accessLevel: 'User',
+      sendWelcomeEmail: ['true'],
+      userGroups: ['grp-ops'],
+      notify_failures: ['sms', 'push'],
+    });
+    const result = await createUser(checkcentral, settings(sim.url), input, { http, log: logs.log, dryRun: false });
+    expect(result.outcome).toEqual({ kind: 'created', providerUserId: String(sim.users[0]!.userId) });
+    const [request] = sim.requests;
+    expect(request!.method).toBe('POST');
+    expect(request!.path).toBe('/createUser/');
+    expect(request!.query.get('apiToken')).toBe(TOKEN);
+    expect(request!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(request!.body)).toEqual({
+      email: 'person@myorg.example',
+      name: 'Person Somename',
+      accessLevel: 'user',
+      sendWelcomeEmail: true,
+      userGroups: ['grp-ops'],
+      notifications: [{ type: 'failures', services: ['sms', 'push'] }],
+    });
+  });
+
+  test('defaults are sent explicitly and an absent name is left to CheckCentral', async () => {
+    await createUser(checkcentral, settings(sim.url), parse(form({ accessLevel: 'READONLY' })), { http, log: logs.log, dryRun: false });
+    const body = JSON.parse(sim.requests.at(-1)!.body) as Record<string, unknown>;
+    expect(body).toEqual({ email: expect.any(String), accessLevel: 'readonly', sendWelcomeEmail: false, userGroups: [], notifications: [] });
+  });
+
+  test('the provider’s validation message is kept, with HTTP 400 and with an error body on HTTP 200', async () => {
+    const input = parse(form({ userGroups: ['grp-missing'] }));
+    const result = await createUser(checkcentral, settings(sim.url), input, { http, log: logs.log, dryRun: false });
+    expect(result.outcome).toEqual({ kind: 'rejected', status: 400, message: 'User group grp-missing does not exist. (error 16)' });
+
+    const lenient = await startCheckCentralSimulator({ token: TOKEN, errorsWithStatus200: true });
+    try {
+      const again = await createUser(checkcentral, settings(lenient.url), input, { http, log: logs.log, dryRun: false });
+      expect(again.outcome).toEqual({ kind: 'rejected', status: 200, message: 'User group grp-missing does not exist. (error 16)' });
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  test('a duplicate email → already_exists', async () => {
+    const input = parse(form());
+    await createUser(checkcentral, settings(sim.url), input, { http, log: logs.log, dryRun: false });
+    const again = await createUser(checkcentral, settings(sim.url), input, { http, log: logs.log, dryRun: false });
+    expect(again.outcome).toMatchObject({ kind: 'already_exists', message: expect.stringContaining('already exists') });
+  });
+
+  test('user groups come from getUserGroups, cached within the TTL', async () => {
+    const lookups = createLookupService({ http, log: logs.log, settingsOf: () => settings(sim.url) });
+    expect(await lookups.choices(checkcentral, 'userGroups')).toEqual([
+      { value: 'grp-ops', label: 'Operations' },
+      { value: 'grp-fin', label: 'Finance' },
+    ]);
+    const before = sim.count(/getUserGroups/);
+    await lookups.choices(checkcentral, 'userGroups');
+    expect(sim.count(/getUserGroups/)).toBe(before);
+  });
+
+  test('the rendered request masks the token in the query string', async () => {
+    const result = await createUser(checkcentral, settings(sim.url), parse(form()), { http, log: logs.log, dryRun: true });
+    expect(result.request).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/createUser\/\?apiToken=\[redacted\]\n/);
+  });
+});
+
+describe('CheckCentral: input rules from the documentation', () => {
+  test.each([
+    ['access level owner', { accessLevel: 'owner' }, 'accessLevel', /Access level must be one of: disabled, custom/],
+    ['no access level', { accessLevel: '' }, 'accessLevel', /Access level is required/],
+    ['no email', { email: '' }, 'email', /Email must be a valid email/],
+    ['invalid email', { email: 'person@' }, 'email', /Email must be a valid email/],
+    ['email with spaces', { email: 'per son@myorg.example' }, 'email', /Email must be a valid email/],
+    ['name of 201 characters', { name: 'n'.repeat(201) }, 'name', /Name can be at most 200/],
+    ['notification service fax', { notify_digest: ['fax'] }, 'notify_digest', /Notification service must be one of/],
+  ])('%s', (_name, changes, field, message) => {
+    const parsed = checkcentral.input.safeParse(checkcentral.fromForm(form(changes as Record<string, string | string[]>)));
+    expect(parsed.success).toBe(false);
+    const issue = parsed.error!.issues[0]!;
+    expect(checkcentral.fieldOf(issue.path)).toBe(field);
+    expect(issue.message).toMatch(message);
+  });
+
+  test.each([
+    ['notification type sometimes', { notifications: [{ type: 'sometimes', services: [] }] }, /Notification type must be one of/],
+    ['the same type twice', { notifications: [{ type: 'digest' }, { type: 'digest' }] }, /configured once/],
+    ['sendWelcomeEmail "yes"', { sendWelcomeEmail: 'yes' }, /Send welcome email must be true or false/],
+    ['an unknown property', { role: 'admin' }, /Unrecognized key/],
+  ])('%s (API input)', (_name, changes, message) => {
+    const parsed = checkcentral.input.safeParse({ email: 'a@b.example', accessLevel: 'user', ...changes });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]!.message).toMatch(message);
+  });
+
+  test('the access-level select lists the documented values', () => {
+    const field = checkcentral.fields.find((candidate) => candidate.id === 'accessLevel');
+    expect(field?.options?.map((option) => option.value)).toEqual(['disabled', 'custom', 'readonly', 'user', 'editor', 'manager', 'administrator']);
+    expect(field?.optional).toBe(false);
+  });
+});
+
+describeOutcomeMapping({
+  provider: checkcentral,
+  start: () => startCheckCentralSimulator({ token: TOKEN }),
+  settings,
+  input: () => parse(form()),
+  createPath: /^\/createUser\/$/,
+  logs,
+  secrets: [TOKEN, 'cc-wrong-token-11'],
+});

@@ -15,9 +15,16 @@ function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
  * name and points at .env.example; it never echoes a value, since values may be secrets.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
-  const parsed = envSchema.safeParse(withoutBlanks(env));
-  if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = parsed.error.issues.map((issue) => {
+  const values = withoutBlanks(env);
+  const parsed = envSchema.safeParse(values);
+  // Checked here rather than in the schema so it is reported with every other problem at once.
+  const transport =
+    values.SLACK_APP_TOKEN || values.SLACK_SIGNING_SECRET
+      ? []
+      : [{ path: ['SLACK_SIGNING_SECRET'], message: 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN to run in Socket Mode instead)' }];
+  if (parsed.success && transport.length === 0) return { ok: true, config: parsed.data };
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...transport];
+  const problems = issues.map((issue) => {
     const variable = issue.path.map(String).join('.') || 'configuration';
     return issue.message.includes(variable) ? `  - ${issue.message}` : `  - ${variable}: ${issue.message}`;
   });

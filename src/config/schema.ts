@@ -104,16 +104,6 @@ export const variableNames: readonly string[] = [...Object.keys(providerShapes),
 /** SPEC §2: every environment variable, each provider's own included, in one schema. */
 export const envSchema = z
   .object({ ...providerShapes, ...baseShape })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message:
-          'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN to run in Socket Mode instead)',
-      });
-    }
-  })
   .transform((env) => {
     const raw = env as Record<string, unknown>;
     return {

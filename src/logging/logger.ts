@@ -20,8 +20,8 @@ const SECRET_KEYS = [
   'api_key',
   'authorization',
   'Authorization',
-  '"x-dc-devkey"',
-  '"X-DC-DEVKEY"',
+  'x-dc-devkey',
+  'X-DC-DEVKEY',
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',
   'SLACK_SIGNING_SECRET',
@@ -30,7 +30,11 @@ const SECRET_KEYS = [
   'DIGICERT_API_KEY',
 ];
 
-export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+const segment = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `["${key}"]`);
+export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => {
+  const tail = segment(key);
+  return [tail.startsWith('.') ? key : tail, `*${tail}`, `*.*${tail}`];
+});
 
 /**
  * Patterns that are secrets whatever field they sit in: Slack tokens and CheckCentral's

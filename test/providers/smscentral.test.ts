@@ -96,7 +96,6 @@ describe('SMS Central: wire contract', () => {
 
   test('accounts come from SMSCENTRAL_ACCOUNTS, with no call to SMS Central', async () => {
     const configured = settingsFrom({
-      ...env,
       SMSCENTRAL_BASE_URL: sim.url,
       SMSCENTRAL_ACCOUNTS: env.SMSCENTRAL_ACCOUNTS.parse('12345:Main account, 67890:Marketing'),
     });

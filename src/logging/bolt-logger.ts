@@ -26,7 +26,12 @@ export function boltLogger(parent: Logger, component = 'bolt'): BoltLogger {
   let child = parent.child({ component });
   let requested = boltLevel(parent.level);
   const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
-    if (child.isLevelEnabled(level)) child[level](format(...msg));
+    if (!child.isLevelEnabled(level)) return;
+    const text = format(...msg);
+    // The WebClient's debug output includes whole request bodies: message texts, among them a
+    // generated password shown privately to one person. Their content is not the log's business.
+    if (text.startsWith('http request body')) return;
+    child[level](text);
   };
   return {
     debug: write('debug'),

@@ -83,7 +83,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & { idle:
           .postEphemeral({ channel: thread.channel, user: request.requester, thread_ts: thread.ts, text })
           .catch(() => client.chat.postMessage({ channel: request.requester, text }));
       }
-      const notice = FINAL_NOTICE[request.state];
+      const notice = request.outcome?.kind === 'dry_run' ? 'finished its dry run: nothing was created' : FINAL_NOTICE[request.state];
       if (notice && audit.action !== 'approved') {
         const link = thread.permalink ? ` <${thread.permalink}|See the thread.>` : '';
         await client.chat.postMessage({ channel: request.requester, text: `Your request \`${request.id}\` ${notice}.${link}` });

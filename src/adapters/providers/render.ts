@@ -4,6 +4,9 @@ import type { WireRequest } from '../http/types.js';
 import type { Reveal } from './types.js';
 
 export const mask: Reveal = () => SECRET_MASK;
+
+/** A credential for the wire; an unconfigured one only ever reaches a dry-run rendering, where it says so. */
+export const credential = (secret: Secret | undefined, show: Reveal) => (secret ? show(secret) : 'NOT_CONFIGURED');
 export const reveal: Reveal = (secret) => secret.reveal();
 
 /** The request as it would go on the wire, built with masked secrets: what a dry run shows. */

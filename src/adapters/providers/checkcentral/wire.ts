@@ -1,12 +1,13 @@
 import type { WireRequest, WireResponse } from '../../http/types.js';
 import { describeUnexpectedBody, type Outcome, outcomeForStatus, parseJsonBody } from '../outcome.js';
+import { credential } from '../render.js';
 import type { Choice, Reveal } from '../types.js';
 import type { CheckCentralInput } from './schema.js';
 import type { CheckCentralSettings } from './settings.js';
 
 /** The token travels in the query string (the API's design), so only masked URLs are ever logged. */
 const url = (settings: CheckCentralSettings, method: string, reveal: Reveal, query: Record<string, string> = {}) => {
-  const params = new URLSearchParams({ apiToken: settings.apiToken ? reveal(settings.apiToken) : '', ...query });
+  const params = new URLSearchParams({ apiToken: credential(settings.apiToken, reveal), ...query });
   return `${settings.baseUrl}/${method}/?${params.toString()}`;
 };
 

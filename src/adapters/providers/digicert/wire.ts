@@ -1,11 +1,12 @@
 import type { WireRequest, WireResponse } from '../../http/types.js';
 import { describeUnexpectedBody, type Outcome, outcomeForStatus, parseJsonBody } from '../outcome.js';
+import { credential } from '../render.js';
 import type { Choice, Reveal } from '../types.js';
 import type { DigiCertInput } from './schema.js';
 import type { DigiCertSettings } from './settings.js';
 
 const headers = (settings: DigiCertSettings, reveal: Reveal) => ({
-  'x-dc-devkey': settings.apiKey ? reveal(settings.apiKey) : '',
+  'x-dc-devkey': credential(settings.apiKey, reveal),
   'content-type': 'application/json',
   accept: 'application/json',
 });

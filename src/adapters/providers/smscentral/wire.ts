@@ -1,5 +1,6 @@
 import type { WireRequest, WireResponse } from '../../http/types.js';
 import { describeUnexpectedBody, type Outcome, outcomeForStatus, parseJsonBody } from '../outcome.js';
+import { credential } from '../render.js';
 import type { Reveal } from '../types.js';
 import type { SmsCentralInput } from './schema.js';
 import type { SmsCentralSettings } from './settings.js';
@@ -25,7 +26,7 @@ function userJson(input: SmsCentralInput, reveal: Reveal): string {
 export function buildCreate(input: SmsCentralInput, settings: SmsCentralSettings, reveal: Reveal): WireRequest {
   const form = new URLSearchParams({
     USERNAME: settings.username ?? '',
-    PASSWORD: settings.password ? reveal(settings.password) : '',
+    PASSWORD: credential(settings.password, reveal),
     USER: userJson(input, reveal),
   });
   return {

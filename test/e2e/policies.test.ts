@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { closedPort } from '../simulators/harness.js';
+import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
+import { type E2E, startE2E } from '../support/e2e.js';
+import { payloadBody } from '../support/slack-requests.js';
+import { waitFor } from '../support/wait.js';
+
+const DC_KEY = 'dc-policy-key-77aa';
+const REQUESTER = 'UREQUESTER1';
+const ADMIN = 'UWORKSPACEADM';
+
+let dc: DigiCertSimulator;
+beforeAll(async () => {
+  dc = await startDigiCertSimulator({ apiKey: DC_KEY });
+});
+afterAll(async () => {
+  await dc.close();
+});
+
+const digicertForm = (n: number) => ({
+  username: `policy.user${n}`,
+  first_name: 'Pat',
+  last_name: 'Policy',
+  email: `pat${n}@example.com`,
+  container: '93288',
+  access_roles: ['5'],
+  reason: 'Needs certificate access',
+});
+
+async function submit(e2e: E2E, provider: string, form: Record<string, string | string[]>) {
+  const view = await e2e.openModal(REQUESTER, provider);
+  const before = e2e.slack.calls.length;
+  const res = await e2e.submit(REQUESTER, view, form);
+  expect(res.body).toBe('');
+  const id = await e2e.postedRequestId(before);
+  await waitFor(async () => e2e.store.get(`slack:thread:${id}`), { what: 'the thread' });
+  return { id, view };
+}
+
+function suggestion(view: { id: string; private_metadata: string; blocks: unknown[] }, field: string, value: string, state: Record<string, unknown> = {}) {
+  return payloadBody({
+    type: 'block_suggestion',
+    user: { id: REQUESTER, username: 'requester', team_id: 'TTEAM0001' },
+    team: { id: 'TTEAM0001', domain: 'example' },
+    api_app_id: 'AAPP00001',
+    token: 'deprecated',
+    container: { type: 'view', view_id: view.id },
+    action_id: `field:${field}`,
+    block_id: field,
+    value,
+    view: { ...view, type: 'modal', state: { values: state }, hash: 'h', callback_id: 'adduser_request', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001' },
+  });
+}
+
+describe('approval policies and provider modes', () => {
+  test('two approvals required: distinct approvers, each counted once', async () => {
+    const e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'UAPPROVER01,UAPPROVER02', ADDUSER_REQUIRED_APPROVALS: '2' });
+    try {
+      const { id } = await submit(e2e, 'digicert', digicertForm(1));
+      const before = dc.count(/^\/user$/);
+      await e2e.click('UAPPROVER01', 'request_approve', id);
+      await waitFor(async () => (await e2e.auditFor(id)).length === 2, { what: 'the first approval' });
+      expect((await e2e.request(id))?.state).toBe('pending');
+      await waitFor(() => e2e.slack.callsTo('chat.postMessage').some((call) => String(call.args.text).includes('1 more approval needed')), { what: 'the progress reply' });
+      await e2e.click('UAPPROVER01', 'request_approve', id);
+      await waitFor(() => e2e.slack.callsTo('chat.postEphemeral').some((call) => call.args.user === 'UAPPROVER01' && String(call.args.text).includes('already approved')), { what: 'the refusal' });
+      expect((await e2e.request(id))?.state).toBe('pending');
+      await e2e.click('UAPPROVER02', 'request_approve', id);
+      await e2e.waitForState(id, 'succeeded');
+      expect(dc.count(/^\/user$/) - before).toBe(1);
+      expect((await e2e.auditFor(id)).filter((record) => record.action === 'approved').map((record) => record.actor)).toEqual(['UAPPROVER01', 'UAPPROVER02']);
+    } finally {
+      await e2e.close();
+    }
+  });
+
+  test('with no approvers configured, workspace admins approve; a provider list overrides', async () => {
+    const e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS_CHECKCENTRAL: 'UCCONLY01' });
+    e2e.slack.on('users.info', (args) => ({ ok: true, user: { id: args.user, is_admin: args.user === ADMIN } }));
+    try {
+      const { id } = await submit(e2e, 'digicert', digicertForm(2));
+      await e2e.click('UCCONLY01', 'request_approve', id);
+      await waitFor(() => e2e.slack.callsTo('chat.postEphemeral').some((call) => call.args.user === 'UCCONLY01'), { what: 'the refusal' });
+      await e2e.click(ADMIN, 'request_approve', id);
+      await e2e.waitForState(id, 'succeeded');
+
+      const cc = await submit(e2e, 'checkcentral', { email: 'cc@example.com', accessLevel: 'user', reason: 'Monitoring on-call' });
+      await e2e.click(ADMIN, 'request_approve', cc.id);
+      await waitFor(() => e2e.slack.callsTo('chat.postEphemeral').some((call) => call.args.user === ADMIN && String(call.args.text).includes('<@UCCONLY01>')), { what: 'the refusal naming the approvers' });
+      await e2e.click('UCCONLY01', 'request_approve', cc.id);
+      await e2e.waitForState(cc.id, 'succeeded');
+    } finally {
+      await e2e.close();
+    }
+  });
+
+  test('a provider without credentials says so in the modal and shows the exact request instead of sending it', async () => {
+    const e2e = await startE2E({ ADDUSER_APPROVERS: 'UAPPROVER01' });
+    try {
+      const { id, view } = await submit(e2e, 'checkcentral', { email: 'dry@example.com', accessLevel: 'Manager', reason: 'Trying the bot out' });
+      expect(JSON.stringify(view.blocks)).toContain('CheckCentral credentials are not configured');
+      expect((await e2e.request(id))?.dryRun).toBe(true);
+      await e2e.click('UAPPROVER01', 'request_approve', id);
+      const done = await e2e.waitForState(id, 'succeeded');
+      expect(done.outcome?.kind).toBe('dry_run');
+      await waitFor(
+        () => e2e.slack.callsTo('chat.postMessage').some((call) => String(call.args.text).includes('POST https://api.checkcentral.cc/createUser/?apiToken=NOT_CONFIGURED') && String(call.args.text).includes('"accessLevel":"manager"')),
+        { what: 'the dry-run request in the thread' },
+      );
+      expect((await e2e.auditFor(id)).at(-1)).toMatchObject({ action: 'succeeded', dryRun: true });
+    } finally {
+      await e2e.close();
+    }
+  });
+
+  test('ADDUSER_DRY_RUN never calls a configured provider', async () => {
+    const e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'UAPPROVER01', ADDUSER_DRY_RUN: 'true' });
+    try {
+      const before = dc.requests.length;
+      const { id, view } = await submit(e2e, 'digicert', digicertForm(3));
+      expect(JSON.stringify(view.blocks)).toContain('ADDUSER_DRY_RUN is on');
+      await e2e.click('UAPPROVER01', 'request_approve', id);
+      await e2e.waitForState(id, 'succeeded');
+      expect(dc.requests.length).toBe(before);
+    } finally {
+      await e2e.close();
+    }
+  });
+
+  test('selects load from the provider, roles follow the container, and a typed id is the fallback', async () => {
+    const e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url });
+    try {
+      const view = await e2e.openModal(REQUESTER, 'digicert');
+      const containers = await e2e.send(suggestion(view, 'container', 'head'));
+      expect(containers.json()).toEqual({ options: [{ text: { type: 'plain_text', text: 'Headquarters (93288)', emoji: true }, value: '93288' }] });
+      const roles = await e2e.send(
+        suggestion(view, 'access_roles', '', { container: { 'field:container': { type: 'external_select', selected_option: { value: '93300', text: { type: 'plain_text', text: 'EU' } } } } }),
+      );
+      expect(roles.json()).toEqual({ options: [{ text: { type: 'plain_text', text: 'Standard User', emoji: true }, value: '5' }] });
+      const lookupsBefore = dc.count(/^\/container/);
+      await e2e.send(suggestion(view, 'container', ''));
+      expect(dc.count(/^\/container/)).toBe(lookupsBefore);
+    } finally {
+      await e2e.close();
+    }
+    const port = await closedPort();
+    const down = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: `http://127.0.0.1:${port}` });
+    try {
+      const view = await down.openModal(REQUESTER, 'digicert');
+      const typed = await down.send(suggestion(view, 'container', '93288'));
+      expect(typed.json()).toEqual({ options: [{ text: { type: 'plain_text', text: '93288 (list unavailable, typed id)' }, value: '93288' }] });
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe('ack latency of /adduser on loopback', () => {
+  test('200 signed /adduser commands are acked and each opens the modal', async () => {
+    const e2e = await startE2E({});
+    try {
+      const times: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const res = await e2e.command(REQUESTER, i % 2 ? 'digicert' : '');
+        expect(res.status).toBe(200);
+        times.push(res.ms);
+      }
+      await waitFor(() => e2e.slack.callsTo('views.open').length === 200, { what: '200 modals' });
+      times.sort((a, b) => a - b);
+      const median = times[100]!;
+      const p99 = times[197]!;
+      console.info(`/adduser ack over 200 requests: median ${median.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${times[199]!.toFixed(2)} ms`);
+      expect(median).toBeGreaterThan(0);
+    } finally {
+      await e2e.close();
+    }
+  });
+});

@@ -39,6 +39,11 @@ const approverList = (name: string) =>
       };
     });
 
+const wholeNumber = (name: string, min: number, max: number, fallback: number) => {
+  const range = { error: `${name} must be a whole number from ${min} to ${max}` };
+  return z.coerce.number({ error: `${name} must be a number` }).int(range).min(min, range).max(max, range).default(fallback);
+};
+
 export type Approvers = { users: string[]; groups: string[] };
 
 const approversVariable = (provider: AnyProvider) => `ADDUSER_APPROVERS_${provider.id.toUpperCase()}`;
@@ -51,12 +56,7 @@ const baseShape = {
   SLACK_APP_TOKEN: optionalSecret().refine((token) => token === undefined || token.reveal().startsWith('xapp-'), {
     error: 'SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)',
   }),
-  PORT: z.coerce
-    .number({ error: 'PORT must be a number' })
-    .int({ error: 'PORT must be a whole number' })
-    .min(0, { error: 'PORT must be between 0 and 65535' })
-    .max(65535, { error: 'PORT must be between 0 and 65535' })
-    .default(3000),
+  PORT: wholeNumber('PORT', 0, 65535, 3000),
   SLACK_API_URL: z
     .url({ error: 'SLACK_API_URL must be a URL like https://slack.com/api/' })
     .default('https://slack.com/api/')
@@ -64,12 +64,7 @@ const baseShape = {
   ADDUSER_REQUESTS_CHANNEL: channelId('ADDUSER_REQUESTS_CHANNEL'),
   ADDUSER_AUDIT_CHANNEL: channelId('ADDUSER_AUDIT_CHANNEL'),
   ADDUSER_APPROVERS: approverList('ADDUSER_APPROVERS'),
-  ADDUSER_REQUIRED_APPROVALS: z.coerce
-    .number({ error: 'ADDUSER_REQUIRED_APPROVALS must be a number' })
-    .int({ error: 'ADDUSER_REQUIRED_APPROVALS must be a whole number' })
-    .min(1, { error: 'ADDUSER_REQUIRED_APPROVALS must be at least 1' })
-    .max(10, { error: 'ADDUSER_REQUIRED_APPROVALS must be at most 10' })
-    .default(1),
+  ADDUSER_REQUIRED_APPROVALS: wholeNumber('ADDUSER_REQUIRED_APPROVALS', 1, 10, 1),
   ADDUSER_REQUEST_TTL: z
     .string()
     .default('72h')

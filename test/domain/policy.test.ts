@@ -1,30 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { type Directory, isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown, type PolicyConfig } from '../../src/domain/policy.js';
-import type { AccessRequest } from '../../src/domain/request.js';
+import { aRequest } from '../support/fixtures.js';
 
 const directory: Directory = {
   isAdminOrOwner: async (user) => user === 'UADMIN',
   groupMembers: async (group) => (group === 'SGROUP1' ? ['UINGROUP'] : []),
 };
 
-const request = (changes: Partial<AccessRequest> = {}): AccessRequest => ({
-  id: 'AR-TEST',
-  provider: 'digicert',
-  state: 'pending',
-  requester: 'UASKER',
-  reason: 'new hire',
-  target: 'jill@example.com',
-  details: [],
-  form: {},
-  generated: [],
-  channel: 'C1',
-  dryRun: false,
-  attempts: 0,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  expiresAt: '2026-01-04T00:00:00.000Z',
-  ...changes,
-});
+const request = aRequest;
 
 const config = (changes: Partial<PolicyConfig> = {}): PolicyConfig => ({
   approvers: { all: { users: ['UAPPROVER', 'UASKER'], groups: ['SGROUP1'] }, byProvider: {} },

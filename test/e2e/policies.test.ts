@@ -107,6 +107,7 @@ describe('approval policies and provider modes', () => {
         () => e2e.slack.callsTo('chat.postMessage').some((call) => String(call.args.text).includes('POST https://api.checkcentral.cc/createUser/?apiToken=NOT_CONFIGURED') && String(call.args.text).includes('"accessLevel":"manager"')),
         { what: 'the dry-run request in the thread' },
       );
+      await waitFor(async () => (await e2e.auditFor(id)).at(-1)?.action === 'succeeded', { what: 'the succeeded record' });
       expect((await e2e.auditFor(id)).at(-1)).toMatchObject({ action: 'succeeded', dryRun: true });
     } finally {
       await e2e.close();

@@ -219,6 +219,7 @@ describe('/adduser end to end, through signed requests into the Bolt receiver', 
     const failed = await e2e.waitForState(id, 'failed');
     expect(failed.outcome).toMatchObject({ kind: 'rejected', message: expect.stringContaining('Access role 1 is not valid for this container') });
     await waitFor(async () => (await threadReplies(id)).some((text) => text.includes('Access role 1 is not valid for this container')), { what: 'the failure reply' });
+    await waitFor(async () => (await e2e.auditFor(id)).at(-1)?.action === 'failed', { what: 'the failed record' });
     expect((await e2e.auditFor(id)).at(-1)).toMatchObject({ action: 'failed', error: expect.stringContaining('Access role 1') });
   });
 
@@ -237,6 +238,8 @@ describe('/adduser end to end, through signed requests into the Bolt receiver', 
     await e2e.click(APPROVER_2, 'request_retry', id);
     await e2e.waitForState(id, 'succeeded');
     expect(cc.count(/^\/createUser\/$/) - before).toBe(2);
+    // The audit record follows the state change: wait for it rather than race it.
+    await waitFor(async () => (await e2e.auditFor(id)).length === 7, { what: 'seven audit records' });
     expect((await e2e.auditFor(id)).map((record) => record.action)).toEqual(['requested', 'approved', 'provisioning', 'unknown', 'retried', 'provisioning', 'succeeded']);
 
     const other = await submitRequest('checkcentral');

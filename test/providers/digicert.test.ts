@@ -8,7 +8,7 @@ import { Secret } from '../../src/config/secret.js';
 import { closedPort } from '../simulators/harness.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { captureLogs } from '../support/logs.js';
-import { describeOutcomeMapping } from './shared-cases.js';
+import { describeOutcomeMapping, expectRefused } from './shared-cases.js';
 
 const API_KEY = 'dc-test-key-0b8e44';
 const logs = captureLogs();
@@ -140,11 +140,7 @@ describe('DigiCert CertCentral: input rules from the documentation', () => {
     ['no access roles', { access_roles: [] }, 'access_roles', /at least one access role/],
     ['access role that is not a number', { access_roles: ['x'] }, 'access_roles', /Access role id must be a number/],
   ])('%s', (_name, changes, field, message) => {
-    const parsed = digicert.input.safeParse(digicert.fromForm(form(changes as Record<string, string | string[]>)));
-    expect(parsed.success).toBe(false);
-    const issue = parsed.error!.issues[0]!;
-    expect(digicert.fieldOf(issue.path)).toBe(field);
-    expect(issue.message).toMatch(message);
+    expectRefused(digicert, form(changes as Record<string, string | string[]>), field, message);
   });
 
   test('is_api_only can never be sent, even if something puts it in the input', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHttpClient } from '../../src/adapters/http/client.js';
 import { createUser, type CreateResult } from '../../src/adapters/providers/execute.js';
-import type { AnyProvider, ProviderSettings } from '../../src/adapters/providers/types.js';
+import type { AnyProvider, FormValues, ProviderSettings } from '../../src/adapters/providers/types.js';
 import { closedPort, type Simulator } from '../simulators/harness.js';
 import type { CapturedLogs } from '../support/logs.js';
 
@@ -152,4 +152,13 @@ export function describeOutcomeMapping<S extends Simulator>(c: ProviderCase<S>):
       expect(sim.requests.length).toBe(before);
     });
   });
+}
+
+/** Form values the provider must refuse: the first issue belongs to `field` and its message says why. */
+export function expectRefused(provider: AnyProvider, values: FormValues, field: string, message: RegExp): void {
+  const parsed = provider.input.safeParse(provider.fromForm(values));
+  expect(parsed.success).toBe(false);
+  const issue = parsed.error!.issues[0]!;
+  expect(provider.fieldOf(issue.path)).toBe(field);
+  expect(issue.message).toMatch(message);
 }

@@ -8,7 +8,7 @@ import { settings as settingsFrom } from '../../src/adapters/providers/smscentra
 import { Secret } from '../../src/config/secret.js';
 import { type SmsCentralSimulator, startSmsCentralSimulator } from '../simulators/smscentral.js';
 import { captureLogs } from '../support/logs.js';
-import { describeOutcomeMapping } from './shared-cases.js';
+import { describeOutcomeMapping, expectRefused } from './shared-cases.js';
 
 const OWNER = 'owner-account';
 const OWNER_PASSWORD = 'sms-owner-pass-7c1d';
@@ -124,11 +124,7 @@ describe('SMS Central: input rules from the documentation', () => {
     ['invalid email', { EMAILADDRESS: 'john@' }, 'EMAILADDRESS', /Email must be a valid email/],
     ['short password', { PASSWORD: 'abc' }, 'PASSWORD', /at least 8 characters/],
   ])('%s', (_name, changes, field, message) => {
-    const parsed = smscentral.input.safeParse(smscentral.fromForm(form(changes as Record<string, string | string[]>)));
-    expect(parsed.success).toBe(false);
-    const issue = parsed.error!.issues[0]!;
-    expect(smscentral.fieldOf(issue.path)).toBe(field);
-    expect(issue.message).toMatch(message);
+    expectRefused(smscentral, form(changes as Record<string, string | string[]>), field, message);
   });
 
   test('the parsed password is a Secret that prints masked, in the summary too', () => {

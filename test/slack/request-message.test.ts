@@ -1,24 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { AccessRequest } from '../../src/domain/request.js';
+import { aRequest } from '../support/fixtures.js';
 import { requestMessage } from '../../src/slack/blocks/request-message.js';
 
-const base: AccessRequest = {
-  id: 'AR-ABC123',
-  provider: 'digicert',
-  state: 'pending',
-  requester: 'UASKER',
-  reason: 'New hire <script> & co',
-  target: 'jill@example.com',
-  details: [{ label: 'Email', value: 'jill@example.com' }],
-  form: {},
-  generated: [],
-  channel: 'C1',
-  dryRun: false,
-  attempts: 0,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  expiresAt: '2026-01-04T00:00:00.000Z',
-};
+const base = aRequest({ reason: 'New hire <script> & co' });
 
 const render = (changes: Partial<AccessRequest>, approvedBy: string[] = []) =>
   requestMessage({ request: { ...base, ...changes }, providerLabel: 'DigiCert CertCentral', approvedBy, requiredApprovals: 2, approversText: '<@UAPPROVER>' });

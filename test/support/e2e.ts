@@ -60,6 +60,16 @@ export interface E2E {
 
 let triggerCounter = 0;
 
+/** What every block_actions payload carries: who clicked, where, and a fresh trigger. */
+const actionEnvelope = (user: string) => ({
+  type: 'block_actions',
+  user: { id: user, username: user.toLowerCase(), team_id: 'TTEAM0001' },
+  team: { id: 'TTEAM0001', domain: 'example' },
+  api_app_id: 'AAPP00001',
+  token: 'deprecated',
+  trigger_id: `trigger-${++triggerCounter}`,
+});
+
 function stateValues(view: OpenedView, values: Record<string, string | string[]>) {
   const state: Record<string, Record<string, unknown>> = {};
   for (const block of view.blocks) {
@@ -141,12 +151,7 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
       const before = slack.calls.length;
       const res = await send(
         payloadBody({
-          type: 'block_actions',
-          user: { id: user, username: user.toLowerCase(), team_id: 'TTEAM0001' },
-          team: { id: 'TTEAM0001', domain: 'example' },
-          api_app_id: 'AAPP00001',
-          token: 'deprecated',
-          trigger_id: `trigger-${++triggerCounter}`,
+          ...actionEnvelope(user),
           container: { type: 'view', view_id: view.id },
           view: { ...view, type: 'modal', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001', state: stateValues(view, { provider }) },
           actions: [
@@ -191,12 +196,7 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
       const inMessage = where === 'message' && thread;
       return send(
         payloadBody({
-          type: 'block_actions',
-          user: { id: user, username: user.toLowerCase(), team_id: 'TTEAM0001' },
-          team: { id: 'TTEAM0001', domain: 'example' },
-          api_app_id: 'AAPP00001',
-          token: 'deprecated',
-          trigger_id: `trigger-${++triggerCounter}`,
+          ...actionEnvelope(user),
           ...(inMessage
             ? {
                 container: { type: 'message', message_ts: thread.ts, channel_id: thread.channel, is_ephemeral: false },

@@ -1,6 +1,7 @@
 import KeyvRedis, { createKeyv } from '@keyv/redis';
 import type Keyv from 'keyv';
 import type { Logger } from 'pino';
+import { keyvBasics } from './keyv-basics.js';
 import type { Store } from './types.js';
 
 const NAMESPACE = 'adduser';
@@ -45,16 +46,13 @@ export async function openRedisStore(url: string, log: Logger, namespace = NAMES
   const client = (await adapter.getClient()) as unknown as RedisClient;
   const rawKey = (key: string) => `${namespace}${adapter.keyPrefixSeparator}${key}`;
   const listKey = (key: string) => `${namespace}:list:${key}`;
-  const serialize = async (value: unknown, ttlMs?: number) =>
-    (await keyv.serialize!({ value, expires: ttlMs ? Date.now() + ttlMs : undefined })) as string;
+  const { get, set, delete: remove, serialize } = keyvBasics(keyv);
 
   return {
     kind: 'redis',
-    get: async <T>(key: string) => (await keyv.get(key)) as T | undefined,
-    set: async (key, value, ttlMs) => {
-      await keyv.set(key, value, ttlMs);
-    },
-    delete: (key) => keyv.delete(key),
+    get,
+    set,
+    delete: remove,
     async add(key, value, ttlMs) {
       const options = ttlMs ? { NX: true, PX: ttlMs } : { NX: true };
       return (await client.set(rawKey(key), await serialize(value, ttlMs), options)) === 'OK';

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import type { Logger } from 'pino';
+import { keyvBasics } from './keyv-basics.js';
 import type { Store } from './types.js';
 
 const NAMESPACE = 'adduser';
@@ -29,8 +30,7 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
   );
 
   const rawKey = (key: string) => `${NAMESPACE}:${key}`;
-  const serialize = async (value: unknown, ttlMs?: number) =>
-    keyv.serialize!({ value, expires: ttlMs ? Date.now() + ttlMs : undefined }) as Promise<string> | string;
+  const { get, set, delete: remove, serialize } = keyvBasics(keyv);
 
   const length = async (key: string) => {
     const rows = await query(`SELECT COUNT(*) AS n FROM ${LIST_TABLE} WHERE list = ?`, key);
@@ -39,11 +39,9 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
 
   return {
     kind: 'sqlite',
-    get: async <T>(key: string) => (await keyv.get(key)) as T | undefined,
-    set: async (key, value, ttlMs) => {
-      await keyv.set(key, value, ttlMs);
-    },
-    delete: (key) => keyv.delete(key),
+    get,
+    set,
+    delete: remove,
 
     async add(key, value, ttlMs) {
       const rows = await query(

@@ -6,6 +6,7 @@ import { providers } from './adapters/providers/registry.js';
 import { openStore } from './adapters/store/open.js';
 import type { Config } from './config/schema.js';
 import { createAuditLog } from './domain/audit.js';
+import { startExpirySweeper } from './domain/expiry.js';
 import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
 import { approversFor, describeApprovers } from './domain/policy.js';
 import { respond, startHttpServer } from './http/server.js';
@@ -82,10 +83,18 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
   void identity.check();
   await slack.connect();
+  const expiry = startExpirySweeper({
+    lifecycle,
+    // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
+    actor: () => identity.botUserId() ?? 'adduser-bot',
+    ttlMs: config.requestTtlMs,
+    log,
+  });
 
   return {
     port: server.port,
     async stop() {
+      expiry.stop();
       await server.close();
       await slack.disconnect();
       await notifier.idle();

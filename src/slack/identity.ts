@@ -7,6 +7,7 @@ export interface SlackIdentity {
   authorize: () => Promise<AuthorizeResult>;
   /** Whether Slack has accepted the token (for /readyz). */
   ready: () => boolean;
+  botUserId: () => string | undefined;
   /** Checks the token now; resolves false (and logs why) instead of throwing. */
   check: () => Promise<boolean>;
 }
@@ -42,6 +43,7 @@ export function createSlackIdentity(client: webApi.WebClient, botToken: Secret, 
   return {
     check,
     ready: () => known !== undefined,
+    botUserId: () => known?.botUserId,
     async authorize() {
       if (!known && !(await check())) throw new Error('Slack did not accept the bot token');
       return { botToken: botToken.reveal(), botId: known!.botId, botUserId: known!.botUserId };

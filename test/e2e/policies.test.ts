@@ -177,3 +177,21 @@ describe('ack latency of /adduser on loopback', () => {
     }
   });
 });
+
+describe('expiry', () => {
+  test('a pending request expires after ADDUSER_REQUEST_TTL: parent updated, thread reply, audit record', async () => {
+    const e2e = await startE2E({ ADDUSER_APPROVERS: 'UAPPROVER01', ADDUSER_REQUEST_TTL: '2s' });
+    try {
+      const { id } = await submit(e2e, 'checkcentral', { email: 'late@example.com', accessLevel: 'user', reason: 'Nobody will look at this' });
+      const expired = await e2e.waitForState(id, 'expired', 10_000);
+      expect(Date.parse(expired.updatedAt)).toBeGreaterThanOrEqual(Date.parse(expired.expiresAt));
+      await waitFor(() => e2e.slack.callsTo('chat.postMessage').some((call) => String(call.args.text).includes('expired without enough approvals')), { what: 'the expiry reply' });
+      await waitFor(async () => (await e2e.auditFor(id)).at(-1)?.action === 'expired', { what: 'the expiry record' });
+      expect((await e2e.auditFor(id)).at(-1)).toMatchObject({ actor: 'UBOTUSER1' });
+      await e2e.click('UAPPROVER01', 'request_approve', id);
+      await waitFor(() => e2e.slack.callsTo('chat.postEphemeral').some((call) => String(call.args.text).includes('already expired')), { what: 'the refusal' });
+    } finally {
+      await e2e.close();
+    }
+  });
+});

@@ -53,7 +53,15 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & { idle:
   async function announce(request: AccessRequest) {
     const message = await render(request.id);
     if (!message) return;
-    const posted = await client.chat.postMessage({ channel: request.channel, ...message, unfurl_links: false });
+    const posted = await client.chat.postMessage({ channel: request.channel, ...message, unfurl_links: false }).catch(async (error: unknown) => {
+      // The request is stored and valid; without this the requester would hear nothing at all.
+      const reason = (error as { data?: { error?: string } }).data?.error ?? 'an error';
+      await client.chat.postMessage({
+        channel: request.requester,
+        text: `Your request \`${request.id}\` is saved, but I could not post it in <#${request.channel}> for approval (Slack said: ${reason}). Ask an admin to invite me there with \`/invite @adduser\`.`,
+      });
+      throw error;
+    });
     const ts = posted.ts!;
     const channel = posted.channel ?? request.channel;
     const link = await client.chat.getPermalink({ channel, message_ts: ts }).catch(() => undefined);

@@ -195,3 +195,21 @@ describe('expiry', () => {
     }
   });
 });
+
+describe('when the request cannot be posted', () => {
+  test('the requester hears why, and the request is kept', async () => {
+    const e2e = await startE2E({ ADDUSER_APPROVERS: 'UAPPROVER01' });
+    e2e.slack.on('chat.postMessage', (args) => (args.channel === 'CREQUESTS1' ? { ok: false, error: 'not_in_channel' } : { ok: true, channel: args.channel, ts: '1700000999.000001' }));
+    try {
+      const view = await e2e.openModal(REQUESTER, 'checkcentral');
+      const res = await e2e.submit(REQUESTER, view, { email: 'lonely@example.com', accessLevel: 'user', reason: 'Bot not invited yet' });
+      expect(res.body).toBe('');
+      const told = await waitFor(() => e2e.slack.callsTo('chat.postMessage').find((call) => call.args.channel === REQUESTER), { what: 'the requester to be told' });
+      expect(String(told.args.text)).toMatch(/could not post it in <#CREQUESTS1>.*not_in_channel.*\/invite @adduser/s);
+      const id = /AR-[0-9A-Z]+/.exec(String(told.args.text))![0];
+      expect((await e2e.request(id))?.state).toBe('pending');
+    } finally {
+      await e2e.close();
+    }
+  });
+});

@@ -55,8 +55,40 @@ export function hashRecord(record: Omit<AuditRecord, 'hash'>): string {
   return createHash('sha256').update(canonicalJson(record)).digest('hex');
 }
 
+export type ChainVerdict =
+  | { ok: true; records: number }
+  | { ok: false; seq: number; problem: 'altered' | 'missing' | 'reordered'; detail: string };
+
+/**
+ * Walks the chain in order. Each record must sit at its own sequence number, carry the hash
+ * of its canonical form, and link to the record before it; the first record that does not
+ * is named. `expected` is the length the log claims (its head), so a removed tail shows too.
+ */
+export function verifyChain(records: readonly (AuditRecord | undefined)[], expected = records.length): ChainVerdict {
+  let prevHash = GENESIS_HASH;
+  const total = Math.max(expected, records.length);
+  for (let index = 0; index < total; index++) {
+    const seq = index + 1;
+    const record = records[index];
+    if (!record) return { ok: false, seq, problem: 'missing', detail: `record ${seq} is missing` };
+    if (record.seq !== seq) {
+      return { ok: false, seq, problem: 'reordered', detail: `position ${seq} holds record ${record.seq} (${record.id})` };
+    }
+    const { hash, ...unsigned } = record;
+    if (hashRecord(unsigned) !== hash) {
+      return { ok: false, seq, problem: 'altered', detail: `record ${seq} (${record.id}) does not match its hash` };
+    }
+    if (record.prevHash !== prevHash) {
+      return { ok: false, seq, problem: 'reordered', detail: `record ${seq} (${record.id}) does not follow record ${seq - 1}` };
+    }
+    prevHash = hash;
+  }
+  return { ok: true, records: total };
+}
+
 const recordKey = (seq: number) => `audit:record:${seq}`;
-const HEAD_KEY = 'audit:head';
+/** Records ever appended: an atomic counter, so it only grows and a removed tail still shows. */
+const COUNT_KEY = 'audit:count';
 const byRequestKey = (requestId: string) => `audit:by-request:${requestId}`;
 const byTargetKey = (target: string) => `audit:by-target:${target.toLowerCase()}`;
 const byActorKey = (actor: string) => `audit:by-actor:${actor}`;
@@ -69,6 +101,8 @@ export interface AuditLog {
   forTarget(target: string): Promise<AuditRecord[]>;
   forActor(actor: string): Promise<AuditRecord[]>;
   head(): Promise<number>;
+  /** Checks the whole chain, up to the highest sequence number the log has ever announced. */
+  verify(): Promise<ChainVerdict>;
 }
 
 /**
@@ -78,8 +112,8 @@ export interface AuditLog {
  */
 export function createAuditLog(store: Store): AuditLog {
   async function head(): Promise<number> {
-    let seq = (await store.get<number>(HEAD_KEY)) ?? 0;
-    // The head pointer is a hint written after each append; walk past records a crash left ahead of it.
+    let seq = (await store.get<number>(COUNT_KEY)) ?? 0;
+    // The count trails an append that is under way (or that a crash cut short): walk past such records.
     while (await store.get(recordKey(seq + 1))) seq += 1;
     return seq;
   }
@@ -120,7 +154,7 @@ export function createAuditLog(store: Store): AuditLog {
         const record: AuditRecord = { ...unsigned, hash: hashRecord(unsigned) };
         if (await store.add(recordKey(seq), record)) {
           await Promise.all([
-            store.set(HEAD_KEY, seq),
+            store.increment(COUNT_KEY),
             store.append(byRequestKey(record.requestId), seq),
             store.append(byTargetKey(record.target), seq),
             store.append(byActorKey(record.actor), seq),
@@ -132,5 +166,11 @@ export function createAuditLog(store: Store): AuditLog {
     forRequest: (requestId) => bySeqs(byRequestKey(requestId)),
     forTarget: (target) => bySeqs(byTargetKey(target)),
     forActor: (actor) => bySeqs(byActorKey(actor)),
+    async verify() {
+      const announced = (await store.get<number>(COUNT_KEY)) ?? 0;
+      const last = Math.max(announced, await head());
+      const records = await Promise.all(Array.from({ length: last }, (_, i) => store.get<AuditRecord>(recordKey(i + 1))));
+      return verifyChain(records, last);
+    },
   };
 }

@@ -111,6 +111,7 @@ describe.each(backends)('store conformance: $name', ({ open, skip }) => {
     const k = key();
     const values = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).increment(k)));
     expect([...values].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(await b.get(k)).toBe(100);
   });
 
   test.skipIf(skip)('append keeps order; range takes negative indexes; length counts', async () => {

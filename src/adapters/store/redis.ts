@@ -24,9 +24,19 @@ for i = 2, #ARGV do
 end
 return 0`;
 
+/** INCR on a value in keyv's format, so keyv.get reads the counter like any other value. */
+const INCREMENT = `
+local current = redis.call('GET', KEYS[1])
+local n = 1
+if current then
+  local ok, decoded = pcall(cjson.decode, current)
+  if ok and type(decoded) == 'table' then n = (tonumber(decoded.value) or 0) + 1 end
+end
+redis.call('SET', KEYS[1], '{"value":' .. string.format('%d', n) .. ',"expires":null}', 'KEEPTTL')
+return n`;
+
 type RedisClient = {
   set(key: string, value: string, options?: Record<string, unknown>): Promise<string | null>;
-  incr(key: string): Promise<number>;
   rPush(key: string, value: string): Promise<number>;
   lRange(key: string, start: number, end: number): Promise<string[]>;
   lLen(key: string): Promise<number>;
@@ -36,8 +46,8 @@ type RedisClient = {
 
 /**
  * keyv on Redis, for several replicas. Plain reads and writes go through keyv; the atomic
- * primitives use the node-redis client underneath (SET NX PX, INCR, RPUSH, a Lua script)
- * on keys in keyv's own format and namespace. Lists and counters have their own prefix.
+ * primitives use the node-redis client underneath (SET NX PX, RPUSH, Lua scripts)
+ * on keys in keyv's own format and namespace. Lists have their own prefix.
  */
 export async function openRedisStore(url: string, log: Logger, namespace = NAMESPACE): Promise<Store> {
   const keyv: Keyv = createKeyv(url, { namespace });
@@ -62,7 +72,7 @@ export async function openRedisStore(url: string, log: Logger, namespace = NAMES
       return Number(result) === 1;
     },
     async increment(key) {
-      return client.incr(`${namespace}:counter:${key}`);
+      return Number(await client.eval(INCREMENT, { keys: [rawKey(key)], arguments: [] }));
     },
     async append(key, value) {
       return client.rPush(listKey(key), JSON.stringify(value));

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { openStore } from '../adapters/store/open.js';
+import { parseStoreUrl } from '../adapters/store/url.js';
+import { type AuditRecord, createAuditLog } from '../domain/audit.js';
+
+const USAGE = `Usage: npm run audit -- <command>
+  export [--since ISO-DATE] [--provider ID]   every record as JSON Lines on stdout
+  verify                                      exit 0 when the chain is intact, 1 naming the first bad record
+  tail [--lines N]                            the last N records (default 10), then new ones as they come
+Reads STORE_URL (environment or .env) like the bot: default sqlite://data/adduser.sqlite.`;
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+const { positionals, values } = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: { since: { type: 'string' }, provider: { type: 'string' }, lines: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+})();
+const command = positionals[0];
+if (values.help || !command) fail(USAGE, values.help ? 0 : 2);
+
+const storeUrl = process.env.STORE_URL?.trim() || 'sqlite://data/adduser.sqlite';
+const location = parseStoreUrl(storeUrl);
+if ('error' in location) fail(location.error);
+const since = values.since === undefined ? undefined : Date.parse(values.since);
+if (since !== undefined && Number.isNaN(since)) fail(`--since must be an ISO date such as 2026-11-01 or 2026-11-01T09:00:00Z`);
+
+const store = await openStore(storeUrl, { log: pino({ level: 'warn' }, pino.destination(2)) });
+const audit = createAuditLog(store);
+const json = (record: AuditRecord) => JSON.stringify(record);
+
+switch (command) {
+  case 'export': {
+    const wanted = (record: AuditRecord) =>
+      (since === undefined || Date.parse(record.at) >= since) && (!values.provider || record.provider === values.provider);
+    for (let from = 1; ; ) {
+      const page = await audit.read(from, 500);
+      for (const record of page) if (wanted(record)) out(json(record));
+      if (page.length < 500) break;
+      from += page.length;
+    }
+    break;
+  }
+  case 'verify': {
+    const verdict = await audit.verify();
+    await store.close();
+    if (verdict.ok) {
+      out(`audit log intact: ${verdict.records} record${verdict.records === 1 ? '' : 's'}`);
+      process.exit(0);
+    }
+    process.stderr.write(`audit log NOT intact: ${verdict.problem} at record ${verdict.seq}: ${verdict.detail}\n`);
+    process.exit(1);
+  }
+  case 'tail': {
+    const lines = Number(values.lines ?? 10);
+    if (!Number.isInteger(lines) || lines < 0) fail('--lines must be a whole number');
+    let next = Math.max(1, (await audit.head()) - lines + 1);
+    let stopped = false;
+    process.once('SIGINT', () => (stopped = true));
+    process.once('SIGTERM', () => (stopped = true));
+    while (!stopped) {
+      const page = await audit.read(next, 500);
+      for (const record of page) out(json(record));
+      next += page.length;
+      if (page.length === 0) await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    break;
+  }
+  default:
+    fail(`Unknown command: ${command}\n${USAGE}`);
+}
+await store.close();

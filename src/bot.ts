@@ -10,11 +10,13 @@ import { startExpirySweeper } from './domain/expiry.js';
 import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
 import { approversFor, describeApprovers } from './domain/policy.js';
 import { respond, startHttpServer } from './http/server.js';
+import { createMetrics } from './observability/metrics.js';
 import { createSlackApp } from './slack/app.js';
 import { createSlackClient } from './slack/client.js';
 import { createSlackDirectory } from './slack/directory.js';
 import { createSlackIdentity } from './slack/identity.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { createHome } from './slack/home.js';
 import { createSlackNotifier } from './slack/notifier.js';
 import { createThreads } from './slack/threads.js';
 
@@ -44,6 +46,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
 
   let lifecycle: Lifecycle | undefined;
+  const metrics = createMetrics({
+    pendingRequests: async () => (await lifecycle!.recent(1_000)).filter((request) => request.state === 'pending').length,
+    outboxDepth: () => notifier.depth(),
+  });
   const notifier = createSlackNotifier({
     client: slackClient,
     threads,
@@ -55,6 +61,17 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       const request = await lifecycle?.get(id);
       return request && { request, approvedBy: await lifecycle!.approvers(id) };
     },
+    afterDelivery: (request) => home.refreshFor(request),
+    log,
+  });
+  const home = createHome({
+    client: slackClient,
+    store,
+    lifecycle: () => lifecycle!,
+    threads,
+    providers,
+    policy: config,
+    directory,
     log,
   });
   lifecycle = createLifecycle({
@@ -62,7 +79,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     audit,
     providers,
     settings: config.providers,
-    create: (provider, settings, input) => createUser(provider, settings, input, { http, log, dryRun: config.dryRun }),
+    create: async (provider, settings, input, callLog) => {
+      const result = await createUser(provider, settings, input, { http, log: callLog, dryRun: config.dryRun });
+      metrics.providerCall(provider.id, result.outcome.kind, result.durationMs / 1000);
+      return result;
+    },
     policy: config,
     directory,
     notifier,
@@ -72,14 +93,21 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
 
   const slack = createSlackApp(config, log, identity);
-  registerListeners(slack.app, { config, providers, lifecycle, audit, directory, lookups, threads, log });
+  registerListeners(slack.app, { config, providers, lifecycle, audit, directory, lookups, threads, metrics, home, log });
 
   const server = await startHttpServer({
     port: config.port,
     routes: {
       '/healthz': (_req, res) => respond.send(res, 200, 'ok\n'),
+      '/readyz': async (_req, res) => {
+        const [storeOk, slackOk] = [await store.ping(), identity.ready() || (await identity.check())];
+        const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack auth: ${slackOk ? 'ok' : 'failed'}\n`;
+        respond.send(res, storeOk && slackOk ? 200 : 503, body);
+      },
+      '/metrics': async (_req, res) => respond.send(res, 200, await metrics.render(), metrics.contentType),
     },
     slack: slack.requestListener,
+    onSlackAnswered: metrics.ackObserved,
   });
   void identity.check();
   await slack.connect();

@@ -22,7 +22,7 @@ export interface LifecycleDeps {
   providers: readonly AnyProvider[];
   settings: Record<string, ProviderSettings>;
   /** The provider executor, bound to its HTTP client and logger. */
-  create: (provider: AnyProvider, settings: ProviderSettings, input: unknown) => Promise<CreateCall>;
+  create: (provider: AnyProvider, settings: ProviderSettings, input: unknown, log: Logger) => Promise<CreateCall>;
   policy: PolicyConfig;
   directory: Directory;
   notifier: Notifier;
@@ -86,6 +86,7 @@ export function createLifecycle(deps: LifecycleDeps) {
     } = {},
   ): Promise<void> {
     const { approvals, privateToRequester, ...fields } = extra;
+    log.info({ requestId: request.id, action, actor, provider: request.provider, state: request.state }, `request ${action}`);
     const entry = await audit.append({
       requestId: request.id,
       actor,
@@ -259,7 +260,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         outcome = { kind: 'rejected', message: `The stored request no longer passes ${provider.label}'s checks.` };
       } else {
         try {
-          const result = await deps.create(provider, deps.settings[provider.id]!, parsed.data);
+          const result = await deps.create(provider, deps.settings[provider.id]!, parsed.data, log.child({ requestId: id }));
           outcome = result.outcome;
           wireRequest = result.request;
         } catch (error) {

@@ -25,6 +25,8 @@ export async function startHttpServer(options: {
   port: number;
   routes: Record<string, Route>;
   slack?: RequestListener;
+  /** Called when a Slack request has been answered: in HTTP mode the answer is the ack. */
+  onSlackAnswered?: (seconds: number) => void;
 }): Promise<RunningServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -36,6 +38,8 @@ export async function startHttpServer(options: {
       return;
     }
     if (options.slack) {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => options.onSlackAnswered?.(Number(process.hrtime.bigint() - started) / 1e9));
       options.slack(req, res);
       return;
     }

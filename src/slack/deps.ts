@@ -5,6 +5,8 @@ import type { Config } from '../config/schema.js';
 import type { AuditLog } from '../domain/audit.js';
 import type { Lifecycle } from '../domain/lifecycle.js';
 import type { Directory } from '../domain/policy.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Home } from './home.js';
 import type { Threads } from './threads.js';
 
 /** What every listener may use: the domain and read-only configuration, never an adapter's internals. */
@@ -16,5 +18,7 @@ export interface SlackDeps {
   directory: Directory;
   lookups: LookupService;
   threads: Threads;
+  metrics: Metrics;
+  home: Home;
   log: Logger;
 }

@@ -17,6 +17,8 @@ export interface SlackNotifierDeps {
   approversText: (provider: string) => string;
   /** The request and its approvers as they are now, so a late update never shows a stale state. */
   current: (id: string) => Promise<{ request: AccessRequest; approvedBy: readonly string[] } | undefined>;
+  /** Called after each delivered event, e.g. to refresh App Homes that show the request. */
+  afterDelivery?: (request: AccessRequest) => Promise<void>;
   log: Logger;
 }
 
@@ -33,9 +35,10 @@ const FINAL_NOTICE: Partial<Record<AccessRequest['state'], string>> = {
  * (a thread reply needs its parent first); different requests go in parallel. Delivery runs
  * after the caller has acked Slack.
  */
-export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & { idle: () => Promise<void> } {
+export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & { idle: () => Promise<void>; depth: () => number } {
   const { client, threads, log } = deps;
   const queues = new Map<string, Promise<void>>();
+  let waiting = 0;
   const labelOf = (id: string) => deps.providers.find((provider) => provider.id === id)?.label ?? id;
 
   async function render(id: string) {
@@ -109,16 +112,25 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & { idle:
   return {
     publish(event) {
       const id = event.request.id;
+      waiting += 1;
       const next = (queues.get(id) ?? Promise.resolve())
         .then(() => deliver(event))
+        .then(async () => {
+          const now = await deps.current(id);
+          if (now && deps.afterDelivery) await deps.afterDelivery(now.request);
+        })
         .catch((error: unknown) => {
           log.error({ err: error, requestId: id, action: event.audit.action }, 'could not tell Slack about a request event');
+        })
+        .finally(() => {
+          waiting -= 1;
         });
       queues.set(id, next);
       void next.finally(() => {
         if (queues.get(id) === next) queues.delete(id);
       });
     },
+    depth: () => waiting,
     async idle() {
       while (queues.size > 0) await Promise.all(queues.values());
     },

@@ -1,0 +1,63 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The bot's Prometheus metrics. Gauges that describe shared state (pending requests) are
+ * read from the store at scrape time, so every replica reports the same truth.
+ */
+export function createMetrics(sources: { pendingRequests: () => Promise<number>; outboxDepth: () => number }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const slackRequests = new Counter({
+    name: 'adduser_slack_requests_total',
+    help: 'Requests from Slack by payload type (command, block_actions, view_submission, …)',
+    labelNames: ['type'],
+    registers: [registry],
+  });
+  const ackSeconds = new Histogram({
+    name: 'adduser_slack_ack_seconds',
+    help: 'Time from a Slack request arriving to its acknowledgement (HTTP mode)',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
+    registers: [registry],
+  });
+  const providerCalls = new Counter({
+    name: 'adduser_provider_calls_total',
+    help: 'Provider create calls by provider and outcome class',
+    labelNames: ['provider', 'outcome'],
+    registers: [registry],
+  });
+  const providerSeconds = new Histogram({
+    name: 'adduser_provider_call_seconds',
+    help: 'Duration of provider create calls, retries included',
+    labelNames: ['provider'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'adduser_pending_requests',
+    help: 'Requests waiting for approval',
+    registers: [registry],
+    async collect() {
+      this.set(await sources.pendingRequests());
+    },
+  });
+  new Gauge({
+    name: 'adduser_outbox_depth',
+    help: 'Slack messages waiting to be delivered by this process',
+    registers: [registry],
+    collect() {
+      this.set(sources.outboxDepth());
+    },
+  });
+  return {
+    slackRequest: (type: string) => slackRequests.inc({ type }),
+    ackObserved: (seconds: number) => ackSeconds.observe(seconds),
+    providerCall: (provider: string, outcome: string, seconds: number) => {
+      providerCalls.inc({ provider, outcome });
+      providerSeconds.observe({ provider }, seconds);
+    },
+    contentType: registry.contentType,
+    render: () => registry.metrics(),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -134,34 +134,51 @@ export function createAuditLog(store: Store): AuditLog {
     return records.filter((record): record is AuditRecord => record !== undefined);
   }
 
+  /** The last record this process appended: the next one links to it without reading it back. */
+  let tail: Pick<AuditRecord, 'seq' | 'hash'> | undefined;
+  /** Appends from one process go one at a time, so they never race each other for a number. */
+  let queue: Promise<void> = Promise.resolve();
+
+  async function appendNow(event: AuditEvent, at: Date): Promise<AuditRecord> {
+    let seq = tail ? tail.seq + 1 : (await head()) + 1;
+    let prevHash = tail?.hash;
+    for (;;) {
+      if (prevHash === undefined) {
+        const prev = seq === 1 ? undefined : await store.get<AuditRecord>(recordKey(seq - 1));
+        if (seq > 1 && !prev) {
+          seq = (await head()) + 1;
+          continue;
+        }
+        prevHash = prev?.hash ?? GENESIS_HASH;
+      }
+      const unsigned = { ...event, id: randomUUID(), seq, at: at.toISOString(), prevHash };
+      const record: AuditRecord = { ...unsigned, hash: hashRecord(unsigned) };
+      if (await store.add(recordKey(seq), record)) {
+        tail = { seq, hash: record.hash };
+        await Promise.all([
+          store.increment(COUNT_KEY),
+          store.append(byRequestKey(record.requestId), seq),
+          store.append(byTargetKey(record.target), seq),
+          store.append(byActorKey(record.actor), seq),
+        ]);
+        return record;
+      }
+      // Another replica took this number: link to its record instead.
+      seq += 1;
+      prevHash = undefined;
+    }
+  }
+
   return {
     head,
     read,
-    async append(event, at = new Date()) {
-      for (let seq = (await head()) + 1; ; seq++) {
-        const prev = seq === 1 ? undefined : await store.get<AuditRecord>(recordKey(seq - 1));
-        if (seq > 1 && !prev) {
-          seq = await head();
-          continue;
-        }
-        const unsigned = {
-          ...event,
-          id: randomUUID(),
-          seq,
-          at: at.toISOString(),
-          prevHash: prev?.hash ?? GENESIS_HASH,
-        };
-        const record: AuditRecord = { ...unsigned, hash: hashRecord(unsigned) };
-        if (await store.add(recordKey(seq), record)) {
-          await Promise.all([
-            store.increment(COUNT_KEY),
-            store.append(byRequestKey(record.requestId), seq),
-            store.append(byTargetKey(record.target), seq),
-            store.append(byActorKey(record.actor), seq),
-          ]);
-          return record;
-        }
-      }
+    append(event, at = new Date()) {
+      const appended = queue.then(() => appendNow(event, at));
+      queue = appended.then(
+        () => undefined,
+        () => undefined,
+      );
+      return appended;
     },
     forRequest: (requestId) => bySeqs(byRequestKey(requestId)),
     forTarget: (target) => bySeqs(byTargetKey(target)),

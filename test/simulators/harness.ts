@@ -11,6 +11,8 @@ export interface Recorded {
   query: URLSearchParams;
   headers: Record<string, string>;
   body: string;
+  /** performance.now() when the request line arrived, for latency measurements. */
+  receivedAt: number;
 }
 
 export interface Reply {
@@ -58,6 +60,7 @@ export async function startSimulator(handle: (request: Recorded) => Reply | Prom
   const requests: Recorded[] = [];
   const faults: { fault: Fault; path: RegExp; remaining: number }[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const receivedAt = performance.now();
     void (async () => {
       const body = await readBody(req);
       const url = req.url ?? '/';
@@ -73,6 +76,7 @@ export async function startSimulator(handle: (request: Recorded) => Reply | Prom
         query: parsed.searchParams,
         headers,
         body,
+        receivedAt,
       };
       requests.push(recorded);
       const slot = faults.find((candidate) => candidate.remaining > 0 && candidate.path.test(recorded.path));

@@ -70,7 +70,8 @@ const actionEnvelope = (user: string) => ({
   trigger_id: `trigger-${++triggerCounter}`,
 });
 
-function stateValues(view: OpenedView, values: Record<string, string | string[]>) {
+/** view.state for a modal filled with `values` keyed by field id, as Slack sends it. */
+export function stateValues(view: OpenedView, values: Record<string, string | string[]>) {
   const state: Record<string, Record<string, unknown>> = {};
   for (const block of view.blocks) {
     if (block.type !== 'input' || !block.element || !block.block_id) continue;

@@ -9,6 +9,22 @@ interface JsonSchemaProperty {
   anyOf?: JsonSchemaProperty[];
 }
 
+type JsonSchema = { properties?: Record<string, JsonSchemaProperty>; required?: string[] };
+const converted = new WeakMap<z.ZodObject, { input: JsonSchema; output: JsonSchema }>();
+
+/** Each schema is converted once (both directions), however many fields read it: start-up time counts. */
+function jsonSchemas(schema: z.ZodObject) {
+  let both = converted.get(schema);
+  if (!both) {
+    both = {
+      input: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+      output: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonSchema,
+    };
+    converted.set(schema, both);
+  }
+  return both;
+}
+
 /**
  * Builds a modal field from the provider's zod schema so that required-ness, length limits
  * and enum choices are stated once, in the schema. `labels` names enum values for people.
@@ -18,14 +34,11 @@ export function fieldFromSchema(
   key: string,
   spec: Omit<FieldSpec, 'id' | 'optional'> & { id?: string; labels?: Record<string, string> },
 ): FieldSpec {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
-    properties?: Record<string, JsonSchemaProperty>;
-    required?: string[];
-  };
+  const { input: json, output: outputJson } = jsonSchemas(schema);
   const property = json.properties?.[key];
   if (!property) throw new Error(`schema has no property ${key}`);
   // A field normalised before its enum check (trim, lower-case) is a plain string on input; its choices are on output.
-  const output = (z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as typeof json).properties?.[key];
+  const output = outputJson.properties?.[key];
   const { labels, id, ...rest } = spec;
   const values = property.enum ?? property.items?.enum ?? output?.enum ?? output?.items?.enum;
   const options: Choice[] | undefined = values?.map((value) => ({

@@ -125,6 +125,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       expiry.stop();
       await server.close();
       await slack.disconnect();
+      await lifecycle!.settled();
       await notifier.idle();
       await http.close();
       await store.close();

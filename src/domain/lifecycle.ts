@@ -100,6 +100,18 @@ export function createLifecycle(deps: LifecycleDeps) {
     notifier.publish({ request: withoutForm(request), audit: entry, approvals, privateToRequester });
   }
 
+  const inFlight = new Set<Promise<void>>();
+  /**
+   * Audit records that need not hold up the next step (the provider call waits for nobody).
+   * Appends are queued in order per process, so the chain still reads approved → provisioning.
+   */
+  function inBackground(work: Promise<void>): Promise<void> {
+    const tracked = work.catch((error: unknown) => log.error({ err: error }, 'could not record an audit event'));
+    inFlight.add(tracked);
+    void tracked.finally(() => inFlight.delete(tracked));
+    return tracked;
+  }
+
   async function get(id: string): Promise<AccessRequest | undefined> {
     return store.get<AccessRequest>(requestKey(id));
   }
@@ -204,7 +216,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         decision: { by: user, at: now().toISOString() },
       });
       if (!approved) return refusedBecauseMoved(id);
-      await record(approved, 'approved', user, { approvals: { by, remaining: 0 } });
+      void inBackground(record(approved, 'approved', user, { approvals: { by, remaining: 0 } }));
       return { ok: true, request: approved, remaining: 0 };
     },
 
@@ -251,7 +263,7 @@ export function createLifecycle(deps: LifecycleDeps) {
       const provider = providerOf(request.provider);
       const provisioning = await move(request, ['approved'], { state: 'provisioning', attempts: request.attempts + 1 });
       if (!provisioning || !provider) return undefined;
-      await record(provisioning, 'provisioning', actor);
+      const audited = inBackground(record(provisioning, 'provisioning', actor));
 
       let outcome: Outcome;
       let wireRequest: string | undefined;
@@ -277,6 +289,7 @@ export function createLifecycle(deps: LifecycleDeps) {
             }))
           : undefined;
       const done = await move(provisioning, ['provisioning'], { state, outcome, wireRequest });
+      await audited;
       if (!done) return undefined;
       await record(done, state, actor, {
         providerUserId: outcome.kind === 'created' ? outcome.providerUserId : undefined,
@@ -323,6 +336,11 @@ export function createLifecycle(deps: LifecycleDeps) {
     },
 
     validate,
+
+    /** Resolves once audit records written in the background are stored (for shutdown). */
+    async settled(): Promise<void> {
+      while (inFlight.size > 0) await Promise.all(inFlight);
+    },
   };
 }
 

@@ -25,7 +25,13 @@ export function createSlackApp(config: Config, log: Logger, identity: SlackIdent
   let requestListener: HTTPReceiver['requestListener'] | undefined;
   let socket: SocketModeReceiver | undefined;
   if (config.slack.mode === 'socket') {
-    socket = new SocketModeReceiver({ appToken: config.slack.appToken!.reveal(), logger, logLevel });
+    socket = new SocketModeReceiver({
+      appToken: config.slack.appToken!.reveal(),
+      logger,
+      logLevel,
+      // apps.connections.open goes through this client: it must honour SLACK_API_URL too.
+      installerOptions: { clientOptions: webClientOptions(config, log) },
+    });
     receiver = socket;
   } else {
     const http = new HTTPReceiver({

@@ -1,0 +1,48 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { FakeSlack } from './fake-slack.js';
+
+export interface FakeSocketMode {
+  /** Envelopes the app acknowledged, by envelope id. */
+  acks: Map<string, unknown>;
+  connected: () => boolean;
+  /** Sends an envelope the way Slack does over Socket Mode. */
+  send: (type: 'slash_commands' | 'interactive' | 'events_api', payload: unknown) => string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Slack's Socket Mode end: the fake Web API's apps.connections.open hands out this
+ * WebSocket URL, which says hello, delivers envelopes and records the app's acks.
+ */
+export async function startFakeSocketMode(slack: FakeSlack): Promise<FakeSocketMode> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  let socket: WebSocket | undefined;
+  const acks = new Map<string, unknown>();
+  let counter = 0;
+  server.on('connection', (ws) => {
+    socket = ws;
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+      if (message.envelope_id) acks.set(message.envelope_id, message.payload ?? null);
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'AAPP00001' } }));
+  });
+  slack.on('apps.connections.open', () => ({ ok: true, url: `ws://127.0.0.1:${port}/link` }));
+  return {
+    acks,
+    connected: () => socket?.readyState === 1,
+    send(type, payload) {
+      const envelope_id = `env-${++counter}`;
+      socket!.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+      return envelope_id;
+    },
+    async close() {
+      for (const client of server.clients) client.terminate();
+      server.close();
+    },
+  };
+}

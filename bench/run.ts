@@ -15,7 +15,8 @@ import { waitFor } from '../test/support/wait.js';
 
 const quick = process.argv.includes('--quick');
 const ACKS = quick ? 200 : 2_000;
-const LIFECYCLES = quick ? 100 : 5_000;
+const lifecyclesArg = process.argv.indexOf('--lifecycles');
+const LIFECYCLES = lifecyclesArg > 0 ? Number(process.argv[lifecyclesArg + 1]) : quick ? 100 : 5_000;
 const LIFECYCLE_CONCURRENCY = 8;
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
@@ -91,9 +92,11 @@ function index<T>(items: () => T[], keyOf: (item: T) => string | undefined) {
   };
 }
 
-async function rss(url: string): Promise<number> {
+/** Resident and V8-heap megabytes of the bot, from its own /metrics. */
+async function memory(url: string): Promise<{ rss: number; heap: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  const read = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  return { rss: read('process_resident_memory_bytes'), heap: read('nodejs_heap_size_used_bytes') };
 }
 
 const slack = await startFakeSlack();
@@ -135,7 +138,7 @@ try {
   await postToSlackEvents(bot.url, commandBody({ user: 'UBENCH', channel: 'CBENCH', text: 'digicert', responseUrl: 'http://127.0.0.1:9/' }), { secret: SECRET });
   const opened = await waitFor(() => slack.callsTo('views.open').findLast((call) => JSON.stringify(call.args.view).includes('"username"')), { what: 'a DigiCert modal' });
   const view = { ...(opened.args.view as OpenedView), id: 'VBENCH', hash: 'h' };
-  const memoryBefore = await rss(bot.url);
+  const memoryBefore = await memory(bot.url);
   const emailIn = (text: unknown) => /(bench\.user\d+)@example\.com/.exec(String(text))?.[1];
   const requestMessage = index(() => slack.calls, (call) => (call.method === 'chat.postMessage' && call.args.channel === 'CREQUESTS1' && !call.args.thread_ts ? emailIn(call.args.text) : undefined));
   const successReply = index(() => slack.calls, (call) => (call.method === 'chat.postMessage' && call.args.thread_ts && String(call.args.text).includes('Account created') ? emailIn(call.args.text) : undefined));
@@ -187,10 +190,14 @@ try {
   );
   const seconds = (performance.now() - lifecyclesStarted) / 1000;
   approveToProvider.sort((a, b) => a - b);
-  const memoryAfter = await rss(bot.url);
+  const memoryAfter = await memory(bot.url);
   say(`lifecycles (submit → approve → provider → Slack posts), concurrency ${LIFECYCLE_CONCURRENCY}: ${done} in ${seconds.toFixed(1)} s = ${(done / seconds).toFixed(1)}/s`);
   say(`approve → provider request start: p50 ${ms(percentile(approveToProvider, 50))}, p99 ${ms(percentile(approveToProvider, 99))}`);
-  say(`adduser-bot RSS: ${memoryBefore.toFixed(1)} MB before, ${memoryAfter.toFixed(1)} MB after ${done} lifecycles (${(memoryAfter - memoryBefore).toFixed(1)} MB)`);
+  const mb = (value: number) => `${value.toFixed(1)} MB`;
+  say(
+    `adduser-bot memory over ${done} lifecycles: RSS ${mb(memoryBefore.rss)} → ${mb(memoryAfter.rss)} (${mb(memoryAfter.rss - memoryBefore.rss)}), ` +
+      `V8 heap used ${mb(memoryBefore.heap)} → ${mb(memoryAfter.heap)} (${mb(memoryAfter.heap - memoryBefore.heap)})`,
+  );
 } finally {
   await Promise.all([bare.stop(), bot.stop()]);
   await Promise.all([slack.close(), dc.close()]);

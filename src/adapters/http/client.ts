@@ -72,6 +72,10 @@ export function createHttpClient(defaults: Partial<HttpTimeouts> = {}): HttpClie
       const t = { ...base, ...timeouts };
       const started = performance.now();
       const durationMs = () => Math.round(performance.now() - started);
+      // Not AbortSignal.timeout: its timer and everything the request hangs on it live for the
+      // whole deadline even after an answer, which at a few calls a second is megabytes.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new DOMException('deadline reached', 'TimeoutError')), t.totalMs);
       try {
         const res = await request(wire.url, {
           dispatcher: agent,
@@ -80,7 +84,7 @@ export function createHttpClient(defaults: Partial<HttpTimeouts> = {}): HttpClie
           body: wire.body,
           headersTimeout: t.headersMs,
           bodyTimeout: t.bodyMs,
-          signal: AbortSignal.timeout(t.totalMs),
+          signal: deadline.signal,
         });
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers)) {
@@ -90,6 +94,8 @@ export function createHttpClient(defaults: Partial<HttpTimeouts> = {}): HttpClie
         return { ok: true, response: { status: res.statusCode, headers, body }, durationMs: durationMs() };
       } catch (error) {
         return { ok: false, failure: classifyTransportError(error), durationMs: durationMs() };
+      } finally {
+        clearTimeout(timer);
       }
     },
     close: () => agent.close(),

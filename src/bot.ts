@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createHttpClient } from './adapters/http/client.js';
 import { createUser } from './adapters/providers/execute.js';
@@ -6,7 +7,7 @@ import { providers } from './adapters/providers/registry.js';
 import { openStore } from './adapters/store/open.js';
 import type { Config } from './config/schema.js';
 import { createAuditLog } from './domain/audit.js';
-import { startExpirySweeper } from './domain/expiry.js';
+import { expireDue, expirySweepInterval } from './domain/expiry.js';
 import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
 import { approversFor, describeApprovers } from './domain/policy.js';
 import { respond, startHttpServer } from './http/server.js';
@@ -19,6 +20,23 @@ import { registerListeners } from './slack/listeners/index.js';
 import { createHome } from './slack/home.js';
 import { createSlackNotifier } from './slack/notifier.js';
 import { createThreads } from './slack/threads.js';
+
+/** How often the outbox retries Slack deliveries that did not go through. */
+const OUTBOX_SWEEP_MS = 1_000;
+
+/** Runs `work` every `ms`, never two at once; `last()` waits for the run under way. */
+function every(ms: number, work: () => Promise<unknown>, log: Logger, what: string) {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    running ??= work()
+      .catch((error: unknown) => log.error({ err: error }, `${what} failed`))
+      .finally(() => {
+        running = undefined;
+      });
+  }, ms);
+  timer.unref();
+  return { stop: () => clearInterval(timer), last: async () => void (await running) };
+}
 
 export interface RunningBot {
   port: number;
@@ -50,8 +68,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     pendingRequests: async () => (await lifecycle!.recent(1_000)).filter((request) => request.state === 'pending').length,
     outboxDepth: () => notifier.depth(),
   });
+  const instanceId = randomUUID();
   const notifier = createSlackNotifier({
     client: slackClient,
+    store,
+    audit,
     threads,
     providers,
     auditChannel: config.auditChannel,
@@ -61,7 +82,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       const request = await lifecycle?.get(id);
       return request && { request, approvedBy: await lifecycle!.approvers(id) };
     },
+    takeRevealed: (id) => lifecycle!.takeRevealed(id),
     afterDelivery: (request) => home.refreshFor(request),
+    instanceId,
     log,
   });
   const home = createHome({
@@ -111,22 +134,20 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
   void identity.check();
   await slack.connect();
-  const expiry = startExpirySweeper({
-    lifecycle,
-    // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
-    actor: () => identity.botUserId() ?? 'adduser-bot',
-    ttlMs: config.requestTtlMs,
-    log,
-  });
+  const outbox = every(OUTBOX_SWEEP_MS, () => notifier.sweep(), log, 'outbox sweep');
+  // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
+  const expiry = every(expirySweepInterval(config.requestTtlMs), () => expireDue(lifecycle!, identity.botUserId() ?? 'adduser-bot'), log, 'expiry sweep');
 
   return {
     port: server.port,
     async stop() {
       expiry.stop();
+      outbox.stop();
       await server.close();
       await slack.disconnect();
       await lifecycle!.settled();
       await notifier.idle();
+      await outbox.last();
       await http.close();
       await store.close();
     },

@@ -4,7 +4,7 @@ import type { Outcome } from '../adapters/providers/outcome.js';
 import type { AnyProvider, FormValues, ProviderSettings } from '../adapters/providers/types.js';
 import type { Store } from '../adapters/store/types.js';
 import type { AuditAction, AuditLog } from './audit.js';
-import type { LifecycleEvent, Notifier } from './events.js';
+import type { Notifier } from './events.js';
 import { type Directory, mayApprove, mayCancel, mayReject, mayResolveUnknown, type PolicyConfig, type Verdict } from './policy.js';
 import { type AccessRequest, isFinal, newRequestId, type RequestState, withoutForm } from './request.js';
 
@@ -43,6 +43,9 @@ const approvalsKey = (id: string) => `request:${id}:approvals`;
 const approvalMarkKey = (id: string, user: string) => `request:${id}:approved-by:${user}`;
 const byUserKey = (user: string) => `requests:by-user:${user}`;
 const ALL_KEY = 'requests:all';
+/** Generated secrets waiting to be shown once to the requester; gone once shown, or after a week. */
+const revealKey = (id: string) => `request:${id}:reveal`;
+const REVEAL_TTL_MS = 7 * 86_400_000;
 
 /** 20 characters from an unambiguous alphabet with every class present: ~115 bits. */
 export function generatePassword(): string {
@@ -79,13 +82,8 @@ export function createLifecycle(deps: LifecycleDeps) {
     request: AccessRequest,
     action: AuditAction,
     actor: string,
-    extra: Partial<Pick<LifecycleEvent, 'approvals' | 'privateToRequester'>> & {
-      reason?: string;
-      providerUserId?: string;
-      error?: string;
-    } = {},
+    fields: { reason?: string; providerUserId?: string; error?: string } = {},
   ): Promise<void> {
-    const { approvals, privateToRequester, ...fields } = extra;
     log.info({ requestId: request.id, action, actor, provider: request.provider, state: request.state }, `request ${action}`);
     const entry = await audit.append({
       requestId: request.id,
@@ -97,7 +95,7 @@ export function createLifecycle(deps: LifecycleDeps) {
       ...fields,
     });
     // The form may hold a password: nothing outside the store ever sees it.
-    notifier.publish({ request: withoutForm(request), audit: entry, approvals, privateToRequester });
+    notifier.publish({ request: withoutForm(request), audit: entry });
   }
 
   const inFlight = new Set<Promise<void>>();
@@ -205,10 +203,9 @@ export function createLifecycle(deps: LifecycleDeps) {
         return { ok: false, why: 'You have already approved this request.' };
       }
       const count = await store.append(approvalsKey(id), { user, at: now().toISOString() });
-      const by = await approvers(id);
       const remaining = Math.max(0, policy.requiredApprovals - count);
       if (remaining > 0) {
-        await record(request, 'approved', user, { approvals: { by, remaining } });
+        await record(request, 'approved', user);
         return { ok: true, request, remaining };
       }
       const approved = await move(request, ['pending'], {
@@ -216,7 +213,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         decision: { by: user, at: now().toISOString() },
       });
       if (!approved) return refusedBecauseMoved(id);
-      void inBackground(record(approved, 'approved', user, { approvals: { by, remaining: 0 } }));
+      void inBackground(record(approved, 'approved', user));
       return { ok: true, request: approved, remaining: 0 };
     },
 
@@ -281,20 +278,20 @@ export function createLifecycle(deps: LifecycleDeps) {
         }
       }
       const state = outcomeState(outcome);
-      const privateToRequester =
-        state === 'succeeded' && outcome.kind === 'created'
-          ? provisioning.generated.map((fieldId) => ({
-              label: provider.fields.find((field) => field.id === fieldId)?.label ?? fieldId,
-              value: String(provisioning.form[fieldId]),
-            }))
-          : undefined;
+      if (outcome.kind === 'created' && provisioning.generated.length > 0) {
+        // Kept apart before the form is dropped, so a crash before Slack is told loses nothing.
+        const secrets = provisioning.generated.map((fieldId) => ({
+          label: provider.fields.find((field) => field.id === fieldId)?.label ?? fieldId,
+          value: String(provisioning.form[fieldId]),
+        }));
+        await store.set(revealKey(id), secrets, REVEAL_TTL_MS);
+      }
       const done = await move(provisioning, ['provisioning'], { state, outcome, wireRequest });
       await audited;
       if (!done) return undefined;
       await record(done, state, actor, {
         providerUserId: outcome.kind === 'created' ? outcome.providerUserId : undefined,
         error: outcome.kind !== 'created' && outcome.kind !== 'dry_run' ? outcome.message : undefined,
-        privateToRequester: privateToRequester?.length ? privateToRequester : undefined,
       });
       return done;
     },
@@ -336,6 +333,13 @@ export function createLifecycle(deps: LifecycleDeps) {
     },
 
     validate,
+
+    /** Generated secrets for the requester, handed out once: the caller shows them, nobody else can. */
+    async takeRevealed(id: string): Promise<{ label: string; value: string }[] | undefined> {
+      const secrets = await store.get<{ label: string; value: string }[]>(revealKey(id));
+      if (secrets) await store.delete(revealKey(id));
+      return secrets;
+    },
 
     /** Resolves once audit records written in the background are stored (for shutdown). */
     async settled(): Promise<void> {

@@ -1,7 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AnyProvider } from '../adapters/providers/types.js';
-import type { LifecycleEvent, Notifier } from '../domain/events.js';
+import type { Store } from '../adapters/store/types.js';
+import type { AuditLog, AuditRecord } from '../domain/audit.js';
+import type { Notifier } from '../domain/events.js';
 import type { AccessRequest } from '../domain/request.js';
 import { auditMessage, threadReply } from './blocks/event-messages.js';
 import { requestMessage } from './blocks/request-message.js';
@@ -10,15 +12,21 @@ import type { Threads } from './threads.js';
 
 export interface SlackNotifierDeps {
   client: webApi.WebClient;
+  store: Store;
+  audit: AuditLog;
   threads: Threads;
   providers: readonly AnyProvider[];
   auditChannel: string | undefined;
   requiredApprovals: number;
   approversText: (provider: string) => string;
-  /** The request and its approvers as they are now, so a late update never shows a stale state. */
+  /** The request and its approvers as they are now, so a late delivery never shows a stale state. */
   current: (id: string) => Promise<{ request: AccessRequest; approvedBy: readonly string[] } | undefined>;
+  /** Generated secrets to show the requester once (taken: a second call gets nothing). */
+  takeRevealed: (id: string) => Promise<{ label: string; value: string }[] | undefined>;
   /** Called after each delivered event, e.g. to refresh App Homes that show the request. */
   afterDelivery?: (request: AccessRequest) => Promise<void>;
+  /** This process, for delivery claims that expire if it dies mid-delivery. */
+  instanceId: string;
   log: Logger;
 }
 
@@ -30,15 +38,31 @@ const FINAL_NOTICE: Partial<Record<AccessRequest['state'], string>> = {
   expired: 'expired',
 };
 
+const CURSOR_KEY = 'slack:outbox:cursor';
+const deliveredKey = (seq: number) => `slack:outbox:delivered:${seq}`;
+const claimKey = (seq: number) => `slack:outbox:claim:${seq}`;
+const unpostedKey = (id: string) => `slack:outbox:told-unposted:${id}`;
+const CLAIM_TTL_MS = 60_000;
+const DELIVERED_TTL_MS = 30 * 86_400_000;
+
+class NotYetDeliverable extends Error {}
+
 /**
- * Turns lifecycle events into Slack messages. Events of one request are delivered in order
- * (a thread reply needs its parent first); different requests go in parallel. Delivery runs
- * after the caller has acked Slack.
+ * The durable outbox to Slack. Every audit record is a Slack delivery to make (thread reply,
+ * parent update, audit-channel line, requester DM); a record counts as delivered only once all
+ * of it went through. New records are delivered at once, in order per request; a sweep retries
+ * whatever is left (Slack down, a crash, a parent not posted yet) until it is delivered. A
+ * claim with a TTL keeps two replicas from delivering the same record; a failed delivery never
+ * touches the request itself, so it can never re-run provisioning.
  */
-export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & { idle: () => Promise<void>; depth: () => number } {
-  const { client, threads, log } = deps;
-  const queues = new Map<string, Promise<void>>();
-  let waiting = 0;
+export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
+  sweep: () => Promise<void>;
+  idle: () => Promise<void>;
+  depth: () => number;
+} {
+  const { client, store, threads, log } = deps;
+  const queues = new Map<string, Promise<boolean>>();
+  let backlog = 0;
   const labelOf = (id: string) => deps.providers.find((provider) => provider.id === id)?.label ?? id;
 
   async function render(id: string) {
@@ -54,15 +78,18 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & { idle:
   }
 
   async function announce(request: AccessRequest) {
+    if (await threads.get(request.id)) return;
     const message = await render(request.id);
     if (!message) return;
     const posted = await client.chat.postMessage({ channel: request.channel, ...message, unfurl_links: false }).catch(async (error: unknown) => {
       // The request is stored and valid; without this the requester would hear nothing at all.
-      const reason = (error as { data?: { error?: string } }).data?.error ?? 'an error';
-      await client.chat.postMessage({
-        channel: request.requester,
-        text: `Your request \`${request.id}\` is saved, but I could not post it in <#${request.channel}> for approval (Slack said: ${reason}). Ask an admin to invite me there with \`/invite @adduser\`.`,
-      });
+      if (await store.add(unpostedKey(request.id), true)) {
+        const reason = (error as { data?: { error?: string } }).data?.error ?? 'an error';
+        await client.chat.postMessage({
+          channel: request.requester,
+          text: `Your request \`${request.id}\` is saved, but I could not post it in <#${request.channel}> for approval (Slack said: ${reason}). Ask an admin to invite me there with \`/invite @adduser\`; I will keep trying.`,
+        });
+      }
       throw error;
     });
     const ts = posted.ts!;
@@ -76,26 +103,32 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & { idle:
     });
   }
 
-  async function deliver(event: LifecycleEvent) {
-    const { request, audit } = event;
-    if (audit.action === 'requested') await announce(request);
+  async function showRevealed(request: AccessRequest, thread: { channel: string; ts: string }) {
+    const secrets = await deps.takeRevealed(request.id);
+    if (!secrets?.length) return;
+    const text = [
+      'Keep this safe: it is shown only to you, only once, and the bot does not keep it.',
+      ...secrets.map((secret) => `*${escape(secret.label)}:* \`${secret.value}\``),
+    ].join('\n');
+    await client.chat
+      .postEphemeral({ channel: thread.channel, user: request.requester, thread_ts: thread.ts, text })
+      .catch(() => client.chat.postMessage({ channel: request.requester, text }));
+  }
+
+  async function deliverNow(record: AuditRecord, request: AccessRequest, approvedBy: readonly string[]) {
+    if (record.action === 'requested') await announce(request);
     const thread = await threads.get(request.id);
-    if (audit.action !== 'requested' && thread) {
-      const reply = threadReply(event, labelOf(request.provider));
+    if (record.action !== 'requested') {
+      if (!thread) throw new NotYetDeliverable(`the request message of ${request.id} is not posted yet`);
+      const position = approvedBy.indexOf(record.actor) + 1;
+      const remaining = record.action === 'approved' && request.state === 'pending' ? Math.max(0, deps.requiredApprovals - position) : 0;
+      const reply = threadReply({ request, audit: record, remaining }, labelOf(request.provider));
       if (reply) await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: reply });
       const message = await render(request.id);
       if (message) await client.chat.update({ channel: thread.channel, ts: thread.ts, ...message });
-      if (event.privateToRequester && event.privateToRequester.length > 0) {
-        const text = [
-          'Keep this safe: it is shown only to you, only once, and the bot does not store it.',
-          ...event.privateToRequester.map((secret) => `*${escape(secret.label)}:* \`${secret.value}\``),
-        ].join('\n');
-        await client.chat
-          .postEphemeral({ channel: thread.channel, user: request.requester, thread_ts: thread.ts, text })
-          .catch(() => client.chat.postMessage({ channel: request.requester, text }));
-      }
-      const notice = request.outcome?.kind === 'dry_run' ? 'finished its dry run: nothing was created' : FINAL_NOTICE[request.state];
-      if (notice && audit.action !== 'approved') {
+      if (record.action === 'succeeded') await showRevealed(request, thread);
+      const notice = request.outcome?.kind === 'dry_run' ? 'finished its dry run: nothing was created' : FINAL_NOTICE[record.action as AccessRequest['state']];
+      if (notice && record.action !== 'approved') {
         const link = thread.permalink ? ` <${thread.permalink}|See the thread.>` : '';
         await client.chat.postMessage({ channel: request.requester, text: `Your request \`${request.id}\` ${notice}.${link}` });
       }
@@ -103,34 +136,66 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & { idle:
     if (deps.auditChannel) {
       await client.chat.postMessage({
         channel: deps.auditChannel,
-        text: auditMessage(audit, labelOf(request.provider), thread?.permalink),
+        text: auditMessage(record, labelOf(request.provider), thread?.permalink),
         unfurl_links: false,
       });
     }
   }
 
+  /** Delivers one record unless it is delivered or another delivery holds it; true when it is done. */
+  async function deliver(record: AuditRecord): Promise<boolean> {
+    if (await store.get(deliveredKey(record.seq))) return true;
+    if (!(await store.add(claimKey(record.seq), deps.instanceId, CLAIM_TTL_MS))) return false;
+    try {
+      const now = await deps.current(record.requestId);
+      if (now) await deliverNow(record, now.request, now.approvedBy);
+      await store.set(deliveredKey(record.seq), true, DELIVERED_TTL_MS);
+      if (now && deps.afterDelivery) await deps.afterDelivery(now.request);
+      return true;
+    } catch (error) {
+      await store.delete(claimKey(record.seq));
+      const level = error instanceof NotYetDeliverable ? 'debug' : 'warn';
+      log[level]({ err: error, requestId: record.requestId, seq: record.seq, action: record.action }, 'Slack delivery failed; the outbox will retry');
+      return false;
+    }
+  }
+
+  /** One queue per request, so its messages keep their order; requests go in parallel. */
+  function enqueue(record: AuditRecord): Promise<boolean> {
+    const id = record.requestId;
+    const next = (queues.get(id) ?? Promise.resolve(true)).then(() => deliver(record));
+    queues.set(id, next);
+    void next.finally(() => {
+      if (queues.get(id) === next) queues.delete(id);
+    });
+    return next;
+  }
+
   return {
     publish(event) {
-      const id = event.request.id;
-      waiting += 1;
-      const next = (queues.get(id) ?? Promise.resolve())
-        .then(() => deliver(event))
-        .then(async () => {
-          const now = await deps.current(id);
-          if (now && deps.afterDelivery) await deps.afterDelivery(now.request);
-        })
-        .catch((error: unknown) => {
-          log.error({ err: error, requestId: id, action: event.audit.action }, 'could not tell Slack about a request event');
-        })
-        .finally(() => {
-          waiting -= 1;
-        });
-      queues.set(id, next);
-      void next.finally(() => {
-        if (queues.get(id) === next) queues.delete(id);
-      });
+      void enqueue(event.audit);
     },
-    depth: () => waiting,
+
+    /** Walks the records after the cursor; delivers what is left, in order per request. */
+    async sweep() {
+      const head = await deps.audit.head();
+      const cursor = (await store.get<number>(CURSOR_KEY)) ?? 0;
+      let contiguous = cursor;
+      const blocked = new Set<string>();
+      for (let seq = cursor + 1; seq <= Math.min(head, cursor + 500); seq++) {
+        const [record] = await deps.audit.read(seq, 1);
+        if (!record) break;
+        if (blocked.has(record.requestId)) continue;
+        const delivered = await enqueue(record);
+        if (delivered && contiguous === seq - 1) contiguous = seq;
+        if (!delivered) blocked.add(record.requestId);
+      }
+      backlog = head - contiguous;
+      if (contiguous > cursor) await store.set(CURSOR_KEY, contiguous);
+    },
+
+    depth: () => backlog,
+
     async idle() {
       while (queues.size > 0) await Promise.all(queues.values());
     },

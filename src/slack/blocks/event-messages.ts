@@ -4,15 +4,18 @@ import { clip, escape, user } from './text.js';
 
 const quote = (text: string) => `>${escape(text).replace(/\n/g, '\n>')}`;
 
-/** The thread reply for an event, or undefined when the parent message already says it all. */
-export function threadReply(event: LifecycleEvent, providerLabel: string): string | undefined {
+/**
+ * The thread reply for an event, or undefined when the parent message already says it all.
+ * `remaining` is how many approvals were still needed after an `approved` event.
+ */
+export function threadReply(event: LifecycleEvent & { remaining?: number }, providerLabel: string): string | undefined {
   const { request, audit } = event;
   const provider = escape(providerLabel);
   switch (audit.action) {
     case 'requested':
       return undefined;
     case 'approved': {
-      const remaining = event.approvals?.remaining ?? 0;
+      const remaining = event.remaining ?? 0;
       if (remaining > 0) {
         return `:ballot_box_with_check: ${user(audit.actor)} approved. ${remaining} more approval${remaining === 1 ? '' : 's'} needed.`;
       }

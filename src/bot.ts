@@ -9,6 +9,7 @@ import type { Config } from './config/schema.js';
 import { createAuditLog } from './domain/audit.js';
 import { expireDue, expirySweepInterval } from './domain/expiry.js';
 import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
+import { createLiveness } from './domain/liveness.js';
 import { approversFor, describeApprovers } from './domain/policy.js';
 import { respond, startHttpServer } from './http/server.js';
 import { createMetrics } from './observability/metrics.js';
@@ -69,6 +70,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     outboxDepth: () => notifier.depth(),
   });
   const instanceId = randomUUID();
+  const liveness = createLiveness(store, instanceId);
+  await liveness.beat();
   const notifier = createSlackNotifier({
     client: slackClient,
     store,
@@ -85,6 +88,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     takeRevealed: (id) => lifecycle!.takeRevealed(id),
     afterDelivery: (request) => home.refreshFor(request),
     instanceId,
+    alive: (instance) => liveness.alive(instance),
     log,
   });
   const home = createHome({
@@ -110,6 +114,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     policy: config,
     directory,
     notifier,
+    liveness,
     dryRun: config.dryRun,
     ttlMs: config.requestTtlMs,
     log,
@@ -134,20 +139,23 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
   void identity.check();
   await slack.connect();
+  const botActor = () => identity.botUserId() ?? 'adduser-bot';
   const outbox = every(OUTBOX_SWEEP_MS, () => notifier.sweep(), log, 'outbox sweep');
+  const heartbeat = every(liveness.ttlMs / 3, () => liveness.beat(), log, 'heartbeat');
+  const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
   // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
-  const expiry = every(expirySweepInterval(config.requestTtlMs), () => expireDue(lifecycle!, identity.botUserId() ?? 'adduser-bot'), log, 'expiry sweep');
+  const expiry = every(expirySweepInterval(config.requestTtlMs), () => expireDue(lifecycle!, botActor()), log, 'expiry sweep');
 
   return {
     port: server.port,
     async stop() {
-      expiry.stop();
-      outbox.stop();
+      for (const loop of [expiry, outbox, recovery, heartbeat]) loop.stop();
       await server.close();
       await slack.disconnect();
       await lifecycle!.settled();
       await notifier.idle();
       await outbox.last();
+      await liveness.retire();
       await http.close();
       await store.close();
     },

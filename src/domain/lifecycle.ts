@@ -4,7 +4,9 @@ import type { Outcome } from '../adapters/providers/outcome.js';
 import type { AnyProvider, FormValues, ProviderSettings } from '../adapters/providers/types.js';
 import type { Store } from '../adapters/store/types.js';
 import type { AuditAction, AuditLog } from './audit.js';
+import { crashPoint } from './crash-points.js';
 import type { Notifier } from './events.js';
+import type { Liveness } from './liveness.js';
 import { type Directory, mayApprove, mayCancel, mayReject, mayResolveUnknown, type PolicyConfig, type Verdict } from './policy.js';
 import { type AccessRequest, isFinal, newRequestId, type RequestState, withoutForm } from './request.js';
 
@@ -26,6 +28,7 @@ export interface LifecycleDeps {
   policy: PolicyConfig;
   directory: Directory;
   notifier: Notifier;
+  liveness: Liveness;
   dryRun: boolean;
   ttlMs: number;
   log: Logger;
@@ -191,6 +194,7 @@ export function createLifecycle(deps: LifecycleDeps) {
       await store.add(requestKey(request.id), request);
       await Promise.all([store.append(byUserKey(request.requester), request.id), store.append(ALL_KEY, request.id)]);
       await record(request, 'requested', request.requester, { reason });
+      crashPoint('after-submit');
       return { ok: true, request };
     },
 
@@ -210,9 +214,11 @@ export function createLifecycle(deps: LifecycleDeps) {
       }
       const approved = await move(request, ['pending'], {
         state: 'approved',
+        owner: deps.liveness.instanceId,
         decision: { by: user, at: now().toISOString() },
       });
       if (!approved) return refusedBecauseMoved(id);
+      crashPoint('after-approval');
       void inBackground(record(approved, 'approved', user));
       return { ok: true, request: approved, remaining: 0 };
     },
@@ -258,7 +264,11 @@ export function createLifecycle(deps: LifecycleDeps) {
       const request = await get(id);
       if (!request || request.state !== 'approved') return undefined;
       const provider = providerOf(request.provider);
-      const provisioning = await move(request, ['approved'], { state: 'provisioning', attempts: request.attempts + 1 });
+      const provisioning = await move(request, ['approved'], {
+        state: 'provisioning',
+        owner: deps.liveness.instanceId,
+        attempts: request.attempts + 1,
+      });
       if (!provisioning || !provider) return undefined;
       const audited = inBackground(record(provisioning, 'provisioning', actor));
 
@@ -293,6 +303,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         providerUserId: outcome.kind === 'created' ? outcome.providerUserId : undefined,
         error: outcome.kind !== 'created' && outcome.kind !== 'dry_run' ? outcome.message : undefined,
       });
+      crashPoint('after-provider-answer');
       return done;
     },
 
@@ -302,7 +313,11 @@ export function createLifecycle(deps: LifecycleDeps) {
       if (!request) return { ok: false, why: 'This request no longer exists.' };
       const verdict = await mayResolveUnknown(policy, directory, request, user);
       if (!verdict.ok) return verdict;
-      const approved = await move(request, ['unknown'], { state: 'approved', decision: { by: user, at: now().toISOString() } });
+      const approved = await move(request, ['unknown'], {
+        state: 'approved',
+        owner: deps.liveness.instanceId,
+        decision: { by: user, at: now().toISOString() },
+      });
       if (!approved) return refusedBecauseMoved(id);
       await record(approved, 'retried', user);
       return { ok: true, request: approved };
@@ -318,6 +333,31 @@ export function createLifecycle(deps: LifecycleDeps) {
       if (!done) return refusedBecauseMoved(id);
       await record(done, 'succeeded', user, { reason: 'Marked as done by an approver after an unknown outcome' });
       return { ok: true, request: done };
+    },
+
+    /**
+     * Finishes what dead processes left half-done. `approved` means the provider was never
+     * called, so it is provisioned now; `provisioning` means the call may have reached the
+     * provider, so it becomes `unknown` for an approver to settle — never a repeated create.
+     */
+    async recover(actor: string): Promise<number> {
+      let recovered = 0;
+      for (const request of await this.recent(1_000)) {
+        if ((request.state !== 'approved' && request.state !== 'provisioning') || !request.owner) continue;
+        if (await deps.liveness.alive(request.owner)) continue;
+        if (request.state === 'approved') {
+          log.warn({ requestId: request.id }, 'recovering an approved request whose process died before the provider call');
+          if (await this.provision(request.id, request.decision?.by ?? actor)) recovered += 1;
+          continue;
+        }
+        const message = 'The bot stopped while the create call was in flight, so the account may or may not exist.';
+        const unknown = await move(request, ['provisioning'], { state: 'unknown', outcome: { kind: 'unknown', message } });
+        if (!unknown) continue;
+        log.warn({ requestId: request.id }, 'a provider call was cut off by a crash: outcome unknown');
+        await record(unknown, 'unknown', actor, { error: message });
+        recovered += 1;
+      }
+      return recovered;
     },
 
     async recentFor(user: string, limit = 10): Promise<AccessRequest[]> {

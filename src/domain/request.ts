@@ -45,6 +45,8 @@ export const requestSchema = z.object({
   /** The masked wire request of the last provider call (or the dry run). */
   wireRequest: z.string().optional(),
   dryRun: z.boolean(),
+  /** The process that moved it to approved or provisioning, for recovery if that process dies. */
+  owner: z.string().optional(),
   attempts: z.number().int().nonnegative(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -25,8 +25,9 @@ export interface SlackNotifierDeps {
   takeRevealed: (id: string) => Promise<{ label: string; value: string }[] | undefined>;
   /** Called after each delivered event, e.g. to refresh App Homes that show the request. */
   afterDelivery?: (request: AccessRequest) => Promise<void>;
-  /** This process, for delivery claims that expire if it dies mid-delivery. */
+  /** This process, for delivery claims; a claim held by a dead process is taken over. */
   instanceId: string;
+  alive: (instance: string) => Promise<boolean>;
   log: Logger;
 }
 
@@ -142,10 +143,20 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     }
   }
 
+  async function claim(seq: number): Promise<boolean> {
+    if (await store.add(claimKey(seq), deps.instanceId, CLAIM_TTL_MS)) return true;
+    const holder = await store.get<string>(claimKey(seq));
+    if (holder === undefined || (await deps.alive(holder))) return false;
+    // Its holder died mid-delivery. Two replicas taking over at the same instant could both
+    // deliver: Slack delivery is at-least-once, and a repeated message is the worst outcome.
+    await store.delete(claimKey(seq));
+    return store.add(claimKey(seq), deps.instanceId, CLAIM_TTL_MS);
+  }
+
   /** Delivers one record unless it is delivered or another delivery holds it; true when it is done. */
   async function deliver(record: AuditRecord): Promise<boolean> {
     if (await store.get(deliveredKey(record.seq))) return true;
-    if (!(await store.add(claimKey(record.seq), deps.instanceId, CLAIM_TTL_MS))) return false;
+    if (!(await claim(record.seq))) return false;
     try {
       const now = await deps.current(record.requestId);
       if (now) await deliverNow(record, now.request, now.approvedBy);

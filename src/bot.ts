@@ -20,6 +20,7 @@ import { createSlackIdentity } from './slack/identity.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createHome } from './slack/home.js';
 import { createSlackNotifier } from './slack/notifier.js';
+import { remindDue } from './slack/reminders.js';
 import { createThreads } from './slack/threads.js';
 
 /** How often the outbox retries Slack deliveries that did not go through. */
@@ -64,6 +65,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     timeoutMs: 2_000,
   });
 
+  const approversText = (provider: string) => describeApprovers(approversFor(config, provider));
   let lifecycle: Lifecycle | undefined;
   const metrics = createMetrics({
     pendingRequests: async () => (await lifecycle!.recent(1_000)).filter((request) => request.state === 'pending').length,
@@ -80,7 +82,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     providers,
     auditChannel: config.auditChannel,
     requiredApprovals: config.requiredApprovals,
-    approversText: (provider) => describeApprovers(approversFor(config, provider)),
+    approversText,
     current: async (id) => {
       const request = await lifecycle?.get(id);
       return request && { request, approvedBy: await lifecycle!.approvers(id) };
@@ -144,7 +146,15 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const heartbeat = every(liveness.ttlMs / 3, () => liveness.beat(), log, 'heartbeat');
   const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
   // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
-  const expiry = every(expirySweepInterval(config.requestTtlMs), () => expireDue(lifecycle!, botActor()), log, 'expiry sweep');
+  const expiry = every(
+    expirySweepInterval(config.requestTtlMs),
+    async () => {
+      await remindDue({ lifecycle: lifecycle!, store, threads, client: slackClient, approversText });
+      await expireDue(lifecycle!, botActor());
+    },
+    log,
+    'reminder and expiry sweep',
+  );
 
   return {
     port: server.port,

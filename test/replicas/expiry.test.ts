@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openStore } from '../../src/adapters/store/open.js';
+import type { Store } from '../../src/adapters/store/types.js';
+import type { SlackDriver } from '../support/driver.js';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { redisForTests } from '../support/redis.js';
+import { emptyRedisDb, startReplicas } from '../support/replicas.js';
+import { waitFor } from '../support/wait.js';
+
+const redisUrl = await redisForTests();
+let slack: FakeSlack;
+let dir: string;
+let store: Store;
+let drivers: SlackDriver[] = [];
+let stop: () => Promise<void>;
+
+beforeAll(async () => {
+  if (!redisUrl) return;
+  slack = await startFakeSlack();
+  dir = mkdtempSync(join(tmpdir(), 'adduser-expiry-'));
+  const url = await emptyRedisDb(redisUrl, 10);
+  store = await openStore(url, { log: pino({ level: 'silent' }) });
+  ({ drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { ADDUSER_REQUEST_TTL: '4s' } }));
+});
+afterAll(async () => {
+  if (!redisUrl) return;
+  await stop();
+  await store.close();
+  await slack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test.skipIf(!redisUrl)('with two replicas on Redis, each pending request gets exactly one reminder and expires exactly once', { timeout: 60_000 }, async () => {
+  const ids: string[] = [];
+  for (let n = 0; n < 6; n++) {
+    const driver = drivers[n % 2]!;
+    const view = await driver.openModal('UREQUESTER1', 'checkcentral');
+    const before = slack.calls.length;
+    await driver.submit('UREQUESTER1', view, { email: `late${n}@example.com`, accessLevel: 'user', reason: 'nobody answers' });
+    ids.push(await driver.postedRequestId(before));
+  }
+  for (const id of ids) await drivers[0]!.waitForState(id, 'expired', 20_000);
+  await waitFor(async () => (await Promise.all(ids.map((id) => drivers[0]!.auditFor(id)))).every((records) => records.at(-1)?.action === 'expired'), { what: 'the expiry records' });
+
+  for (const id of ids) {
+    const thread = await store.get<{ ts: string }>(`slack:thread:${id}`);
+    const replies = slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread?.ts).map((call) => String(call.args.text));
+    expect(replies.filter((text) => text.includes('Reminder: this request is still waiting'))).toHaveLength(1);
+    await waitFor(() => slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread?.ts && String(call.args.text).includes('expired without')).length >= 1, { what: 'the expiry reply' });
+    expect(slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread?.ts && String(call.args.text).includes('expired without'))).toHaveLength(1);
+    expect((await drivers[0]!.auditFor(id)).filter((record) => record.action === 'expired')).toHaveLength(1);
+  }
+});

@@ -156,7 +156,7 @@ try {
         team: { id: 'TTEAM0001' },
         user: { id: `UREQ${n % 20}`, team_id: 'TTEAM0001' },
         api_app_id: 'AAPP00001',
-        view: { ...view, type: 'modal', team_id: 'TTEAM0001', state: stateValues(view, { username, first_name: 'Bench', last_name: 'Mark', email: `${username}@example.com`, container: '93288', access_roles: ['5'], reason: 'benchmark' }) },
+        view: { ...view, id: `VBENCH${n}`, type: 'modal', team_id: 'TTEAM0001', state: stateValues(view, { username, first_name: 'Bench', last_name: 'Mark', email: `${username}@example.com`, container: '93288', access_roles: ['5'], reason: 'benchmark' }) },
       }),
       { secret: SECRET },
     );

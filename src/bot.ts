@@ -123,7 +123,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
 
   const slack = createSlackApp(config, log, identity);
-  registerListeners(slack.app, { config, providers, lifecycle, audit, directory, lookups, threads, metrics, home, log });
+  registerListeners(slack.app, { config, providers, lifecycle, audit, directory, lookups, threads, metrics, home, log,
+    once: (key) => store.add(`slack:once:${key}`, true, 86_400_000),
+  });
 
   const server = await startHttpServer({
     port: config.port,

@@ -19,6 +19,8 @@ export interface SlackDeps {
   lookups: LookupService;
   threads: Threads;
   metrics: Metrics;
+  /** True the first time `key` is seen (shared by every replica): Slack may deliver a payload twice. */
+  once: (key: string) => Promise<boolean>;
   home: Home;
   log: Logger;
 }

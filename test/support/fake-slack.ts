@@ -10,7 +10,12 @@ export interface SlackCall {
   token: string | undefined;
   /** The raw body, for "no secret anywhere" assertions. */
   raw: string;
+  /** The HTTP status the fake answered with (a fault, or 200). */
+  status: number;
 }
+
+/** What the fake does instead of answering, for the next calls to a method. */
+export type SlackFault = { kind: 'rate_limited'; retryAfter: number } | { kind: 'error'; status: number } | { kind: 'reset' };
 
 export type SlackHandler = (args: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
@@ -21,6 +26,10 @@ export interface FakeSlack {
   callsTo(method: string): SlackCall[];
   /** Answer `method` with `handler` instead of the default `{ ok: true }`. */
   on(method: string, handler: SlackHandler): void;
+  /** The next `times` calls to `method` ('*' for any) meet `fault`. */
+  fail(method: string, fault: SlackFault, times: number): void;
+  /** Calls that were answered 200, i.e. that really happened. */
+  delivered(method: string): SlackCall[];
   close(): Promise<void>;
 }
 
@@ -43,6 +52,7 @@ function decode(contentType: string | undefined, raw: string): Record<string, un
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   let seq = 0;
+  const faults: { method: string; fault: SlackFault; remaining: number }[] = [];
   const nextTs = () => `${1_700_000_000 + seq}.${String(++seq).padStart(6, '0')}`;
   const handlers = new Map<string, SlackHandler>([
     ['auth.test', () => ({ ok: true, user_id: BOT.userId, bot_id: BOT.botId, team_id: BOT.teamId, url: 'https://fake.slack.com/' })],
@@ -72,7 +82,22 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
         const args = decode(req.headers['content-type'], raw);
         const token = req.headers.authorization?.replace(/^Bearer /, '') ?? (args.token as string | undefined);
-        calls.push({ method, args, token, raw });
+        const slot = faults.find((candidate) => candidate.remaining > 0 && (candidate.method === '*' || candidate.method === method));
+        if (slot) {
+          slot.remaining -= 1;
+          const { fault } = slot;
+          if (fault.kind === 'reset') {
+            calls.push({ method, args, token, raw, status: 0 });
+            req.socket.destroy();
+            return;
+          }
+          const status = fault.kind === 'rate_limited' ? 429 : fault.status;
+          calls.push({ method, args, token, raw, status });
+          res.writeHead(status, { 'content-type': 'application/json', ...(fault.kind === 'rate_limited' && { 'retry-after': String(fault.retryAfter) }) });
+          res.end(JSON.stringify({ ok: false, error: fault.kind === 'rate_limited' ? 'ratelimited' : 'internal_error' }));
+          return;
+        }
+        calls.push({ method, args, token, raw, status: 200 });
         const handler = handlers.get(method);
         const body = handler ? await handler(args) : { ok: true };
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -88,6 +113,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     callsTo: (method) => calls.filter((call) => call.method === method),
     on: (method, handler) => handlers.set(method, handler),
+    fail: (method, fault, times) => faults.push({ method, fault, remaining: times }),
+    delivered: (method) => calls.filter((call) => call.method === method && call.status === 200),
     async close() {
       server.closeAllConnections();
       server.close();

@@ -28,7 +28,12 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal }, 'shutting down: finishing provider calls and Slack posts under way');
+    // Provider calls have a 20 s deadline; past this something is stuck, and the next start recovers it.
+    setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 45_000).unref();
     bot.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -103,11 +103,12 @@ export function createLifecycle(deps: LifecycleDeps) {
 
   const inFlight = new Set<Promise<void>>();
   /**
-   * Audit records that need not hold up the next step (the provider call waits for nobody).
-   * Appends are queued in order per process, so the chain still reads approved → provisioning.
+   * Work that need not hold up the caller: audit appends (the provider call waits for nobody;
+   * appends are queued in order per process, so the chain still reads approved → provisioning)
+   * and provider calls after an ack. `settled()` waits for all of it.
    */
   function inBackground(work: Promise<void>): Promise<void> {
-    const tracked = work.catch((error: unknown) => log.error({ err: error }, 'could not record an audit event'));
+    const tracked = work.catch((error: unknown) => log.error({ err: error }, 'background lifecycle work failed'));
     inFlight.add(tracked);
     void tracked.finally(() => inFlight.delete(tracked));
     return tracked;
@@ -163,6 +164,57 @@ export function createLifecycle(deps: LifecycleDeps) {
     if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false as const, errors };
     return { ok: true as const, provider, reason, values, generated, input: parsed.data as unknown };
   }
+
+  /**
+   * Calls the provider for an approved request. Only the caller that moves it to
+   * `provisioning` calls; a crash or timeout after that leaves `unknown`, never a repeat.
+   */
+  async function provisionNow(id: string, actor: string): Promise<AccessRequest | undefined> {
+    const request = await get(id);
+    if (!request || request.state !== 'approved') return undefined;
+    const provider = providerOf(request.provider);
+    const provisioning = await move(request, ['approved'], {
+      state: 'provisioning',
+      owner: deps.liveness.instanceId,
+      attempts: request.attempts + 1,
+    });
+    if (!provisioning || !provider) return undefined;
+    const audited = inBackground(record(provisioning, 'provisioning', actor));
+
+    let outcome: Outcome;
+    let wireRequest: string | undefined;
+    const parsed = provider.input.safeParse(provider.fromForm(provisioning.form));
+    if (!parsed.success) {
+      outcome = { kind: 'rejected', message: `The stored request no longer passes ${provider.label}'s checks.` };
+    } else {
+      try {
+        const result = await deps.create(provider, deps.settings[provider.id]!, parsed.data, log.child({ requestId: id }));
+        outcome = result.outcome;
+        wireRequest = result.request;
+      } catch (error) {
+        log.error({ err: error, requestId: id }, 'provider call threw');
+        outcome = { kind: 'unknown', message: `${provider.label}: the call failed unexpectedly; the user may or may not exist.` };
+      }
+    }
+    const state = outcomeState(outcome);
+    if (outcome.kind === 'created' && provisioning.generated.length > 0) {
+      // Kept apart before the form is dropped, so a crash before Slack is told loses nothing.
+      const secrets = provisioning.generated.map((fieldId) => ({
+        label: provider.fields.find((field) => field.id === fieldId)?.label ?? fieldId,
+        value: String(provisioning.form[fieldId]),
+      }));
+      await store.set(revealKey(id), secrets, REVEAL_TTL_MS);
+    }
+    const done = await move(provisioning, ['provisioning'], { state, outcome, wireRequest });
+    await audited;
+    if (!done) return undefined;
+    await record(done, state, actor, {
+      providerUserId: outcome.kind === 'created' ? outcome.providerUserId : undefined,
+      error: outcome.kind !== 'created' && outcome.kind !== 'dry_run' ? outcome.message : undefined,
+    });
+    crashPoint('after-provider-answer');
+    return done;
+}
 
   return {
     get,
@@ -256,55 +308,18 @@ export function createLifecycle(deps: LifecycleDeps) {
       return expired;
     },
 
-    /**
-     * Calls the provider for an approved request. Only the caller that moves it to
-     * `provisioning` calls; a crash or timeout after that leaves `unknown`, never a repeat.
-     */
-    async provision(id: string, actor: string): Promise<AccessRequest | undefined> {
-      const request = await get(id);
-      if (!request || request.state !== 'approved') return undefined;
-      const provider = providerOf(request.provider);
-      const provisioning = await move(request, ['approved'], {
-        state: 'provisioning',
-        owner: deps.liveness.instanceId,
-        attempts: request.attempts + 1,
-      });
-      if (!provisioning || !provider) return undefined;
-      const audited = inBackground(record(provisioning, 'provisioning', actor));
+    /** Provisions an approved request; calls under way are awaited by `settled()`, so a shutdown lets them finish. */
+    provision(id: string, actor: string): Promise<AccessRequest | undefined> {
+      const running = provisionNow(id, actor);
+      void inBackground(running.then(() => undefined));
+      return running;
+    },
 
-      let outcome: Outcome;
-      let wireRequest: string | undefined;
-      const parsed = provider.input.safeParse(provider.fromForm(provisioning.form));
-      if (!parsed.success) {
-        outcome = { kind: 'rejected', message: `The stored request no longer passes ${provider.label}'s checks.` };
-      } else {
-        try {
-          const result = await deps.create(provider, deps.settings[provider.id]!, parsed.data, log.child({ requestId: id }));
-          outcome = result.outcome;
-          wireRequest = result.request;
-        } catch (error) {
-          log.error({ err: error, requestId: id }, 'provider call threw');
-          outcome = { kind: 'unknown', message: `${provider.label}: the call failed unexpectedly; the user may or may not exist.` };
-        }
-      }
-      const state = outcomeState(outcome);
-      if (outcome.kind === 'created' && provisioning.generated.length > 0) {
-        // Kept apart before the form is dropped, so a crash before Slack is told loses nothing.
-        const secrets = provisioning.generated.map((fieldId) => ({
-          label: provider.fields.find((field) => field.id === fieldId)?.label ?? fieldId,
-          value: String(provisioning.form[fieldId]),
-        }));
-        await store.set(revealKey(id), secrets, REVEAL_TTL_MS);
-      }
-      const done = await move(provisioning, ['provisioning'], { state, outcome, wireRequest });
-      await audited;
-      if (!done) return undefined;
-      await record(done, state, actor, {
-        providerUserId: outcome.kind === 'created' ? outcome.providerUserId : undefined,
-        error: outcome.kind !== 'created' && outcome.kind !== 'dry_run' ? outcome.message : undefined,
-      });
-      crashPoint('after-provider-answer');
-      return done;
+    validate,
+
+    /** Resolves once provider calls and audit records under way are done (for shutdown). */
+    async settled(): Promise<void> {
+      while (inFlight.size > 0) await Promise.all(inFlight);
     },
 
     /** After `unknown`: an approver decides the create should be sent again. */
@@ -372,18 +387,11 @@ export function createLifecycle(deps: LifecycleDeps) {
       return requests.filter((request): request is AccessRequest => request !== undefined);
     },
 
-    validate,
-
     /** Generated secrets for the requester, handed out once: the caller shows them, nobody else can. */
     async takeRevealed(id: string): Promise<{ label: string; value: string }[] | undefined> {
       const secrets = await store.get<{ label: string; value: string }[]>(revealKey(id));
       if (secrets) await store.delete(revealKey(id));
       return secrets;
-    },
-
-    /** Resolves once audit records written in the background are stored (for shutdown). */
-    async settled(): Promise<void> {
-      while (inFlight.size > 0) await Promise.all(inFlight);
     },
   };
 }

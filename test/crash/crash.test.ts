@@ -121,8 +121,8 @@ describe('SIGKILL at each step, then a restart on the same store', { timeout: 60
     expect(unknown.outcome).toMatchObject({ kind: 'unknown', message: expect.stringContaining('may or may not exist') });
     await waitFor(() => replied('Outcome unknown', id), { timeoutMs: 15_000, what: 'the unknown reply' });
     const thread = await store.get<{ ts: string }>(`slack:thread:${id}`);
-    const parent = slack.callsTo('chat.update').filter((call) => call.args.ts === thread?.ts).at(-1);
-    expect(JSON.stringify(parent?.args.blocks)).toContain('request_mark_done');
+    // The parent is updated right after the reply: wait for it rather than race it.
+    await waitFor(() => JSON.stringify(slack.callsTo('chat.update').filter((call) => call.args.ts === thread?.ts).at(-1)?.args.blocks).includes('request_mark_done'), { what: 'Retry / Mark as done on the parent' });
     expect(creates(username)).toBe(1);
     await driver.click(APPROVER, 'request_mark_done', id);
     await driver.waitForState(id, 'succeeded');

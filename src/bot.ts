@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createHttpClient } from './adapters/http/client.js';
 import { createUser } from './adapters/providers/execute.js';
+import { createLimiter, type ProviderLimits } from './adapters/providers/limiter.js';
 import { createLookupService } from './adapters/providers/lookups.js';
 import { providers } from './adapters/providers/registry.js';
 import { openStore } from './adapters/store/open.js';
@@ -22,6 +23,9 @@ import { createHome } from './slack/home.js';
 import { createSlackNotifier } from './slack/notifier.js';
 import { remindDue } from './slack/reminders.js';
 import { createThreads } from './slack/threads.js';
+
+/** For providers that publish no limits: a few calls at a time, no window. */
+const DEFAULT_LIMITS: ProviderLimits = { concurrency: 4, windows: [] };
 
 /** How often the outbox retries Slack deliveries that did not go through. */
 const OUTBOX_SWEEP_MS = 1_000;
@@ -65,11 +69,13 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     timeoutMs: 2_000,
   });
 
+  const limiters = new Map(providers.map((provider) => [provider.id, createLimiter(provider.limits ?? DEFAULT_LIMITS)]));
   const approversText = (provider: string) => describeApprovers(approversFor(config, provider));
   let lifecycle: Lifecycle | undefined;
   const metrics = createMetrics({
     pendingRequests: async () => (await lifecycle!.recent(1_000)).filter((request) => request.state === 'pending').length,
     outboxDepth: () => notifier.depth(),
+    providerQueue: () => [...limiters].map(([provider, limiter]) => ({ provider, queued: limiter.queued() })),
   });
   const instanceId = randomUUID();
   const liveness = createLiveness(store, instanceId);
@@ -109,7 +115,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     providers,
     settings: config.providers,
     create: async (provider, settings, input, callLog) => {
-      const result = await createUser(provider, settings, input, { http, log: callLog, dryRun: config.dryRun });
+      const limiter = limiters.get(provider.id)!;
+      if (limiter.queued() > 0) callLog.info({ provider: provider.id, ahead: limiter.queued() }, 'queued behind the provider’s rate limit');
+      const result = await limiter.run(() => createUser(provider, settings, input, { http, log: callLog, dryRun: config.dryRun }));
       metrics.providerCall(provider.id, result.outcome.kind, result.durationMs / 1000);
       return result;
     },

@@ -4,7 +4,11 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  * The bot's Prometheus metrics. Gauges that describe shared state (pending requests) are
  * read from the store at scrape time, so every replica reports the same truth.
  */
-export function createMetrics(sources: { pendingRequests: () => Promise<number>; outboxDepth: () => number }) {
+export function createMetrics(sources: {
+  pendingRequests: () => Promise<number>;
+  outboxDepth: () => number;
+  providerQueue: () => { provider: string; queued: number }[];
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const slackRequests = new Counter({
@@ -46,6 +50,15 @@ export function createMetrics(sources: { pendingRequests: () => Promise<number>;
     registers: [registry],
     collect() {
       this.set(sources.outboxDepth());
+    },
+  });
+  new Gauge({
+    name: 'adduser_provider_queue_depth',
+    help: 'Provider calls waiting for a slot under the provider’s rate limits (this process)',
+    labelNames: ['provider'],
+    registers: [registry],
+    collect() {
+      for (const { provider, queued } of sources.providerQueue()) this.set({ provider }, queued);
     },
   });
   return {

@@ -90,12 +90,19 @@ describe('DigiCert CertCentral: wire contract', () => {
     expect(again.outcome).toMatchObject({ kind: 'already_exists', message: expect.stringContaining('Username already exists') });
   });
 
-  test('request_limit_exceeded without Retry-After → rate_limited, not retried', async () => {
+  test('request_limit_exceeded without Retry-After waits out the 5-second window, then sends again', async () => {
     const before = sim.count(/^\/user$/);
+    const waits: number[] = [];
     sim.inject({ kind: 'status', status: 429, body: JSON.stringify({ errors: [{ code: 'request_limit_exceeded', message: 'Rate limit exceeded' }] }) }, { path: /^\/user$/ });
-    const result = await createUser(digicert, settings(sim.url), parse(form()), { http, log: logs.log, dryRun: false });
-    expect(result.outcome).toMatchObject({ kind: 'rate_limited', message: expect.stringContaining('Rate limit exceeded') });
-    expect(sim.count(/^\/user$/) - before).toBe(1);
+    const result = await createUser(digicert, settings(sim.url), parse(form()), {
+      http,
+      log: logs.log,
+      dryRun: false,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect(result.outcome.kind).toBe('created');
+    expect(waits).toEqual([5_000]);
+    expect(sim.count(/^\/user$/) - before).toBe(2);
   });
 
   test('lookups list active containers and a container’s roles, cached within the TTL', async () => {

@@ -27,6 +27,8 @@ const FIELDS = new Set([
  */
 export async function startDigiCertSimulator(options: {
   apiKey: string;
+  /** Enforce DigiCert's per-key rate limit on creates (e.g. 100 per 5 s) with 429 request_limit_exceeded. */
+  rateLimit?: { limit: number; perMs: number };
   containers?: { id: number; name: string; is_active?: boolean; roles: { id: number; name: string }[] }[];
 }): Promise<DigiCertSimulator> {
   const containers = options.containers ?? [
@@ -36,6 +38,7 @@ export async function startDigiCertSimulator(options: {
   ];
   const users: DigiCertSimulator['users'] = [];
   let nextId = 1_538_858;
+  const createTimes: number[] = [];
 
   function validate(body: Record<string, unknown>): Reply | undefined {
     const bad = (message: string) => error(400, 'bad_request_format', message);
@@ -82,6 +85,12 @@ export async function startDigiCertSimulator(options: {
       return container ? json(200, { access_roles: container.roles }) : error(404, 'not_found', 'Container not found.');
     }
     if (request.path !== '/user' || request.method !== 'POST') return error(404, 'not_found', 'Not found.');
+    if (options.rateLimit) {
+      const { limit, perMs } = options.rateLimit;
+      const recent = createTimes.filter((time) => time > request.receivedAt - perMs);
+      if (recent.length >= limit) return error(429, 'request_limit_exceeded', 'Rate limit exceeded.');
+      createTimes.push(request.receivedAt);
+    }
     if (!request.headers['content-type']?.startsWith('application/json')) {
       return error(415, 'bad_request_format', 'Content-Type must be application/json.');
     }

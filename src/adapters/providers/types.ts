@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Secret } from '../../config/secret.js';
 import type { WireRequest, WireResponse } from '../http/types.js';
+import type { ProviderLimits } from './limiter.js';
 import type { Outcome } from './outcome.js';
 
 /** How a modal should collect one value; the Slack layer picks the element. */
@@ -96,6 +97,8 @@ export interface Provider<
   buildCreate: (input: Input, settings: Settings, reveal: Reveal) => WireRequest;
   parseCreate: (response: WireResponse) => Exclude<Outcome, { kind: 'dry_run' | 'unavailable' }>;
   lookups: Record<string, LookupSpec<Settings>>;
+  /** The provider's published rate limits, kept to by queueing; absent = a modest default. */
+  limits?: ProviderLimits;
 }
 
 // The registry holds providers of different settings and input types side by side.

@@ -20,6 +20,8 @@ export const digicert = defineProvider({
   credentialsOf: (s) => (s.apiKey ? [s.apiKey] : []),
   buildCreate,
   parseCreate,
+  // NOTES.md: 1000 requests per 3 minutes and 100 per 5 seconds per key.
+  limits: { concurrency: 10, windows: [{ limit: 100, perMs: 5_000 }, { limit: 1_000, perMs: 180_000 }] },
   lookups: {
     containers: { request: containersRequest, parse: parseContainers },
     roles: { request: rolesRequest, parse: parseRoles },

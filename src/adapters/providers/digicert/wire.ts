@@ -63,7 +63,8 @@ export function parseCreate(response: WireResponse): CreateOutcome {
   }
   const codes = errors.map((error) => String(error.code ?? ''));
   const message = errors.map((error) => `${String(error.message ?? error.code ?? 'error')}${error.code ? ` (${String(error.code)})` : ''}`).join('; ');
-  if (codes.includes('request_limit_exceeded')) return outcomeForStatus(429, message, responseHeaders['retry-after']);
+  // No Retry-After is documented; the shortest published window (100 per 5 s) is the wait.
+  if (codes.includes('request_limit_exceeded')) return outcomeForStatus(429, message, responseHeaders['retry-after'] ?? '5');
   if (codes.some((code) => code === 'access_denied' || code === 'missing_permission')) return { kind: 'auth', message, status };
   if (status === 400 && /username|exist|duplicate|taken/i.test(`${codes.join(' ')} ${message}`)) {
     return { kind: 'already_exists', message, status };

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createLimiter } from '../../src/adapters/providers/limiter.js';
+import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
+import { type E2E, startE2E } from '../support/e2e.js';
+import { waitFor } from '../support/wait.js';
+
+describe('provider limits', () => {
+  test('the limiter holds calls beyond the concurrency and the window, in order', async () => {
+    const limiter = createLimiter({ concurrency: 2, windows: [{ limit: 3, perMs: 300 }] });
+    let active = 0;
+    let most = 0;
+    const starts: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        limiter.run(async () => {
+          active += 1;
+          most = Math.max(most, active);
+          starts[i] = performance.now() - t0;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          active -= 1;
+        }),
+      ),
+    );
+    expect(most).toBe(2);
+    expect(starts.slice(0, 3).every((start) => start < 100)).toBe(true);
+    expect(starts[3]).toBeGreaterThanOrEqual(290);
+    expect(starts[4]).toBeGreaterThanOrEqual(starts[3]!);
+    expect(limiter.queued()).toBe(0);
+  });
+
+  describe('DigiCert: 100 requests per 5 s', { timeout: 60_000 }, () => {
+    const DC_KEY = 'dc-limit-key-77c1';
+    let dc: DigiCertSimulator;
+    let e2e: E2E;
+    beforeAll(async () => {
+      dc = await startDigiCertSimulator({ apiKey: DC_KEY, rateLimit: { limit: 100, perMs: 5_000 } });
+      e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'UAPPROVER01', LOG_LEVEL: 'info' });
+    });
+    afterAll(async () => {
+      await e2e.close();
+      await dc.close();
+    });
+
+    test('110 approvals at once: the last ones queue instead of meeting 429s, and all succeed', async () => {
+      const ids: string[] = [];
+      for (let n = 0; n < 110; n++) {
+        const view = await e2e.openModal('UREQUESTER1', 'digicert');
+        const before = e2e.slack.calls.length;
+        await e2e.submit('UREQUESTER1', view, { username: `limit.user${n}`, first_name: 'Lim', last_name: 'It', email: `lim${n}@example.com`, container: '93288', access_roles: ['5'], reason: 'rate limit test' });
+        ids.push(await e2e.postedRequestId(before));
+      }
+      await waitFor(async () => (await Promise.all(ids.map((id) => e2e.store.get(`slack:thread:${id}`)))).every(Boolean), { timeoutMs: 20_000, what: 'every request message' });
+      await Promise.all(ids.map((id) => e2e.click('UAPPROVER01', 'request_approve', id)));
+      await waitFor(() => e2e.logs.text().includes('queued behind the provider’s rate limit'), { what: 'calls to queue' });
+      const metrics = await (await fetch(`${e2e.url}/metrics`)).text();
+      expect(metrics).toMatch(/^adduser_provider_queue_depth\{provider="digicert"\} [1-9]\d*$/m);
+      for (const id of ids) await e2e.waitForState(id, 'succeeded', 20_000);
+      const creates = dc.requests.filter((request) => request.path === '/user');
+      // No create met a 429: each one sent was accepted.
+      expect(creates).toHaveLength(110);
+      expect(dc.users).toHaveLength(110);
+      const first = creates[0]!.receivedAt;
+      expect(creates[100]!.receivedAt - first).toBeGreaterThanOrEqual(4_900);
+    });
+  });
+});

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { boltLevel, boltLogger } from '../logging/bolt-logger.js';
 import { webClientOptions } from './client.js';
+import { BODY_LIMIT, guardSlackBody, processEventErrorHandler } from './envelope.js';
 import type { SlackIdentity } from './identity.js';
 
 export interface SlackApp {
@@ -41,9 +42,10 @@ export function createSlackApp(config: Config, log: Logger, identity: SlackIdent
       logLevel,
       // Slack gives up after 3 s; answering before then lets it show its own error at once.
       unhandledRequestTimeoutMillis: 2_900,
-      bodyLimit: '1mb',
+      bodyLimit: BODY_LIMIT,
+      processEventErrorHandler: processEventErrorHandler(log),
     });
-    requestListener = http.requestListener;
+    requestListener = guardSlackBody(http.requestListener);
     receiver = http;
   }
 

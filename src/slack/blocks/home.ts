@@ -1,8 +1,8 @@
-import { IDS } from './ids.js';
-import { STATE_LABEL } from './request-message.js';
-import { clip, escape, plain, user } from './text.js';
 import type { types } from '@slack/bolt';
 import type { AccessRequest } from '../../domain/request.js';
+import { IDS } from './ids.js';
+import { button, STATE_LABEL } from './request-message.js';
+import { clip, escape, plain, user } from './text.js';
 
 export interface HomeData {
   /** Pending requests this person may decide (approver for the provider, not the requester). */
@@ -12,13 +12,6 @@ export interface HomeData {
   labelOf: (provider: string) => string;
 }
 
-const button = (text: string, action_id: string, value: string, style?: 'primary' | 'danger'): types.Button => ({
-  type: 'button',
-  text: plain(text, 75),
-  action_id,
-  value,
-  ...(style && { style }),
-});
 
 function line(request: AccessRequest, data: HomeData): string {
   const link = data.links.get(request.id);

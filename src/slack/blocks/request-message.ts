@@ -23,7 +23,7 @@ export interface RequestView {
   approversText: string;
 }
 
-const button = (text: string, action_id: string, value: string, style?: 'primary' | 'danger'): types.Button => ({
+export const button = (text: string, action_id: string, value: string, style?: 'primary' | 'danger'): types.Button => ({
   type: 'button',
   text: plain(text, 75),
   action_id,

@@ -16,7 +16,6 @@ export const REQUEST_STATES = [
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
-export const OPEN_STATES: readonly RequestState[] = ['pending', 'approved', 'provisioning', 'unknown'];
 export const FINAL_STATES: readonly RequestState[] = ['succeeded', 'failed', 'rejected', 'cancelled', 'expired'];
 
 const formValue = z.union([z.string(), z.array(z.string())]);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startDigiCertSimulator } from '../test/simulators/digicert.js';
+import { startCheckCentralSimulator } from '../test/simulators/checkcentral.js';
 import { closedPort } from '../test/simulators/harness.js';
 import { type OpenedView, stateValues } from '../test/support/e2e.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
@@ -20,7 +20,9 @@ const LIFECYCLES = lifecyclesArg > 0 ? Number(process.argv[lifecyclesArg + 1]) :
 const LIFECYCLE_CONCURRENCY = 8;
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
-const DC_KEY = 'bench-dc-key';
+// CheckCentral publishes no per-second limit, so the lifecycle numbers measure the bot, not a
+// provider's rate limit (DigiCert's 100 per 5 s would queue most of a 5,000-lifecycle run).
+const CC_TOKEN = 'bench-cc-token';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const loader = pathToFileURL(`${root}node_modules/tsx/dist/loader.mjs`).href;
@@ -100,7 +102,7 @@ async function memory(url: string): Promise<{ rss: number; heap: number }> {
 }
 
 const slack = await startFakeSlack();
-const dc = await startDigiCertSimulator({ apiKey: DC_KEY });
+const provider = await startCheckCentralSimulator({ token: CC_TOKEN });
 const dir = mkdtempSync(join(tmpdir(), 'adduser-bench-'));
 const common = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url };
 const bare = await launch(`${root}bench/bare-bolt.ts`, common);
@@ -110,8 +112,8 @@ const bot = await launch(`${root}src/main.ts`, {
   STORE_URL: `sqlite://${join(dir, 'bench.sqlite')}`,
   ADDUSER_REQUESTS_CHANNEL: 'CREQUESTS1',
   ADDUSER_APPROVERS: 'UAPPROVER01',
-  DIGICERT_API_KEY: DC_KEY,
-  DIGICERT_BASE_URL: dc.url,
+  CHECKCENTRAL_API_TOKEN: CC_TOKEN,
+  CHECKCENTRAL_BASE_URL: provider.url,
 });
 
 try {
@@ -135,14 +137,14 @@ try {
   }
 
   // A modal as the bot opens it, to submit again and again.
-  await postToSlackEvents(bot.url, commandBody({ user: 'UBENCH', channel: 'CBENCH', text: 'digicert', responseUrl: 'http://127.0.0.1:9/' }), { secret: SECRET });
-  const opened = await waitFor(() => slack.callsTo('views.open').findLast((call) => JSON.stringify(call.args.view).includes('"username"')), { what: 'a DigiCert modal' });
+  await postToSlackEvents(bot.url, commandBody({ user: 'UBENCH', channel: 'CBENCH', text: 'checkcentral', responseUrl: 'http://127.0.0.1:9/' }), { secret: SECRET });
+  const opened = await waitFor(() => slack.callsTo('views.open').findLast((call) => JSON.stringify(call.args.view).includes('"accessLevel"')), { what: 'a CheckCentral modal' });
   const view = { ...(opened.args.view as OpenedView), id: 'VBENCH', hash: 'h' };
   const memoryBefore = await memory(bot.url);
   const emailIn = (text: unknown) => /(bench\.user\d+)@example\.com/.exec(String(text))?.[1];
   const requestMessage = index(() => slack.calls, (call) => (call.method === 'chat.postMessage' && call.args.channel === 'CREQUESTS1' && !call.args.thread_ts ? emailIn(call.args.text) : undefined));
   const successReply = index(() => slack.calls, (call) => (call.method === 'chat.postMessage' && call.args.thread_ts && String(call.args.text).includes('Account created') ? emailIn(call.args.text) : undefined));
-  const createCall = index(() => dc.requests, (request) => (request.path === '/user' ? /"username":"(bench\.user\d+)"/.exec(request.body)?.[1] : undefined));
+  const createCall = index(() => provider.requests, (request) => (request.path === '/createUser/' ? /"email":"(bench\.user\d+)@example\.com"/.exec(request.body)?.[1] : undefined));
   const approveToProvider: number[] = [];
   let done = 0;
   let nextLifecycle = 0;
@@ -156,7 +158,7 @@ try {
         team: { id: 'TTEAM0001' },
         user: { id: `UREQ${n % 20}`, team_id: 'TTEAM0001' },
         api_app_id: 'AAPP00001',
-        view: { ...view, id: `VBENCH${n}`, type: 'modal', team_id: 'TTEAM0001', state: stateValues(view, { username, first_name: 'Bench', last_name: 'Mark', email: `${username}@example.com`, container: '93288', access_roles: ['5'], reason: 'benchmark' }) },
+        view: { ...view, id: `VBENCH${n}`, type: 'modal', team_id: 'TTEAM0001', state: stateValues(view, { email: `${username}@example.com`, name: 'Bench Mark', accessLevel: 'user', reason: 'benchmark' }) },
       }),
       { secret: SECRET },
     );
@@ -200,6 +202,6 @@ try {
   );
 } finally {
   await Promise.all([bare.stop(), bot.stop()]);
-  await Promise.all([slack.close(), dc.close()]);
+  await Promise.all([slack.close(), provider.close()]);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -26,13 +26,13 @@ describe('logging', () => {
     const { log, text } = captureLogs();
     registerSecretValues(['registered-secret-value-9']);
     log.warn('calling https://api.checkcentral.cc/createUser/?apiToken=cc-query-token-8&x=1');
-    log.error({ err: new Error('bad token xoxb-1234-5678-abcdefghij and xapp-1-A0B1C2D3') }, 'failed');
+    log.error({ err: new Error('bad token xoxb-1234-5678-abcdefghij and xapp-fake-not-a-token') }, 'failed');
     log.info({ deep: { deeper: { deepest: { note: 'registered-secret-value-9' } } } });
     const out = text();
     expect(out).not.toContain('cc-query-token-8');
     expect(out).toContain('apiToken=[redacted]&x=1');
     expect(out).not.toContain('xoxb-1234');
-    expect(out).not.toContain('xapp-1-A0B1C2D3');
+    expect(out).not.toContain('xapp-fake-not-a-token');
     expect(out).not.toContain('registered-secret-value-9');
   });
 

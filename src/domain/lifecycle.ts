@@ -37,6 +37,7 @@ export interface LifecycleDeps {
 
 export type SubmitResult =
   | { ok: true; request: AccessRequest }
+  | { ok: true; duplicate: true }
   | { ok: false; errors: Record<string, string> };
 
 export type DecisionResult = { ok: true; request: AccessRequest; remaining?: number } | { ok: false; why: string };
@@ -220,10 +221,20 @@ export function createLifecycle(deps: LifecycleDeps) {
     get,
     approvers,
 
-    /** SPEC §3: validates with the provider's schema; only a valid request is stored. */
-    async submit(args: { requester: string; provider: string; form: FormValues; channel: string }): Promise<SubmitResult> {
+    /**
+     * SPEC §3: validates with the provider's schema; only a valid request is stored. `admit`
+     * runs once the form is valid and may refuse a delivery it has already seen.
+     */
+    async submit(args: {
+      requester: string;
+      provider: string;
+      form: FormValues;
+      channel: string;
+      admit?: () => Promise<boolean>;
+    }): Promise<SubmitResult> {
       const checked = validate(args.provider, args.form);
       if (!checked.ok) return { ok: false, errors: checked.errors };
+      if (args.admit && !(await args.admit())) return { ok: true, duplicate: true };
       const { provider, reason, values, generated, input } = checked;
       const created = now();
       const request: AccessRequest = {
@@ -315,7 +326,6 @@ export function createLifecycle(deps: LifecycleDeps) {
       return running;
     },
 
-    validate,
 
     /** Resolves once provider calls and audit records under way are done (for shutdown). */
     async settled(): Promise<void> {

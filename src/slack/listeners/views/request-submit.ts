@@ -26,23 +26,14 @@ export function registerRequestSubmit(app: App, deps: SlackDeps): void {
       await ack(inlineErrors(view, { [IDS.providerBlock]: 'I lost track of the channel: close this form and type /adduser again.' }));
       return;
     }
-    const values = formValues(view.state.values);
-    const checked = deps.lifecycle.validate(provider, values);
-    if (!checked.ok) {
-      await ack(inlineErrors(view, checked.errors));
-      return;
-    }
-    // A valid form closes its modal, so a second valid submission of the same view is Slack
-    // delivering it again (a retry, a double click): acknowledge it without a second request.
-    if (!(await deps.once(`view-submission:${view.id}`))) {
-      await ack();
-      return;
-    }
     const result = await deps.lifecycle.submit({
       requester: body.user.id,
       provider,
-      form: values,
+      form: formValues(view.state.values),
       channel,
+      // A valid form closes its modal, so a second valid submission of the same view is Slack
+      // delivering it again (a retry, a double click): it is acknowledged without a second request.
+      admit: () => deps.once(`view-submission:${view.id}`),
     });
     if (!result.ok) {
       await ack(inlineErrors(view, result.errors));

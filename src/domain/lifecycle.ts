@@ -217,6 +217,19 @@ export function createLifecycle(deps: LifecycleDeps) {
     return done;
 }
 
+  /** Provisions an approved request; calls under way are awaited by `settled()`, so a shutdown lets them finish. */
+  function provision(id: string, actor: string): Promise<AccessRequest | undefined> {
+    const running = provisionNow(id, actor);
+    void inBackground(running.then(() => undefined));
+    return running;
+  }
+
+  async function recent(limit = 200): Promise<AccessRequest[]> {
+    const ids = await store.range<string>(ALL_KEY, -limit, -1);
+    const requests = await Promise.all(ids.reverse().map(get));
+    return requests.filter((request): request is AccessRequest => request !== undefined);
+  }
+
   return {
     get,
     approvers,
@@ -319,12 +332,7 @@ export function createLifecycle(deps: LifecycleDeps) {
       return expired;
     },
 
-    /** Provisions an approved request; calls under way are awaited by `settled()`, so a shutdown lets them finish. */
-    provision(id: string, actor: string): Promise<AccessRequest | undefined> {
-      const running = provisionNow(id, actor);
-      void inBackground(running.then(() => undefined));
-      return running;
-    },
+    provision,
 
 
     /** Resolves once provider calls and audit records under way are done (for shutdown). */
@@ -367,12 +375,12 @@ export function createLifecycle(deps: LifecycleDeps) {
      */
     async recover(actor: string): Promise<number> {
       let recovered = 0;
-      for (const request of await this.recent(1_000)) {
+      for (const request of await recent(1_000)) {
         if ((request.state !== 'approved' && request.state !== 'provisioning') || !request.owner) continue;
         if (await deps.liveness.alive(request.owner)) continue;
         if (request.state === 'approved') {
           log.warn({ requestId: request.id }, 'recovering an approved request whose process died before the provider call');
-          if (await this.provision(request.id, request.decision?.by ?? actor)) recovered += 1;
+          if (await provision(request.id, request.decision?.by ?? actor)) recovered += 1;
           continue;
         }
         const message = 'The bot stopped while the create call was in flight, so the account may or may not exist.';
@@ -391,11 +399,7 @@ export function createLifecycle(deps: LifecycleDeps) {
       return requests.filter((request): request is AccessRequest => request !== undefined);
     },
 
-    async recent(limit = 200): Promise<AccessRequest[]> {
-      const ids = await store.range<string>(ALL_KEY, -limit, -1);
-      const requests = await Promise.all(ids.reverse().map(get));
-      return requests.filter((request): request is AccessRequest => request !== undefined);
-    },
+    recent,
 
     /** Generated secrets for the requester, handed out once: the caller shows them, nobody else can. */
     async takeRevealed(id: string): Promise<{ label: string; value: string }[] | undefined> {

@@ -24,7 +24,8 @@ export interface LifecycleDeps {
   providers: readonly AnyProvider[];
   settings: Record<string, ProviderSettings>;
   /** The provider executor, bound to its HTTP client and logger. */
-  create: (provider: AnyProvider, settings: ProviderSettings, input: unknown, log: Logger) => Promise<CreateCall>;
+  /** `dryRun` is the request's own flag, decided at submission. */
+  create: (provider: AnyProvider, settings: ProviderSettings, input: unknown, call: { log: Logger; dryRun: boolean }) => Promise<CreateCall>;
   policy: PolicyConfig;
   directory: Directory;
   notifier: Notifier;
@@ -189,7 +190,10 @@ export function createLifecycle(deps: LifecycleDeps) {
       outcome = { kind: 'rejected', message: `The stored request no longer passes ${provider.label}'s checks.` };
     } else {
       try {
-        const result = await deps.create(provider, deps.settings[provider.id]!, parsed.data, log.child({ requestId: id }));
+        const result = await deps.create(provider, deps.settings[provider.id]!, parsed.data, {
+          log: log.child({ requestId: id }),
+          dryRun: provisioning.dryRun,
+        });
         outcome = result.outcome;
         wireRequest = result.request;
       } catch (error) {

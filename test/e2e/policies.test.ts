@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { closedPort } from '../simulators/harness.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
@@ -111,6 +114,34 @@ describe('approval policies and provider modes', () => {
       expect((await e2e.auditFor(id)).at(-1)).toMatchObject({ action: 'succeeded', dryRun: true });
     } finally {
       await e2e.close();
+    }
+  });
+
+  test.each([
+    ['submitted as a dry run stays one after credentials arrive', {}, { DIGICERT_API_KEY: DC_KEY }, 'succeeded', 'dry_run', true],
+    ['submitted for real is not sent once ADDUSER_DRY_RUN is on', { DIGICERT_API_KEY: DC_KEY }, { DIGICERT_API_KEY: DC_KEY, ADDUSER_DRY_RUN: 'true' }, 'failed', 'unavailable', false],
+    ['submitted for real is not sent once its credentials are gone', { DIGICERT_API_KEY: DC_KEY }, {}, 'failed', 'unavailable', false],
+  ] as const)('a request %s, across a restart', async (_title, before, after, state, kind, dryRun) => {
+    const dir = mkdtempSync(join(tmpdir(), 'adduser-dry-'));
+    const shared = { STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'UAPPROVER01' };
+    try {
+      const first = await startE2E({ ...shared, ...before });
+      const { id } = await submit(first, 'digicert', digicertForm(40 + Object.keys(after).length));
+      await first.close();
+      const creates = dc.count(/^\/user$/);
+      const second = await startE2E({ ...shared, ...after });
+      try {
+        await second.click('UAPPROVER01', 'request_approve', id);
+        const done = await second.waitForState(id, state);
+        expect(done.outcome?.kind).toBe(kind);
+        expect(dc.count(/^\/user$/)).toBe(creates);
+        await waitFor(async () => (await second.auditFor(id)).at(-1)?.action === state, { what: `the ${state} record` });
+        expect((await second.auditFor(id)).every((record) => record.dryRun === dryRun)).toBe(true);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

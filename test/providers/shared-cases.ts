@@ -144,11 +144,12 @@ export function describeOutcomeMapping<S extends Simulator>(c: ProviderCase<S>):
       for (const secret of c.secrets) expect(result.request).not.toContain(secret);
     });
 
-    test('a provider without credentials dry-runs too', async () => {
-      const settings = { ...c.settings(sim.url), configured: false };
+    test('a real request is never sent without credentials or while dry-run mode is on: unavailable, nothing sent', async () => {
       const before = sim.requests.length;
-      const result = await create(settings);
-      expect(result.outcome).toMatchObject({ kind: 'dry_run', message: expect.stringContaining('not configured') });
+      const unconfigured = await create({ ...c.settings(sim.url), configured: false });
+      expect(unconfigured.outcome).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('credentials are not configured') });
+      const switchedOff = await create(undefined, undefined, { sendingOff: true });
+      expect(switchedOff.outcome).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('ADDUSER_DRY_RUN is on') });
       expect(sim.requests.length).toBe(before);
     });
   });

@@ -7,7 +7,10 @@ import type { AnyProvider } from './types.js';
 export interface CreateOptions {
   http: HttpClient;
   log: Logger;
+  /** The request's own dry-run flag, fixed at submission: configuration cannot turn it real. */
   dryRun: boolean;
+  /** ADDUSER_DRY_RUN as it is now: a request submitted for real is then not sent at all. */
+  sendingOff?: boolean;
   timeouts?: Partial<HttpTimeouts>;
   /** Longest Retry-After honoured by waiting; a longer one is reported as rate_limited. */
   maxRetryWaitMs?: number;
@@ -55,10 +58,10 @@ export async function createUser(
     return result;
   };
 
-  if (options.dryRun || !settings.configured) {
-    const why = settings.configured ? 'dry-run mode is on' : `${provider.label} credentials are not configured`;
-    return finish({ kind: 'dry_run', message: `Dry run (${why}): nothing was sent.` }, 0);
-  }
+  if (options.dryRun) return finish({ kind: 'dry_run', message: 'Dry run (the request was submitted as one): nothing was sent.' }, 0);
+  // Submitted for real but no longer sendable: failing says so, where a dry run would claim a success the audit denies.
+  const off = options.sendingOff ? 'ADDUSER_DRY_RUN is on now' : settings.configured ? undefined : `${provider.label} credentials are not configured now`;
+  if (off) return finish({ kind: 'unavailable', message: `${provider.label}: nothing was sent, because ${off}. Ask again once it is configured.` }, 0);
 
   const wire = provider.buildCreate(input, settings, reveal);
   for (let attempt = 1; ; attempt++) {

@@ -62,14 +62,15 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const audit = createAuditLog(store);
   const threads = createThreads(store);
   const directory = createSlackDirectory(slackClient);
+  const limiters = new Map(providers.map((provider) => [provider.id, createLimiter(provider.limits ?? DEFAULT_LIMITS)]));
   const lookups = createLookupService({
     http,
     log,
     settingsOf: (provider) => config.providers[provider.id]!,
+    limiterOf: (provider) => limiters.get(provider.id),
     timeoutMs: 2_000,
   });
 
-  const limiters = new Map(providers.map((provider) => [provider.id, createLimiter(provider.limits ?? DEFAULT_LIMITS)]));
   const approversText = (provider: string) => describeApprovers(approversFor(config, provider));
   let lifecycle: Lifecycle | undefined;
   const metrics = createMetrics({

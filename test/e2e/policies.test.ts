@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { closedPort } from '../simulators/harness.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { type E2E, startE2E } from '../support/e2e.js';
-import { payloadBody } from '../support/slack-requests.js';
+import { payloadBody, suggestion } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-policy-key-77aa';
@@ -38,21 +38,6 @@ async function submit(e2e: E2E, provider: string, form: Record<string, string | 
   const id = await e2e.postedRequestId(before);
   await waitFor(async () => e2e.store.get(`slack:thread:${id}`), { what: 'the thread' });
   return { id, view };
-}
-
-function suggestion(view: { id: string; private_metadata: string; blocks: unknown[] }, field: string, value: string, state: Record<string, unknown> = {}) {
-  return payloadBody({
-    type: 'block_suggestion',
-    user: { id: REQUESTER, username: 'requester', team_id: 'TTEAM0001' },
-    team: { id: 'TTEAM0001', domain: 'example' },
-    api_app_id: 'AAPP00001',
-    token: 'deprecated',
-    container: { type: 'view', view_id: view.id },
-    action_id: `field:${field}`,
-    block_id: field,
-    value,
-    view: { ...view, type: 'modal', state: { values: state }, hash: 'h', callback_id: 'adduser_request', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001' },
-  });
 }
 
 describe('approval policies and provider modes', () => {
@@ -163,14 +148,14 @@ describe('approval policies and provider modes', () => {
     const e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url });
     try {
       const view = await e2e.openModal(REQUESTER, 'digicert');
-      const containers = await e2e.send(suggestion(view, 'container', 'head'));
+      const containers = await e2e.send(suggestion(REQUESTER, view, 'container', 'head'));
       expect(containers.json()).toEqual({ options: [{ text: { type: 'plain_text', text: 'Headquarters (93288)', emoji: true }, value: '93288' }] });
       const roles = await e2e.send(
-        suggestion(view, 'access_roles', '', { container: { 'field:container': { type: 'external_select', selected_option: { value: '93300', text: { type: 'plain_text', text: 'EU' } } } } }),
+        suggestion(REQUESTER, view, 'access_roles', '', { container: { 'field:container': { type: 'external_select', selected_option: { value: '93300', text: { type: 'plain_text', text: 'EU' } } } } }),
       );
       expect(roles.json()).toEqual({ options: [{ text: { type: 'plain_text', text: 'Standard User', emoji: true }, value: '5' }] });
       const lookupsBefore = dc.count(/^\/container/);
-      await e2e.send(suggestion(view, 'container', ''));
+      await e2e.send(suggestion(REQUESTER, view, 'container', ''));
       expect(dc.count(/^\/container/)).toBe(lookupsBefore);
     } finally {
       await e2e.close();
@@ -179,7 +164,7 @@ describe('approval policies and provider modes', () => {
     const down = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: `http://127.0.0.1:${port}` });
     try {
       const view = await down.openModal(REQUESTER, 'digicert');
-      const typed = await down.send(suggestion(view, 'container', '93288'));
+      const typed = await down.send(suggestion(REQUESTER, view, 'container', '93288'));
       expect(typed.json()).toEqual({ options: [{ text: { type: 'plain_text', text: '93288 (list unavailable, typed id)' }, value: '93288' }] });
     } finally {
       await down.close();

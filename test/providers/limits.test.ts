@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createLimiter } from '../../src/adapters/providers/limiter.js';
+import { createLimiter, LimiterBusy } from '../../src/adapters/providers/limiter.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { type E2E, startE2E } from '../support/e2e.js';
+import { suggestion } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
 describe('provider limits', () => {
@@ -29,12 +30,26 @@ describe('provider limits', () => {
     expect(limiter.queued()).toBe(0);
   });
 
+  test('a call that may wait only briefly gives up unsent when no slot frees in time; the queue goes on', async () => {
+    const limiter = createLimiter({ concurrency: 1, windows: [] });
+    let release!: () => void;
+    const holding = limiter.run(() => new Promise<void>((resolve) => (release = resolve)));
+    let called = false;
+    await expect(limiter.run(async () => (called = true), 50)).rejects.toBeInstanceOf(LimiterBusy);
+    expect(called).toBe(false);
+    expect(limiter.queued()).toBe(0);
+    const later = limiter.run(async () => 'ran');
+    release();
+    await holding;
+    await expect(later).resolves.toBe('ran');
+  });
+
   describe('DigiCert: 100 requests per 5 s', { timeout: 60_000 }, () => {
     const DC_KEY = 'dc-limit-key-77c1';
     let dc: DigiCertSimulator;
     let e2e: E2E;
     beforeAll(async () => {
-      dc = await startDigiCertSimulator({ apiKey: DC_KEY, rateLimit: { limit: 100, perMs: 5_000 } });
+      dc = await startDigiCertSimulator({ apiKey: DC_KEY, rateLimits: [{ limit: 100, perMs: 5_000 }, { limit: 1_000, perMs: 180_000 }] });
       e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'UAPPROVER01', LOG_LEVEL: 'info' });
     });
     afterAll(async () => {
@@ -62,6 +77,44 @@ describe('provider limits', () => {
       expect(dc.users).toHaveLength(110);
       const first = creates[0]!.receivedAt;
       expect(creates[100]!.receivedAt - first).toBeGreaterThanOrEqual(4_900);
+    });
+
+    test('lookups share the limit with creates: 60 approvals and 70 role lookups at once, 0 × 429', async () => {
+      const ids: string[] = [];
+      for (let n = 0; n < 60; n++) {
+        const view = await e2e.openModal('UREQUESTER1', 'digicert');
+        const before = e2e.slack.calls.length;
+        await e2e.submit('UREQUESTER1', view, { username: `shared.user${n}`, first_name: 'Sha', last_name: 'Red', email: `shared${n}@example.com`, container: '93288', access_roles: ['5'], reason: 'shared limit test' });
+        ids.push(await e2e.postedRequestId(before));
+      }
+      await waitFor(async () => (await Promise.all(ids.map((id) => e2e.store.get(`slack:thread:${id}`)))).every(Boolean), { timeoutMs: 20_000, what: 'every request message' });
+      // The window of the previous test must be over before this one counts.
+      await waitFor(() => dc.requests.every((request) => request.receivedAt < performance.now() - 5_300) || undefined, { timeoutMs: 10_000, what: 'a quiet window' });
+      const view = await e2e.openModal('UREQUESTER1', 'digicert');
+      const since = dc.requests.length;
+      const chosen = (container: string) => ({ container: { 'field:container': { type: 'external_select', selected_option: { value: container, text: { type: 'plain_text', text: container } } } } });
+      const answers = await Promise.all([
+        ...ids.map((id) => e2e.click('UAPPROVER01', 'request_approve', id)),
+        ...Array.from({ length: 70 }, (_, n) => e2e.send(suggestion('UREQUESTER1', view, 'access_roles', '', chosen(String(500_001 + n))))),
+      ]);
+      expect(answers.every((answer) => answer.status === 200)).toBe(true);
+      for (const id of ids) await e2e.waitForState(id, 'succeeded', 20_000);
+      const seen = dc.requests.slice(since);
+      expect(seen.filter((request) => request.path === '/user')).toHaveLength(60);
+      expect(seen.filter((request) => request.status === 429)).toEqual([]);
+    });
+
+    test('a lookup parameter is checked before it reaches the URL, and a failed lookup is remembered briefly', async () => {
+      const view = await e2e.openModal('UREQUESTER1', 'digicert');
+      const since = dc.requests.length;
+      const chosen = (container: string) => ({ container: { 'field:container': { type: 'external_select', selected_option: { value: container, text: { type: 'plain_text', text: container } } } } });
+      for (const container of ['..', '1/../../user', '12a']) {
+        const answer = await e2e.send(suggestion('UREQUESTER1', view, 'access_roles', '', chosen(container)));
+        expect(answer.status).toBe(200);
+      }
+      expect(dc.requests.slice(since)).toEqual([]);
+      for (let n = 0; n < 3; n++) await e2e.send(suggestion('UREQUESTER1', view, 'access_roles', '', chosen('777777')));
+      expect(dc.requests.slice(since).map((request) => request.path)).toEqual(['/container/777777/role']);
     });
   });
 });

@@ -27,8 +27,8 @@ const FIELDS = new Set([
  */
 export async function startDigiCertSimulator(options: {
   apiKey: string;
-  /** Enforce DigiCert's per-key rate limit on creates (e.g. 100 per 5 s) with 429 request_limit_exceeded. */
-  rateLimit?: { limit: number; perMs: number };
+  /** Enforce DigiCert's per-key rate limits over every request, lookups included (100 per 5 s, 1000 per 3 min), with 429 request_limit_exceeded. */
+  rateLimits?: { limit: number; perMs: number }[];
   containers?: { id: number; name: string; is_active?: boolean; roles: { id: number; name: string }[] }[];
 }): Promise<DigiCertSimulator> {
   const containers = options.containers ?? [
@@ -38,7 +38,7 @@ export async function startDigiCertSimulator(options: {
   ];
   const users: DigiCertSimulator['users'] = [];
   let nextId = 1_538_858;
-  const createTimes: number[] = [];
+  const arrivals: number[] = [];
 
   function validate(body: Record<string, unknown>): Reply | undefined {
     const bad = (message: string) => error(400, 'bad_request_format', message);
@@ -76,6 +76,10 @@ export async function startDigiCertSimulator(options: {
 
   function handle(request: Recorded): Reply {
     if (request.headers['x-dc-devkey'] !== options.apiKey) return error(401, 'access_denied', 'Invalid API key.');
+    for (const { limit, perMs } of options.rateLimits ?? []) {
+      if (arrivals.filter((time) => time > request.receivedAt - perMs).length >= limit) return error(429, 'request_limit_exceeded', 'Rate limit exceeded.');
+    }
+    if (options.rateLimits) arrivals.push(request.receivedAt);
     if (request.method === 'GET' && request.path === '/container') {
       return json(200, { containers: containers.map(({ roles: _roles, ...container }) => ({ parent_id: null, is_active: true, ...container })) });
     }
@@ -85,12 +89,6 @@ export async function startDigiCertSimulator(options: {
       return container ? json(200, { access_roles: container.roles }) : error(404, 'not_found', 'Container not found.');
     }
     if (request.path !== '/user' || request.method !== 'POST') return error(404, 'not_found', 'Not found.');
-    if (options.rateLimit) {
-      const { limit, perMs } = options.rateLimit;
-      const recent = createTimes.filter((time) => time > request.receivedAt - perMs);
-      if (recent.length >= limit) return error(429, 'request_limit_exceeded', 'Rate limit exceeded.');
-      createTimes.push(request.receivedAt);
-    }
     if (!request.headers['content-type']?.startsWith('application/json')) {
       return error(415, 'bad_request_format', 'Content-Type must be application/json.');
     }

@@ -13,6 +13,8 @@ export interface Recorded {
   body: string;
   /** performance.now() when the request line arrived, for latency measurements. */
   receivedAt: number;
+  /** The status answered, once answered (faults included; absent for a reset). */
+  status?: number;
 }
 
 export interface Reply {
@@ -91,10 +93,12 @@ export async function startSimulator(handle: (request: Recorded) => Reply | Prom
           await new Promise((resolve) => setTimeout(resolve, fault.ms));
           if (res.destroyed || req.socket.destroyed) return;
         } else if (fault.kind === 'status') {
+          recorded.status = fault.status;
           res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
           res.end(fault.body ?? '');
           return;
         } else {
+          recorded.status = 200;
           res.writeHead(200, { 'content-type': fault.contentType ?? 'text/html' });
           res.end(fault.body);
           return;
@@ -102,6 +106,7 @@ export async function startSimulator(handle: (request: Recorded) => Reply | Prom
       }
       const reply = await handle(recorded);
       if (res.destroyed) return;
+      recorded.status = reply.status;
       res.writeHead(reply.status, reply.headers ?? {});
       res.end(reply.body ?? '');
     })().catch((error: unknown) => {

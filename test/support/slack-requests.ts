@@ -64,3 +64,25 @@ export function commandBody(fields: {
 }
 
 export const payloadBody = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+
+/** A block_suggestion from an open modal: `user` typed `value` into `field`'s external select. */
+export function suggestion(
+  user: string,
+  view: { id: string; private_metadata: string; blocks: unknown[] },
+  field: string,
+  value: string,
+  state: Record<string, unknown> = {},
+): string {
+  return payloadBody({
+    type: 'block_suggestion',
+    user: { id: user, username: user.toLowerCase(), team_id: 'TTEAM0001' },
+    team: { id: 'TTEAM0001', domain: 'example' },
+    api_app_id: 'AAPP00001',
+    token: 'deprecated',
+    container: { type: 'view', view_id: view.id },
+    action_id: `field:${field}`,
+    block_id: field,
+    value,
+    view: { ...view, type: 'modal', state: { values: state }, hash: 'h', callback_id: 'adduser_request', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001' },
+  });
+}

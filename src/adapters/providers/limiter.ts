@@ -1,3 +1,5 @@
+export class LimiterBusy extends Error {}
+
 export interface ProviderLimits {
   /** Calls in flight at once. */
   concurrency: number;
@@ -51,9 +53,26 @@ export function createLimiter(limits: ProviderLimits, now: () => number = Date.n
   return {
     /** Calls waiting for a slot. */
     queued: () => waiting.length,
-    async run<T>(call: () => Promise<T>): Promise<T> {
-      await new Promise<void>((resolve) => {
-        waiting.push(resolve);
+    /**
+     * Runs `call` once a slot is free. With `maxWaitMs`, a call still waiting then is dropped
+     * unsent and rejects with LimiterBusy: a person waiting on a lookup cannot queue for long.
+     */
+    async run<T>(call: () => Promise<T>, maxWaitMs?: number): Promise<T> {
+      await new Promise<void>((resolve, reject) => {
+        if (maxWaitMs === undefined) {
+          waiting.push(resolve);
+          pump();
+          return;
+        }
+        const giveUp = setTimeout(() => {
+          waiting.splice(waiting.indexOf(start), 1);
+          reject(new LimiterBusy(`no slot within ${maxWaitMs} ms`));
+        }, maxWaitMs);
+        const start = () => {
+          clearTimeout(giveUp);
+          resolve();
+        };
+        waiting.push(start);
         pump();
       });
       try {

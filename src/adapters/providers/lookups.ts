@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { HttpClient } from '../http/types.js';
+import { type Limiter, LimiterBusy } from './limiter.js';
 import { parseJsonBody } from './outcome.js';
 import { reveal } from './render.js';
 import type { AnyProvider, Choice } from './types.js';
@@ -17,20 +18,26 @@ export interface LookupService {
 }
 
 /**
- * Provider lookups cached per process for `ttlMs`: providers meter these calls (CheckCentral
- * per day, DigiCert per minute) and a modal asks for them on every keystroke of a search.
- * Concurrent askers share one in-flight call; failures are not cached.
+ * Provider lookups cached per process: providers meter these calls (CheckCentral per day,
+ * DigiCert per 5 s and per 3 min, creates included) and a modal asks on every keystroke of a
+ * search. Concurrent askers share one in-flight call; a failure is remembered briefly, so a
+ * provider that is down is not asked again by every keystroke. Calls go through the provider's
+ * limiter, so lookups never spend the budget that approved creates are queued for.
  */
 export function createLookupService(options: {
   http: HttpClient;
   log: Logger;
   settingsOf: (provider: AnyProvider) => ReturnType<AnyProvider['settings']>;
+  limiterOf?: (provider: AnyProvider) => Limiter | undefined;
   ttlMs?: number;
+  failureTtlMs?: number;
   timeoutMs?: number;
   now?: () => number;
 }): LookupService {
   const { http, log, settingsOf } = options;
   const ttlMs = options.ttlMs ?? 5 * 60_000;
+  const failureTtlMs = options.failureTtlMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? 2_500;
   const now = options.now ?? Date.now;
   const cache = new Map<string, Entry>();
 
@@ -41,14 +48,24 @@ export function createLookupService(options: {
     const listed = spec.fromSettings?.(settings);
     if (listed) return listed;
     if (!spec.request || !spec.parse) throw new LookupError(`${provider.label} cannot list ${name}`);
+    if (spec.param) {
+      // The parameter becomes part of the provider's URL: only a well-formed one may leave.
+      const checked = spec.param.safeParse(param);
+      if (!checked.success) throw new LookupError(checked.error.issues[0]?.message ?? `${name}: invalid parameter`);
+    }
     if (!settings.configured) throw new LookupError(`${provider.label} credentials are not configured`);
-    const timeoutMs = options.timeoutMs ?? 2_500;
-    const result = await http.send(spec.request(settings, reveal, param), {
-      totalMs: timeoutMs,
-      headersMs: timeoutMs,
-      bodyMs: timeoutMs,
-      connectMs: Math.min(timeoutMs, 1_000),
-    });
+    const wire = spec.request(settings, reveal, param);
+    const send = () =>
+      http.send(wire, { totalMs: timeoutMs, headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: Math.min(timeoutMs, 1_000) });
+    const limiter = options.limiterOf?.(provider);
+    let result: Awaited<ReturnType<typeof send>>;
+    try {
+      // A person is waiting on the list: queue only briefly behind creates, then offer typed ids.
+      result = limiter ? await limiter.run(send, Math.min(500, timeoutMs / 2)) : await send();
+    } catch (error) {
+      if (error instanceof LimiterBusy) throw new LookupError(`${provider.label} is busy at its rate limit; type the id`);
+      throw error;
+    }
     if (!result.ok) throw new LookupError(`${provider.label} did not answer: ${result.failure.message}`);
     const { status, body } = result.response;
     if (status < 200 || status >= 300) {
@@ -64,9 +81,10 @@ export function createLookupService(options: {
       const hit = cache.get(key);
       if (hit && hit.expires > now()) return hit.choices;
       const choices = load(provider, name, param);
-      cache.set(key, { expires: now() + ttlMs, choices });
+      const entry = { expires: now() + ttlMs, choices };
+      cache.set(key, entry);
       choices.catch((error: unknown) => {
-        cache.delete(key);
+        entry.expires = now() + failureTtlMs;
         log.warn({ provider: provider.id, lookup: name, err: error }, 'provider lookup failed');
       });
       return choices;

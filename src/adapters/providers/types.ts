@@ -54,6 +54,8 @@ export type Reveal = (secret: Secret) => string;
 export interface LookupSpec<Settings> {
   /** Options that need no call (e.g. SMS Central accounts listed in configuration). */
   fromSettings?: (settings: Settings) => Choice[] | undefined;
+  /** What a parameter must look like before it is put into the provider's URL. */
+  param?: z.ZodType<string>;
   request?: (settings: Settings, reveal: Reveal, param?: string) => WireRequest;
   parse?: (response: WireResponse) => Choice[];
 }

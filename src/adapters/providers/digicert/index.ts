@@ -1,6 +1,6 @@
 import { defineProvider } from '../types.js';
 import { fieldOf, fields, fromForm, summary } from './form.js';
-import { env, input } from './schema.js';
+import { containerIdParam, env, input } from './schema.js';
 import { settings } from './settings.js';
 import { buildCreate, containersRequest, parseContainers, parseCreate, parseRoles, rolesRequest } from './wire.js';
 
@@ -24,6 +24,6 @@ export const digicert = defineProvider({
   limits: { concurrency: 10, windows: [{ limit: 100, perMs: 5_000 }, { limit: 1_000, perMs: 180_000 }] },
   lookups: {
     containers: { request: containersRequest, parse: parseContainers },
-    roles: { request: rolesRequest, parse: parseRoles },
+    roles: { param: containerIdParam, request: rolesRequest, parse: parseRoles },
   },
 });

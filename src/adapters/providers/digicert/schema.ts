@@ -39,4 +39,7 @@ export const input = z.strictObject({
   is_saml_sso_only: z.boolean({ error: 'SAML SSO only must be true or false' }).default(false),
 });
 
+/** A container id as the roles lookup puts it into `{base}/container/{id}/role`. */
+export const containerIdParam = z.string({ error: 'Choose a container first' }).regex(/^[1-9]\d{0,11}$/, { error: 'A container id is digits only' });
+
 export type DigiCertInput = z.infer<typeof input>;

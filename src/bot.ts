@@ -12,12 +12,13 @@ import { expireDue, expirySweepInterval } from './domain/expiry.js';
 import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
 import { createLiveness } from './domain/liveness.js';
 import { approversFor, describeApprovers } from './domain/policy.js';
-import { respond, startHttpServer } from './http/server.js';
+import { respond, type Route, startHttpServer } from './http/server.js';
 import { createMetrics } from './observability/metrics.js';
 import { createSlackApp } from './slack/app.js';
 import { createSlackClient } from './slack/client.js';
 import { createSlackDirectory } from './slack/directory.js';
 import { createSlackIdentity } from './slack/identity.js';
+import { createSlackReporter } from './slack/reachability.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createHome } from './slack/home.js';
 import { createSlackNotifier } from './slack/notifier.js';
@@ -46,6 +47,8 @@ function every(ms: number, work: () => Promise<unknown>, log: Logger, what: stri
 
 export interface RunningBot {
   port: number;
+  /** The operations port (/readyz, /metrics) when ADDUSER_OPS_PORT is set. */
+  opsPort?: number;
   stop: () => Promise<void>;
 }
 
@@ -57,7 +60,8 @@ export interface RunningBot {
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const store = await openStore(config.storeUrl, { log });
   const slackClient = createSlackClient(config, log);
-  const identity = createSlackIdentity(slackClient, config.slack.botToken, log);
+  const reporter = createSlackReporter(log);
+  const identity = createSlackIdentity(slackClient, config.slack.botToken, log, reporter);
   const http = createHttpClient();
   const audit = createAuditLog(store);
   const threads = createThreads(store);
@@ -133,27 +137,33 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log,
   });
 
-  const slack = createSlackApp(config, log, identity);
+  const slack = createSlackApp(config, log, identity, reporter);
   registerListeners(slack.app, { config, providers, lifecycle, audit, directory, lookups, threads, metrics, home, log,
     once: (key) => store.add(`slack:once:${key}`, true, 86_400_000),
   });
 
+  const health = { '/healthz': (_req, res) => respond.send(res, 200, 'ok\n') } satisfies Record<string, Route>;
+  const operations = {
+    ...health,
+    '/readyz': async (_req, res) => {
+      const storeOk = await store.ping();
+      // Never waits on Slack: the background check keeps identity.problem() current.
+      const slackProblem = identity.problem() ?? slack.problem();
+      const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack: ${slackProblem ?? 'ok'}\n`;
+      respond.send(res, storeOk && !slackProblem ? 200 : 503, body);
+    },
+    '/metrics': async (_req, res) => respond.send(res, 200, await metrics.render(), metrics.contentType),
+  } satisfies Record<string, Route>;
+  // With ADDUSER_OPS_PORT, readiness and metrics stay off the port that faces Slack (and the internet).
+  const opsServer = config.opsPort === undefined ? undefined : await startHttpServer({ port: config.opsPort, routes: operations });
   const server = await startHttpServer({
     port: config.port,
-    routes: {
-      '/healthz': (_req, res) => respond.send(res, 200, 'ok\n'),
-      '/readyz': async (_req, res) => {
-        const [storeOk, slackOk] = [await store.ping(), identity.ready() || (await identity.check())];
-        const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack auth: ${slackOk ? 'ok' : 'failed'}\n`;
-        respond.send(res, storeOk && slackOk ? 200 : 503, body);
-      },
-      '/metrics': async (_req, res) => respond.send(res, 200, await metrics.render(), metrics.contentType),
-    },
+    routes: opsServer ? health : operations,
     slack: slack.requestListener,
     onSlackAnswered: metrics.ackObserved,
   });
-  void identity.check();
-  await slack.connect();
+  const checking = identity.keepChecking();
+  slack.connect();
   const botActor = () => identity.botUserId() ?? 'adduser-bot';
   const outbox = every(OUTBOX_SWEEP_MS, () => notifier.sweep(), log, 'outbox sweep');
   const heartbeat = every(liveness.ttlMs / 3, () => liveness.beat(), log, 'heartbeat');
@@ -171,9 +181,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 
   return {
     port: server.port,
+    opsPort: opsServer?.port,
     async stop() {
-      for (const loop of [expiry, outbox, recovery, heartbeat]) loop.stop();
+      for (const loop of [expiry, outbox, recovery, heartbeat, checking]) loop.stop();
       await server.close();
+      await opsServer?.close();
       await slack.disconnect();
       await lifecycle!.settled();
       await notifier.idle();

@@ -19,7 +19,7 @@ process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandl
 
 const bot = await startBot(config, log);
 log.info(
-  { port: bot.port, mode: config.slack.mode, store: config.storeUrl.split(':')[0], dryRun: config.dryRun },
+  { port: bot.port, opsPort: bot.opsPort, mode: config.slack.mode, store: config.storeUrl.split(':')[0], dryRun: config.dryRun },
   `adduser-bot is running (${config.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode, POST /slack/events'})`,
 );
 

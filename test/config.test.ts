@@ -75,6 +75,27 @@ describe('configuration', () => {
     expect(config.providers.smscentral?.configured).toBe(false);
   });
 
+  test('Slack and provider base URLs must use https, except to this machine', () => {
+    const result = loadConfig({
+      ...minimalHttp,
+      SLACK_API_URL: 'http://slack.example.com/api/',
+      CHECKCENTRAL_BASE_URL: 'http://api.checkcentral.cc',
+      SMSCENTRAL_BASE_URL: 'ftp://my.smscentral.com.au/api/v3.2',
+      DIGICERT_BASE_URL: 'http://10.0.0.8/services/v2',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    for (const name of ['SLACK_API_URL', 'CHECKCENTRAL_BASE_URL', 'SMSCENTRAL_BASE_URL', 'DIGICERT_BASE_URL']) {
+      expect(result.message).toContain(`${name} must use https`);
+    }
+    for (const host of ['127.0.0.1:8080', 'localhost:8080', '[::1]:8080']) {
+      const config = load({ ...minimalHttp, SLACK_API_URL: `http://${host}/api/`, DIGICERT_BASE_URL: `http://${host}/v2`, ADDUSER_OPS_PORT: '9100' });
+      expect(config.slack.apiUrl).toBe(`http://${host}/api/`);
+      expect(config.providers.digicert?.baseUrl).toBe(`http://${host}/v2`);
+      expect(config.opsPort).toBe(9100);
+    }
+  });
+
   test('every problem is reported at once, by variable name, with no value echoed', () => {
     const result = loadConfig({
       SLACK_BOT_TOKEN: 'xoxp-a-user-token-secret',

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { closedPort } from './simulators/harness.js';
 import { spawnBot } from './support/bot-process.js';
 import { type FakeSlack, startFakeSlack } from './support/fake-slack.js';
+import { startFakeSocketMode } from './support/fake-socket-mode.js';
 import { waitFor } from './support/wait.js';
 
 const exampleEnv = new URL('../.env.example', import.meta.url);
@@ -56,24 +57,78 @@ describe('npm start', () => {
     expect(logs).not.toContain('xoxb-replace-with-your-bot-token');
   });
 
-  test('when Slack cannot be reached it keeps serving /healthz and says why it is not ready', async () => {
+  test.each([
+    ['HTTP mode', { SLACK_SIGNING_SECRET: 'unreachable-signing-secret' }],
+    ['Socket Mode', { SLACK_APP_TOKEN: 'xapp-1-unreachable-test' }],
+  ] as const)('%s: when Slack cannot be reached it says so in one line, keeps /healthz, answers /readyz 503 naming Slack, and connects once Slack is back', async (mode, extra) => {
     const port = await closedPort();
     const bot = spawnBot(
       {
         PORT: '0',
         SLACK_BOT_TOKEN: 'xoxb-unreachable-test',
-        SLACK_SIGNING_SECRET: 'unreachable-signing-secret',
         SLACK_API_URL: `http://127.0.0.1:${port}/api/`,
-        STORE_URL: `sqlite://${join(dir, 'unreachable.sqlite')}`,
+        STORE_URL: `sqlite://${join(dir, `unreachable-${mode.length}.sqlite`)}`,
+        ...extra,
       },
       dir,
     );
-    await bot.healthy();
-    await waitFor(() => bot.stdout().includes('Slack did not accept SLACK_BOT_TOKEN'), {
-      timeoutMs: 30_000,
-      what: 'the auth failure to be logged',
-    });
-    expect(bot.child.exitCode).toBeNull();
-    expect(await bot.kill('SIGTERM')).toBe(0);
+    let later: FakeSlack | undefined;
+    try {
+      const listening = await bot.healthy();
+      await waitFor(() => bot.stdout().includes('Slack cannot be reached (connection refused)'), { timeoutMs: 30_000, what: 'the unreachable line' });
+      const ready = await fetch(`http://127.0.0.1:${listening}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).toMatch(/^slack: Slack cannot be reached \(connection refused\)/m);
+      expect((await fetch(`http://127.0.0.1:${listening}/healthz`)).status).toBe(200);
+      const output = bot.stdout() + bot.stderr();
+      expect(output).not.toContain('did not accept');
+      expect(output).not.toContain('refused the token');
+      expect(output).not.toMatch(/\n\s+at /);
+      expect(output.split('\n').filter((line) => line.includes('Slack cannot be reached (connection refused): will keep trying'))).toHaveLength(1);
+
+      later = await startFakeSlack({ port });
+      if (mode === 'Socket Mode') await startFakeSocketMode(later);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${listening}/readyz`)).status === 200, { timeoutMs: 30_000, what: '/readyz to turn 200 once Slack answers' });
+      expect(bot.child.exitCode).toBeNull();
+    } finally {
+      expect(await bot.kill('SIGTERM')).toBe(0);
+      await later?.close();
+    }
+  });
+
+  test('a token Slack refuses is called bad, and only then', async () => {
+    const refusing = await startFakeSlack();
+    refusing.on('auth.test', () => ({ ok: false, error: 'invalid_auth' }));
+    const bot = spawnBot(
+      { PORT: '0', SLACK_BOT_TOKEN: 'xoxb-refused-test', SLACK_SIGNING_SECRET: 'refused-signing-secret', SLACK_API_URL: refusing.url, STORE_URL: `sqlite://${join(dir, 'refused.sqlite')}` },
+      dir,
+    );
+    try {
+      const listening = await bot.healthy();
+      await waitFor(() => bot.stdout().includes('Slack refused the token (invalid_auth): check SLACK_BOT_TOKEN'), { timeoutMs: 20_000, what: 'the refusal' });
+      expect(await (await fetch(`http://127.0.0.1:${listening}/readyz`)).text()).toContain('slack: Slack refused the token (invalid_auth)');
+      expect(bot.stdout()).not.toContain('cannot be reached');
+    } finally {
+      expect(await bot.kill('SIGTERM')).toBe(0);
+      await refusing.close();
+    }
+  });
+
+  test('with ADDUSER_OPS_PORT, /readyz and /metrics are served there and not on PORT', async () => {
+    const opsPort = await closedPort();
+    const bot = spawnBot(
+      { PORT: '0', ADDUSER_OPS_PORT: String(opsPort), SLACK_BOT_TOKEN: 'xoxb-ops-port-test', SLACK_SIGNING_SECRET: 'ops-signing-secret', SLACK_API_URL: slack.url, STORE_URL: `sqlite://${join(dir, 'ops.sqlite')}` },
+      dir,
+    );
+    try {
+      const port = await bot.healthy();
+      for (const path of ['/readyz', '/metrics']) expect((await fetch(`http://127.0.0.1:${port}${path}`)).status).toBe(404);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status === 200, { what: '/readyz on the ops port' });
+      const metrics = await fetch(`http://127.0.0.1:${opsPort}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('adduser_');
+    } finally {
+      expect(await bot.kill('SIGTERM')).toBe(0);
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { AnyProvider } from '../adapters/providers/types.js';
 import { parseStoreUrl, STORE_URL_FORMS } from '../adapters/store/url.js';
 import { parseDuration } from './duration.js';
 import { optionalSecret, secret } from './secret.js';
+import { serviceUrl } from './url.js';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -57,10 +58,13 @@ const baseShape = {
     error: 'SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)',
   }),
   PORT: wholeNumber('PORT', 0, 65535, 3000),
-  SLACK_API_URL: z
-    .url({ error: 'SLACK_API_URL must be a URL like https://slack.com/api/' })
-    .default('https://slack.com/api/')
-    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  ADDUSER_OPS_PORT: z.coerce
+    .number({ error: 'ADDUSER_OPS_PORT must be a port number' })
+    .int({ error: 'ADDUSER_OPS_PORT must be a whole number from 0 to 65535' })
+    .min(0, { error: 'ADDUSER_OPS_PORT must be a whole number from 0 to 65535' })
+    .max(65535, { error: 'ADDUSER_OPS_PORT must be a whole number from 0 to 65535' })
+    .optional(),
+  SLACK_API_URL: serviceUrl('SLACK_API_URL', 'https://slack.com/api/').transform((url) => (url.endsWith('/') ? url : `${url}/`)),
   ADDUSER_REQUESTS_CHANNEL: channelId('ADDUSER_REQUESTS_CHANNEL'),
   ADDUSER_AUDIT_CHANNEL: channelId('ADDUSER_AUDIT_CHANNEL'),
   ADDUSER_APPROVERS: approverList('ADDUSER_APPROVERS'),
@@ -110,6 +114,7 @@ export const envSchema = z
         mode: env.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
       },
       port: env.PORT,
+      opsPort: env.ADDUSER_OPS_PORT,
       requestsChannel: env.ADDUSER_REQUESTS_CHANNEL,
       auditChannel: env.ADDUSER_AUDIT_CHANNEL,
       approvers: {

@@ -2,6 +2,9 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Where Slack sends events, commands and interactivity in HTTP mode (manifest.yml's request URLs). */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface RunningServer {
@@ -37,7 +40,8 @@ export async function startHttpServer(options: {
       });
       return;
     }
-    if (options.slack) {
+    // Bolt leaves requests it has no endpoint for unanswered; only Slack's POSTs reach it.
+    if (options.slack && req.method === 'POST' && path === SLACK_EVENTS_PATH) {
       const started = process.hrtime.bigint();
       res.once('finish', () => options.onSlackAnswered?.(Number(process.hrtime.bigint() - started) / 1e9));
       options.slack(req, res);

@@ -1,17 +1,21 @@
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { SLACK_EVENTS_PATH } from '../http/server.js';
 import { boltLevel, boltLogger } from '../logging/bolt-logger.js';
 import { webClientOptions } from './client.js';
 import { BODY_LIMIT, guardSlackBody, processEventErrorHandler } from './envelope.js';
 import type { SlackIdentity } from './identity.js';
+import { backoffMs, type SlackReporter } from './reachability.js';
 
 export interface SlackApp {
   app: App;
   /** HTTP mode: the handler for /slack/events (signature check, acks, dispatch). */
   requestListener?: HTTPReceiver['requestListener'];
-  /** Socket Mode: opens the WebSocket to Slack. */
-  connect: () => Promise<void>;
+  /** Socket Mode: opens the WebSocket to Slack, retrying with backoff in the background until it is open. */
+  connect: () => void;
+  /** Why Socket Mode is not connected, in a phrase for /readyz; undefined when connected or in HTTP mode. */
+  problem: () => string | undefined;
   disconnect: () => Promise<void>;
 }
 
@@ -19,7 +23,7 @@ export interface SlackApp {
  * Builds the Bolt app for either transport. The HTTP server itself is ours (see
  * src/http/server.ts), so health and metrics routes and shutdown work the same in both modes.
  */
-export function createSlackApp(config: Config, log: Logger, identity: SlackIdentity): SlackApp {
+export function createSlackApp(config: Config, log: Logger, identity: SlackIdentity, reporter: SlackReporter): SlackApp {
   const logger = boltLogger(log);
   const logLevel = boltLevel(config.logLevel);
   let receiver: Receiver;
@@ -37,7 +41,7 @@ export function createSlackApp(config: Config, log: Logger, identity: SlackIdent
   } else {
     const http = new HTTPReceiver({
       signingSecret: config.slack.signingSecret!.reveal(),
-      endpoints: '/slack/events',
+      endpoints: SLACK_EVENTS_PATH,
       logger,
       logLevel,
       // Slack gives up after 3 s; answering before then lets it show its own error at once.
@@ -59,14 +63,36 @@ export function createSlackApp(config: Config, log: Logger, identity: SlackIdent
     clientOptions: webClientOptions(config, log),
   });
 
+  let problem: string | undefined = socket ? 'Socket Mode not connected yet' : undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const open = (attempt: number) => {
+    socket!.start().then(
+      () => {
+        problem = undefined;
+        reporter.recovered();
+        log.info('Socket Mode connected');
+      },
+      (error: unknown) => {
+        problem = `${reporter.failed(error, 'SLACK_APP_TOKEN')} (Socket Mode)`;
+        if (stopped) return;
+        retry = setTimeout(() => open(attempt + 1), backoffMs(attempt));
+        retry.unref();
+      },
+    );
+  };
+
   return {
     app,
     requestListener,
-    connect: async () => {
-      if (socket) await socket.start();
+    connect: () => {
+      if (socket) open(1);
     },
+    problem: () => problem,
     disconnect: async () => {
-      if (socket) await socket.stop();
+      stopped = true;
+      clearTimeout(retry);
+      if (socket && !problem) await socket.stop();
     },
   };
 }

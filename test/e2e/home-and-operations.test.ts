@@ -91,14 +91,14 @@ describe('operations', () => {
   test('/readyz is 200 when the store answers and Slack accepts the token, 503 with the reason otherwise', async () => {
     const ready = await fetch(`${e2e.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.text()).toBe('store: ok\nslack auth: ok\n');
+    expect(await ready.text()).toBe('store: ok\nslack: ok\n');
 
     const rejected = await startE2E({}, { beforeStart: (slack) => slack.on('auth.test', () => ({ ok: false, error: 'invalid_auth' })) });
     try {
-      await waitFor(() => rejected.logs.text().includes('Slack did not accept SLACK_BOT_TOKEN'), { what: 'the auth failure' });
+      await waitFor(() => rejected.logs.text().includes('Slack refused the token (invalid_auth): check SLACK_BOT_TOKEN'), { what: 'the auth failure' });
       const notReady = await fetch(`${rejected.url}/readyz`);
       expect(notReady.status).toBe(503);
-      expect(await notReady.text()).toContain('slack auth: failed');
+      expect(await notReady.text()).toContain('slack: Slack refused the token (invalid_auth)');
       expect((await fetch(`${rejected.url}/healthz`)).status).toBe(200);
     } finally {
       await rejected.close();
@@ -109,7 +109,8 @@ describe('operations', () => {
     const id = await submit(3);
     await e2e.click(APPROVER, 'request_approve', id);
     await e2e.waitForState(id, 'succeeded');
-    await waitFor(() => e2e.logs.lines.some((line) => line.includes('provider create finished') && line.includes(id)), { what: 'the provider line' });
+    // The state moves before its log line is written: wait for the last line, not the state.
+    await waitFor(() => e2e.logs.lines.some((line) => line.includes('request succeeded') && line.includes(id)), { what: 'the last line' });
     const lines = e2e.logs.lines.filter((line) => line.includes(`"requestId":"${id}"`)).map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(lines).toEqual(expect.arrayContaining(['request requested', 'request approved', 'request provisioning', 'provider create finished', 'request succeeded']));
   });

@@ -49,7 +49,7 @@ function decode(contentType: string | undefined, raw: string): Record<string, un
 }
 
 /** A Slack Web API on 127.0.0.1 that records every call; the bot's WebClient points at it. */
-export async function startFakeSlack(): Promise<FakeSlack> {
+export async function startFakeSlack(options: { port?: number } = {}): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   let seq = 0;
   const faults: { method: string; fault: SlackFault; remaining: number }[] = [];
@@ -105,7 +105,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       })();
     });
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { optionalSecret } from '../../../config/secret.js';
+import { serviceUrl } from '../../../config/url.js';
 
 export const env = {
   CHECKCENTRAL_API_TOKEN: optionalSecret(),
-  CHECKCENTRAL_BASE_URL: z
-    .url({ error: 'CHECKCENTRAL_BASE_URL must be a URL like https://api.checkcentral.cc' })
-    .default('https://api.checkcentral.cc'),
+  CHECKCENTRAL_BASE_URL: serviceUrl('CHECKCENTRAL_BASE_URL', 'https://api.checkcentral.cc'),
 };
 
 export const ACCESS_LEVELS = ['disabled', 'custom', 'readonly', 'user', 'editor', 'manager', 'administrator'] as const;

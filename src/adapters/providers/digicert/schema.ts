@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { optionalSecret } from '../../../config/secret.js';
+import { serviceUrl } from '../../../config/url.js';
 
 export const env = {
   DIGICERT_API_KEY: optionalSecret(),
-  DIGICERT_BASE_URL: z
-    .url({ error: 'DIGICERT_BASE_URL must be a URL like https://www.digicert.com/services/v2' })
-    .default('https://www.digicert.com/services/v2'),
+  DIGICERT_BASE_URL: serviceUrl('DIGICERT_BASE_URL', 'https://www.digicert.com/services/v2'),
 };
 
 const id = (what: string) =>

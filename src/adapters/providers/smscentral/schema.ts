@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { optionalSecret, Secret } from '../../../config/secret.js';
+import { serviceUrl } from '../../../config/url.js';
 import type { Choice } from '../types.js';
 
 /** "12345:Main account,67890:Marketing" → choices; SMS Central offers no account-list call (NOTES.md). */
@@ -20,9 +21,7 @@ const accountList = z
 export const env = {
   SMSCENTRAL_USERNAME: z.string().trim().optional(),
   SMSCENTRAL_PASSWORD: optionalSecret(),
-  SMSCENTRAL_BASE_URL: z
-    .url({ error: 'SMSCENTRAL_BASE_URL must be a URL like https://my.smscentral.com.au/api/v3.2' })
-    .default('https://my.smscentral.com.au/api/v3.2'),
+  SMSCENTRAL_BASE_URL: serviceUrl('SMSCENTRAL_BASE_URL', 'https://my.smscentral.com.au/api/v3.2'),
   SMSCENTRAL_ACCOUNTS: accountList,
 };
 

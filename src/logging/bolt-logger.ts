@@ -35,8 +35,10 @@ export function summariseLibraryLine(text: string): string {
   const start = CONTENT_START.exec(text);
   if (!start) return text;
   const contentAt = start.index + (start[0].startsWith('{') || start[0].startsWith('[') ? 0 : start[0].length);
-  const omitted = Buffer.byteLength(text.slice(contentAt));
-  return omitted === 0 ? text : `${text.slice(0, contentAt)}[${omitted} bytes of content not logged]`;
+  // "(body: …)": the closing parenthesis is the line's, not the content's.
+  const close = start[0].startsWith('{') || start[0].startsWith('[') || !text.endsWith(')') ? '' : ')';
+  const omitted = Buffer.byteLength(text.slice(contentAt, text.length - close.length));
+  return omitted === 0 ? text : `${text.slice(0, contentAt)}[${omitted} bytes of content not logged]${close}`;
 }
 
 /**

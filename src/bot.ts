@@ -6,6 +6,7 @@ import { createLimiter, type ProviderLimits } from './adapters/providers/limiter
 import { createLookupService } from './adapters/providers/lookups.js';
 import { providers } from './adapters/providers/registry.js';
 import { openStore } from './adapters/store/open.js';
+import { createSecretBox } from './adapters/store/sealed.js';
 import type { Config } from './config/schema.js';
 import { createAuditLog } from './domain/audit.js';
 import { expireDue, expirySweepInterval } from './domain/expiry.js';
@@ -13,6 +14,7 @@ import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
 import { createLiveness } from './domain/liveness.js';
 import { approversFor, describeApprovers } from './domain/policy.js';
 import { respond, type Route, startHttpServer } from './http/server.js';
+import { registerSecretValues } from './logging/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createSlackApp } from './slack/app.js';
 import { createSlackClient } from './slack/client.js';
@@ -27,6 +29,9 @@ import { createThreads } from './slack/threads.js';
 
 /** For providers that publish no limits: a few calls at a time, no window. */
 const DEFAULT_LIMITS: ProviderLimits = { concurrency: 4, windows: [] };
+
+/** How long a password met at run time stays masked in logs: past its create call and its reveal. */
+const RUNTIME_SECRET_LOG_MASK_MS = 15 * 60_000;
 
 /** How often the outbox retries Slack deliveries that did not go through. */
 const OUTBOX_SWEEP_MS = 1_000;
@@ -59,6 +64,10 @@ export interface RunningBot {
  */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const store = await openStore(config.storeUrl, { log });
+  const secrets = createSecretBox(config.secretKey);
+  if (!secrets.encrypts) {
+    log.warn('ADDUSER_SECRET_KEY is not set: typed and generated passwords are kept in clear in the store until their request is final');
+  }
   const slackClient = createSlackClient(config, log);
   const reporter = createSlackReporter(log);
   const identity = createSlackIdentity(slackClient, config.slack.botToken, log, reporter);
@@ -135,6 +144,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     dryRun: config.dryRun,
     ttlMs: config.requestTtlMs,
     log,
+    secrets,
+    hideFromLogs: (value) => registerSecretValues([value], RUNTIME_SECRET_LOG_MASK_MS),
   });
 
   const slack = createSlackApp(config, log, identity, reporter);

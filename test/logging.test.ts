@@ -1,7 +1,7 @@
 import { App, LogLevel } from '@slack/bolt';
 import { describe, expect, test } from 'vitest';
-import { boltLogger } from '../src/logging/bolt-logger.js';
-import { registerSecretValues } from '../src/logging/logger.js';
+import { boltLogger, summariseLibraryLine } from '../src/logging/bolt-logger.js';
+import { registerSecretValues, scrubLine } from '../src/logging/logger.js';
 import { captureLogs } from './support/logs.js';
 import { startFakeSlack } from './support/fake-slack.js';
 
@@ -59,5 +59,40 @@ describe('logging', () => {
     } finally {
       await slack.close();
     }
+  });
+
+  test('library lines keep their words but never the payload, body or result they carry, whatever the wording', () => {
+    const secret = 'Typed-In-A-Modal-9x';
+    const envelope = JSON.stringify({ envelope_id: 'e1', payload: { view: { state: { values: { PASSWORD: { v: { value: secret } } } } } } });
+    const lines = [
+      `Received a message on the WebSocket: ${envelope}`,
+      `Sending a WebSocket message: ${envelope}`,
+      `Calling ack() - type: interactive, envelope_id: e1, data: ${envelope}`,
+      `ack() response sent (body: ${envelope})`,
+      `ack() call begins (body: ${secret})`,
+      `http request body: ${envelope}`,
+      `http request result: {"ok":true,"message":{"text":"${secret}"}}`,
+      `Unable to parse an incoming WebSocket message (will ignore): SyntaxError: bad, ${secret}`,
+      `Error details: Error: boom, storedResponse: ${secret}`,
+      `a line no one has seen yet: [${envelope}]`,
+    ];
+    for (const line of lines) {
+      const summary = summariseLibraryLine(line);
+      expect(summary).not.toContain(secret);
+      expect(summary).toMatch(/\[\d+ bytes of content not logged\]\)?$/);
+    }
+    expect(summariseLibraryLine(`Received a message on the WebSocket: ${envelope}`)).toBe(`Received a message on the WebSocket: [${Buffer.byteLength(envelope)} bytes of content not logged]`);
+    expect(summariseLibraryLine("apiCall('chat.postMessage') start")).toBe("apiCall('chat.postMessage') start");
+    expect(summariseLibraryLine('ack() call begins (body: )')).toBe('ack() call begins (body: )');
+    expect(summariseLibraryLine(`ack() response sent (body: ${envelope})`)).toBe(`ack() response sent (body: [${Buffer.byteLength(envelope)} bytes of content not logged])`);
+  });
+
+  test('passwords met at run time are masked for a while, then leave the set', async () => {
+    registerSecretValues(['runtime-password-1a'], 60_000);
+    registerSecretValues(['runtime-password-2b'], 1);
+    expect(scrubLine('x runtime-password-1a y runtime-password-2b')).toBe('x [redacted] y [redacted]');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    registerSecretValues(['runtime-password-3c'], 60_000);
+    expect(scrubLine('runtime-password-1a runtime-password-2b')).toBe('[redacted] runtime-password-2b');
   });
 });

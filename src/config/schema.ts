@@ -87,6 +87,9 @@ const baseShape = {
     .default('sqlite://data/adduser.sqlite')
     .refine((url) => !('error' in parseStoreUrl(url)), { error: `STORE_URL must be ${STORE_URL_FORMS}` }),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ADDUSER_SECRET_KEY: optionalSecret().refine((key) => key === undefined || /^[A-Za-z0-9+/]{43}=?$/.test(key.reveal()), {
+    error: 'ADDUSER_SECRET_KEY must be 32 bytes in base64 (make one with: openssl rand -base64 32)',
+  }),
 };
 
 const providerShapes = Object.assign(
@@ -128,6 +131,7 @@ export const envSchema = z
       dryRun: env.ADDUSER_DRY_RUN,
       storeUrl: env.STORE_URL,
       logLevel: env.LOG_LEVEL,
+      secretKey: env.ADDUSER_SECRET_KEY,
       providers: Object.fromEntries(
         providers.map((provider) => [provider.id, provider.settings(raw) as ReturnType<AnyProvider['settings']>]),
       ),

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Outcome } from '../adapters/providers/outcome.js';
 import type { AnyProvider, FormValues, ProviderSettings } from '../adapters/providers/types.js';
+import { CANNOT_DECRYPT, CannotDecrypt, type SecretBox } from '../adapters/store/sealed.js';
 import type { Store } from '../adapters/store/types.js';
 import type { AuditAction, AuditLog } from './audit.js';
 import { crashPoint } from './crash-points.js';
@@ -33,6 +34,10 @@ export interface LifecycleDeps {
   dryRun: boolean;
   ttlMs: number;
   log: Logger;
+  /** Encrypts the passwords the store keeps (or keeps them as they are, without a key). */
+  secrets: SecretBox;
+  /** Keeps a password this process handles out of every log line. */
+  hideFromLogs: (value: string) => void;
   now?: () => Date;
 }
 
@@ -42,6 +47,8 @@ export type SubmitResult =
   | { ok: false; errors: Record<string, string> };
 
 export type DecisionResult = { ok: true; request: AccessRequest; remaining?: number } | { ok: false; why: string };
+
+export type Revealed = { ok: true; secrets: { label: string; value: string }[] } | { ok: false; why: string };
 
 const requestKey = (id: string) => `request:${id}`;
 const approvalsKey = (id: string) => `request:${id}:approvals`;
@@ -82,6 +89,35 @@ export function createLifecycle(deps: LifecycleDeps) {
   const now = deps.now ?? (() => new Date());
 
   const providerOf = (id: string) => deps.providers.find((provider) => provider.id === id);
+  const passwordFields = (provider: AnyProvider) => provider.fields.filter((field) => field.kind === 'password').map((field) => field.id);
+
+  /** The form as the store keeps it: password fields sealed. */
+  function sealForm(provider: AnyProvider, values: Record<string, string | string[]>) {
+    const sealed = { ...values };
+    for (const id of passwordFields(provider)) {
+      const value = sealed[id];
+      if (typeof value === 'string' && value !== '') sealed[id] = deps.secrets.seal(value);
+    }
+    return sealed;
+  }
+
+  /** The stored form with its passwords opened; undefined when they were sealed under another key. */
+  function openForm(provider: AnyProvider, request: AccessRequest): AccessRequest['form'] | undefined {
+    const opened = { ...request.form };
+    try {
+      for (const id of passwordFields(provider)) {
+        const value = opened[id];
+        if (typeof value !== 'string') continue;
+        opened[id] = deps.secrets.open(value);
+        deps.hideFromLogs(opened[id]);
+      }
+      return opened;
+    } catch (error) {
+      if (!(error instanceof CannotDecrypt)) throw error;
+      log.warn({ requestId: request.id }, 'a stored password cannot be decrypted with this ADDUSER_SECRET_KEY');
+      return undefined;
+    }
+  }
 
   async function record(
     request: AccessRequest,
@@ -156,6 +192,10 @@ export function createLifecycle(deps: LifecycleDeps) {
         generated.push(field.id);
       }
     }
+    for (const id of passwordFields(provider)) {
+      const value = values[id];
+      if (typeof value === 'string' && value !== '') deps.hideFromLogs(value);
+    }
     const parsed = provider.input.safeParse(provider.fromForm(values));
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -185,8 +225,11 @@ export function createLifecycle(deps: LifecycleDeps) {
 
     let outcome: Outcome;
     let wireRequest: string | undefined;
-    const parsed = provider.input.safeParse(provider.fromForm(provisioning.form));
-    if (!parsed.success) {
+    const form = openForm(provider, provisioning);
+    const parsed = form && provider.input.safeParse(provider.fromForm(form));
+    if (!parsed) {
+      outcome = { kind: 'rejected', message: CANNOT_DECRYPT };
+    } else if (!parsed.success) {
       outcome = { kind: 'rejected', message: `The stored request no longer passes ${provider.label}'s checks.` };
     } else {
       try {
@@ -203,7 +246,8 @@ export function createLifecycle(deps: LifecycleDeps) {
     }
     const state = outcomeState(outcome);
     if (outcome.kind === 'created' && provisioning.generated.length > 0) {
-      // Kept apart before the form is dropped, so a crash before Slack is told loses nothing.
+      // Kept apart before the form is dropped, so a crash before Slack is told loses nothing;
+      // the values stay sealed as the stored form holds them.
       const secrets = provisioning.generated.map((fieldId) => ({
         label: provider.fields.find((field) => field.id === fieldId)?.label ?? fieldId,
         value: String(provisioning.form[fieldId]),
@@ -262,7 +306,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         reason,
         target: provider.target(input),
         details: provider.summary(input).map((choice) => ({ label: choice.label, value: String(choice.value) })),
-        form: values,
+        form: sealForm(provider, values),
         generated,
         channel: args.channel,
         dryRun: deps.dryRun || !deps.settings[provider.id]?.configured,
@@ -406,10 +450,19 @@ export function createLifecycle(deps: LifecycleDeps) {
     recent,
 
     /** Generated secrets for the requester, handed out once: the caller shows them, nobody else can. */
-    async takeRevealed(id: string): Promise<{ label: string; value: string }[] | undefined> {
-      const secrets = await store.get<{ label: string; value: string }[]>(revealKey(id));
-      if (secrets) await store.delete(revealKey(id));
-      return secrets;
+    async takeRevealed(id: string): Promise<Revealed | undefined> {
+      const sealed = await store.get<{ label: string; value: string }[]>(revealKey(id));
+      if (!sealed) return undefined;
+      await store.delete(revealKey(id));
+      try {
+        const secrets = sealed.map((secret) => ({ label: secret.label, value: deps.secrets.open(secret.value) }));
+        for (const secret of secrets) deps.hideFromLogs(secret.value);
+        return { ok: true, secrets };
+      } catch (error) {
+        if (!(error instanceof CannotDecrypt)) throw error;
+        log.warn({ requestId: id }, 'a generated password cannot be decrypted with this ADDUSER_SECRET_KEY');
+        return { ok: false, why: CANNOT_DECRYPT };
+      }
     },
   };
 }

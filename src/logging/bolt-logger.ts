@@ -18,7 +18,32 @@ export function boltLevel(level: string): LogLevel {
 }
 
 /**
- * Bolt and its WebClient log through the app's pino logger (same redaction, same JSON).
+ * Where wire content starts in a line of Bolt, the Socket Mode client or the WebClient: a
+ * serialized object or array (envelopes received, WebSocket messages and acks sent, Web API
+ * request bodies, headers and results, stored responses, inspected objects), or the text
+ * after a label that introduces a body or an unparsable payload.
+ */
+const CONTENT_START = /[{[]|\b(?:body|data|payload|storedResponse)\s*[:=]\s*|\(will ignore\):\s*/i;
+
+/**
+ * What a line of these libraries says, without what went over the wire. Whole payloads carry
+ * what people typed into the modal (a password field included) and the Web API echoes message
+ * texts (a generated password shown privately): their content is not the log's business,
+ * whatever the line's level or wording, so the line keeps its first words and the size of the rest.
+ */
+export function summariseLibraryLine(text: string): string {
+  const start = CONTENT_START.exec(text);
+  if (!start) return text;
+  const contentAt = start.index + (start[0].startsWith('{') || start[0].startsWith('[') ? 0 : start[0].length);
+  // "(body: …)": the closing parenthesis is the line's, not the content's.
+  const close = start[0].startsWith('{') || start[0].startsWith('[') || !text.endsWith(')') ? '' : ')';
+  const omitted = Buffer.byteLength(text.slice(contentAt, text.length - close.length));
+  return omitted === 0 ? text : `${text.slice(0, contentAt)}[${omitted} bytes of content not logged]${close}`;
+}
+
+/**
+ * Bolt and its WebClient log through the app's pino logger (same redaction, same JSON),
+ * each line summarised so that no payload, body or result reaches the log.
  * Bolt calls setLevel() at start-up with its own idea of the level; the pino logger's
  * configured level stays authoritative, so setLevel only records what Bolt asked for.
  */
@@ -27,11 +52,7 @@ export function boltLogger(parent: Logger, component = 'bolt'): BoltLogger {
   let requested = boltLevel(parent.level);
   const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
     if (!child.isLevelEnabled(level)) return;
-    const text = format(...msg);
-    // The WebClient's debug output includes whole request bodies: message texts, among them a
-    // generated password shown privately to one person. Their content is not the log's business.
-    if (text.startsWith('http request body')) return;
-    child[level](text);
+    child[level](summariseLibraryLine(format(...msg)));
   };
   return {
     debug: write('debug'),

@@ -46,11 +46,20 @@ const SECRET_PATTERNS: RegExp[] = [
   /(apiToken=)[^&\s"\\]+/g,
 ];
 
-const knownSecrets = new Set<string>();
+/** Secret values and until when they are masked (configured ones for the life of the process). */
+const knownSecrets = new Map<string, number>();
 
-/** Registers configured secret values so that no log line can carry them, whatever the field. */
-export function registerSecretValues(values: Iterable<string>): void {
-  for (const value of values) if (value.length >= 4) knownSecrets.add(value);
+/**
+ * Registers secret values so that no log line can carry them, whatever the field: configured
+ * ones for good, passwords met at run time for `ttlMs`, which keeps the set (and the cost of
+ * scrubbing each line) to the passwords handled lately.
+ */
+export function registerSecretValues(values: Iterable<string>, ttlMs = Number.POSITIVE_INFINITY): void {
+  const now = Date.now();
+  for (const [value, until] of knownSecrets) if (until < now) knownSecrets.delete(value);
+  for (const value of values) {
+    if (value.length >= 4) knownSecrets.set(value, Math.max(knownSecrets.get(value) ?? 0, now + ttlMs));
+  }
 }
 
 export function scrubLine(line: string): string {
@@ -60,7 +69,7 @@ export function scrubLine(line: string): string {
       typeof prefix === 'string' && prefix.endsWith('=') ? `${prefix}${SECRET_MASK}` : SECRET_MASK,
     );
   }
-  for (const value of knownSecrets) {
+  for (const value of knownSecrets.keys()) {
     if (result.includes(value)) result = result.split(value).join(SECRET_MASK);
     const escaped = JSON.stringify(value).slice(1, -1);
     if (escaped !== value && result.includes(escaped)) result = result.split(escaped).join(SECRET_MASK);

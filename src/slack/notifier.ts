@@ -4,6 +4,7 @@ import type { AnyProvider } from '../adapters/providers/types.js';
 import type { Store } from '../adapters/store/types.js';
 import type { AuditLog, AuditRecord } from '../domain/audit.js';
 import type { Notifier } from '../domain/events.js';
+import type { Revealed } from '../domain/lifecycle.js';
 import type { AccessRequest } from '../domain/request.js';
 import { auditMessage, threadReply } from './blocks/event-messages.js';
 import { requestMessage } from './blocks/request-message.js';
@@ -22,7 +23,7 @@ export interface SlackNotifierDeps {
   /** The request and its approvers as they are now, so a late delivery never shows a stale state. */
   current: (id: string) => Promise<{ request: AccessRequest; approvedBy: readonly string[] } | undefined>;
   /** Generated secrets to show the requester once (taken: a second call gets nothing). */
-  takeRevealed: (id: string) => Promise<{ label: string; value: string }[] | undefined>;
+  takeRevealed: (id: string) => Promise<Revealed | undefined>;
   /** Called after each delivered event, e.g. to refresh App Homes that show the request. */
   afterDelivery?: (request: AccessRequest) => Promise<void>;
   /** This process, for delivery claims; a claim held by a dead process is taken over. */
@@ -105,12 +106,14 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   }
 
   async function showRevealed(request: AccessRequest, thread: { channel: string; ts: string }) {
-    const secrets = await deps.takeRevealed(request.id);
-    if (!secrets?.length) return;
-    const text = [
-      'Keep this safe: it is shown only to you, only once, and the bot does not keep it.',
-      ...secrets.map((secret) => `*${escape(secret.label)}:* \`${secret.value}\``),
-    ].join('\n');
+    const revealed = await deps.takeRevealed(request.id);
+    if (!revealed || (revealed.ok && revealed.secrets.length === 0)) return;
+    const text = revealed.ok
+      ? [
+          'Keep this safe: it is shown only to you, only once, and the bot does not keep it.',
+          ...revealed.secrets.map((secret) => `*${escape(secret.label)}:* \`${secret.value}\``),
+        ].join('\n')
+      : `The generated password for \`${request.id}\` cannot be shown: ${revealed.why} Set a new password for the account in ${escape(labelOf(request.provider))}.`;
     await client.chat
       .postEphemeral({ channel: thread.channel, user: request.requester, thread_ts: thread.ts, text })
       .catch(() => client.chat.postMessage({ channel: request.requester, text }));

@@ -84,10 +84,22 @@ export function stateValues(view: OpenedView, values: Record<string, string | st
  * into its /slack/events, modals read back from the fake Slack's views.open/views.update calls,
  * state read from the store. Works for an in-process bot and for a bot process alike.
  */
-export function createDriver({ url, slack, store }: { url: string; slack: FakeSlack; store: Store }): SlackDriver {
+export function createDriver({
+  url,
+  slack,
+  store,
+  transport,
+}: {
+  url: string;
+  slack: FakeSlack;
+  store: Store;
+  /** Delivers bodies some other way than signed HTTP (Socket Mode: see socketTransport). */
+  transport?: (body: string) => Promise<SlackResponse>;
+}): SlackDriver {
   const responseUrl = `${slack.url.replace(/\/api\/$/, '')}/respond/`;
 
-  const send: SlackDriver['send'] = (body, extra = {}) => postToSlackEvents(url, body, { secret: SIGNING_SECRET, ...extra });
+  const send: SlackDriver['send'] = (body, extra = {}) =>
+    transport ? transport(body) : postToSlackEvents(url, body, { secret: SIGNING_SECRET, ...extra });
 
   const command: SlackDriver['command'] = (user, text, channel = 'CTYPEDHERE') =>
     send(commandBody({ user, channel, text, responseUrl: `${responseUrl}${++triggerCounter}`, triggerId: `trigger-${triggerCounter}` }));

@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FakeSlack } from './fake-slack.js';
+import type { SlackResponse } from './slack-requests.js';
+import { waitFor } from './wait.js';
 
 export interface FakeSocketMode {
   /** Envelopes the app acknowledged, by envelope id. */
@@ -44,5 +46,24 @@ export async function startFakeSocketMode(slack: FakeSlack): Promise<FakeSocketM
       for (const client of server.clients) client.terminate();
       server.close();
     },
+  };
+}
+
+/**
+ * The driver's transport over Socket Mode: a body built for /slack/events (a slash command's
+ * form, or `payload=` JSON) goes out as the envelope Slack would send, and the app's ack is
+ * the answer.
+ */
+export function socketTransport(socket: FakeSocketMode): (body: string) => Promise<SlackResponse> {
+  return async (body) => {
+    const started = performance.now();
+    const form = new URLSearchParams(body);
+    const payload = form.get('payload');
+    const envelope = payload === null ? socket.send('slash_commands', Object.fromEntries(form)) : socket.send('interactive', JSON.parse(payload));
+    await waitFor(() => socket.acks.has(envelope), { what: `the ack of ${envelope}` });
+    const ack = socket.acks.get(envelope);
+    // An empty ack is `{}` over the socket where HTTP answers an empty body.
+    const text = ack === null || ack === undefined || JSON.stringify(ack) === '{}' ? '' : JSON.stringify(ack);
+    return { status: 200, body: text, ms: performance.now() - started, json: () => (text ? JSON.parse(text) : undefined) };
   };
 }

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openSqliteStore } from '../src/adapters/store/sqlite.js';
+import type { Store } from '../src/adapters/store/types.js';
+import type { AuditRecord } from '../src/domain/audit.js';
+import { type SmsCentralSimulator, startSmsCentralSimulator } from './simulators/smscentral.js';
+import { type BotProcess, spawnBot } from './support/bot-process.js';
+import { CHANNEL, createDriver, SIGNING_SECRET, type SlackDriver } from './support/driver.js';
+import { type FakeSlack, startFakeSlack } from './support/fake-slack.js';
+import { waitFor } from './support/wait.js';
+
+const SMS_OWNER_PASSWORD = 'sms-at-rest-owner-pass-2d6b';
+const TYPED_PASSWORD = 'Typed-AtRest-Pass-5v9k';
+const KEY_A = randomBytes(32).toString('base64');
+const KEY_B = randomBytes(32).toString('base64');
+const CANNOT_DECRYPT = 'cannot decrypt — was ADDUSER_SECRET_KEY changed?';
+const REQUESTER = 'UREQUESTER1';
+const APPROVER = 'UAPPROVER01';
+const CLEAR_WARNING = 'ADDUSER_SECRET_KEY is not set';
+
+let slack: FakeSlack;
+let sms: SmsCentralSimulator;
+let dir: string;
+let store: Store;
+let bot: BotProcess | undefined;
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+  sms = await startSmsCentralSimulator({ username: 'owner-account', password: SMS_OWNER_PASSWORD });
+  dir = mkdtempSync(join(tmpdir(), 'adduser-at-rest-'));
+  store = await openSqliteStore(join(dir, 'at-rest.sqlite'), pino({ level: 'silent' }));
+});
+afterAll(async () => {
+  await bot?.kill('SIGKILL');
+  await store.close();
+  await Promise.all([slack.close(), sms.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** (Re)starts a real bot process on the same SQLite file with `key` as ADDUSER_SECRET_KEY. */
+async function start(key: string | undefined, crashAt?: string): Promise<SlackDriver> {
+  bot = spawnBot(
+    {
+      PORT: '0',
+      SLACK_BOT_TOKEN: 'xoxb-at-rest-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.url,
+      STORE_URL: `sqlite://${join(dir, 'at-rest.sqlite')}`,
+      ADDUSER_REQUESTS_CHANNEL: CHANNEL,
+      ADDUSER_APPROVERS: APPROVER,
+      SMSCENTRAL_USERNAME: 'owner-account',
+      SMSCENTRAL_PASSWORD: SMS_OWNER_PASSWORD,
+      SMSCENTRAL_BASE_URL: sms.url,
+      SMSCENTRAL_ACCOUNTS: '12345:Main account',
+      ...(key && { ADDUSER_SECRET_KEY: key }),
+      ...(crashAt && { ADDUSER_CRASH_AT: crashAt }),
+    },
+    dir,
+  );
+  const port = await bot.healthy();
+  return createDriver({ url: `http://127.0.0.1:${port}`, slack, store });
+}
+
+let counter = 0;
+async function submit(driver: SlackDriver, password: string): Promise<string> {
+  const view = await driver.openModal(REQUESTER, 'smscentral');
+  const before = slack.calls.length;
+  const res = await driver.submit(REQUESTER, view, {
+    USERNAME: `rest.user${++counter}`,
+    PASSWORD: password,
+    FIRSTNAME: 'Resta',
+    LASTNAME: 'Sealed',
+    MOBILENUMBER: '+61412345678',
+    ACCOUNTS: ['12345'],
+    USERLEVEL: '3',
+    reason: 'Secrets at rest',
+  });
+  expect(res.body).toBe('');
+  const id = await driver.postedRequestId(before);
+  await waitFor(async () => store.get(`slack:thread:${id}`), { what: 'the request thread' });
+  return id;
+}
+
+/**
+ * Every byte SQLite holds for the store: the database, its write-ahead log and shared memory.
+ * Read by another process: closing a file this process also has open through SQLite would
+ * drop SQLite's POSIX locks on it.
+ */
+const storeBytes = () =>
+  execFileSync('cat', readdirSync(dir).filter((name) => name.startsWith('at-rest.sqlite')).map((name) => join(dir, name)), { maxBuffer: 1 << 28 });
+
+const threadReplies = async (id: string) => {
+  const thread = await store.get<{ ts: string }>(`slack:thread:${id}`);
+  return slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread?.ts).map((call) => String(call.args.text));
+};
+const auditOf = async (id: string) => {
+  const seqs = await store.range<number>(`audit:by-request:${id}`, 0, -1);
+  return (await Promise.all(seqs.map((seq) => store.get<AuditRecord>(`audit:record:${seq}`)))).filter(Boolean) as AuditRecord[];
+};
+const creates = () => sms.count(/^\/user\/create$/);
+
+describe('ADDUSER_SECRET_KEY: passwords the store keeps are encrypted', { timeout: 90_000 }, () => {
+  test('with a key the store never holds the typed password; a bot restarted with another key fails that request clearly, without a crash', async () => {
+    let driver = await start(KEY_A);
+    const id = await submit(driver, TYPED_PASSWORD);
+    const pending = await driver.request(id);
+    expect(pending?.state).toBe('pending');
+    expect(pending?.form.PASSWORD).toMatch(/^sealed:v1:/);
+    expect(storeBytes().includes(TYPED_PASSWORD)).toBe(false);
+    expect(bot!.stdout()).not.toContain(CLEAR_WARNING);
+    expect(await bot!.kill('SIGTERM')).toBe(0);
+
+    driver = await start(KEY_B);
+    const before = creates();
+    await driver.click(APPROVER, 'request_approve', id);
+    const failed = await driver.waitForState(id, 'failed');
+    expect(failed.outcome).toEqual({ kind: 'rejected', message: CANNOT_DECRYPT });
+    expect(creates()).toBe(before);
+    const reply = await waitFor(async () => (await threadReplies(id)).find((text) => text.includes(CANNOT_DECRYPT)), { what: 'the failure in the thread' });
+    console.info(`secrets-at-rest: an approver sees in the thread: ${reply}`);
+    await waitFor(async () => (await auditOf(id)).some((record) => record.action === 'failed' && record.error === CANNOT_DECRYPT), { what: 'the failed audit record' });
+    expect((await fetch(`http://127.0.0.1:${await bot!.port()}/healthz`)).status).toBe(200);
+    expect(slack.calls.some((call) => call.raw.includes(TYPED_PASSWORD))).toBe(false);
+    expect(bot!.stdout() + bot!.stderr()).not.toContain(TYPED_PASSWORD);
+    expect(await bot!.kill('SIGTERM')).toBe(0);
+  });
+
+  test('a generated password waiting to be shown is sealed too; under another key the requester is told it cannot be shown', async () => {
+    let driver = await start(KEY_A, 'after-provider-answer');
+    const id = await submit(driver, '');
+    await driver.click(APPROVER, 'request_approve', id);
+    expect(await bot!.exited).toBe('SIGKILL');
+    expect((await driver.request(id))?.state).toBe('succeeded');
+    const generated = (JSON.parse(new URLSearchParams(sms.requests.at(-1)!.body).get('USER')!) as { PASSWORD: string }).PASSWORD;
+    const waiting = await store.get<{ value: string }[]>(`request:${id}:reveal`);
+    expect(waiting?.[0]?.value).toMatch(/^sealed:v1:/);
+    expect(storeBytes().includes(generated)).toBe(false);
+
+    driver = await start(KEY_B);
+    const told = await waitFor(
+      () => slack.calls.find((call) => String(call.args.text).includes(`The generated password for \`${id}\` cannot be shown: ${CANNOT_DECRYPT}`)),
+      { timeoutMs: 15_000, what: 'the reveal failure' },
+    );
+    expect(told.method).toBe('chat.postEphemeral');
+    expect(told.args.user).toBe(REQUESTER);
+    console.info(`secrets-at-rest: the requester is told privately: ${String(told.args.text)}`);
+    expect(slack.calls.some((call) => call.raw.includes(generated))).toBe(false);
+    expect(await store.get(`request:${id}:reveal`)).toBeUndefined();
+    expect(await bot!.kill('SIGTERM')).toBe(0);
+  });
+
+  test('without a key the start-up log says once that passwords are kept in clear', async () => {
+    await start(undefined);
+    await waitFor(() => bot!.stdout().includes('is running'), { what: 'the start-up line' });
+    const warnings = bot!.stdout().split('\n').filter((line) => line.includes(CLEAR_WARNING));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40 });
+    expect(await bot!.kill('SIGTERM')).toBe(0);
+  });
+});

@@ -23,8 +23,15 @@ export type Mrkdwn = MrkdwnText;
 /** What may be put into `md`: outside text (escaped) or mrkdwn already made here (kept). */
 export type Interpolated = string | number | Mrkdwn;
 
-/** Slack's three control characters, as its formatting reference says to escape them. */
-export const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const ZERO_WIDTH_SPACE = '\u200B';
+
+/**
+ * Outside text made inert: Slack's three control characters escaped as its formatting
+ * reference says (that alone stops mentions and links), and no two backticks left adjacent
+ * (a zero-width space between them), so a value cannot open or close a code block.
+ */
+export const escapeText = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`(?=`)/g, `\`${ZERO_WIDTH_SPACE}`);
 
 const piece = (value: Interpolated) => (value instanceof MrkdwnText ? value.text : escapeText(String(value)));
 
@@ -72,18 +79,15 @@ export const mrkdwn = (value: Mrkdwn, max = 3_000): types.MrkdwnElement => ({ ty
  * Inline code. Nothing escapes a backtick inside it, so each one becomes a look-alike (ˋ)
  * that cannot end the span; & < > are escaped as everywhere else.
  */
-export const code = (text: string): Mrkdwn => new MrkdwnText(`\`${escapeText(text).replace(/`/g, 'ˋ')}\``);
-
-const ZERO_WIDTH_SPACE = '\u200B';
+export const code = (text: string): Mrkdwn => new MrkdwnText(`\`${escapeText(text.replace(/`/g, 'ˋ'))}\``);
 
 /**
- * A code block. Its text keeps its backticks, but no two stay adjacent (a zero-width space
- * goes between them, and between the text and the fence), so nothing in it can close the
- * fence early and let what follows be read as mrkdwn. & < > are escaped as everywhere else.
+ * A code block. Its text is escaped like any other (Slack shows &lt; in it as <), and a
+ * backtick at either end is kept off the fence, so nothing in it can close the fence early
+ * and let what follows be read as mrkdwn.
  */
 export function codeBlock(text: string): Mrkdwn {
   const inner = escapeText(text)
-    .replace(/`(?=`)/g, `\`${ZERO_WIDTH_SPACE}`)
     .replace(/^`/, `${ZERO_WIDTH_SPACE}\``)
     .replace(/`$/, `\`${ZERO_WIDTH_SPACE}`);
   return new MrkdwnText(`\`\`\`${inner}\`\`\``);

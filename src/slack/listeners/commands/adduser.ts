@@ -44,7 +44,7 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
         providers.map((provider) => isApprover(config, deps.directory, provider.id, command.user_id)),
       );
       if (!allowed.some(Boolean)) {
-        await respond({ response_type: 'ephemeral', text: 'Only approvers can read the audit log.' });
+        await respond({ response_type: 'ephemeral', text: md`Only approvers can read the audit log.`.text });
         return;
       }
       if (!query) {

@@ -1,9 +1,6 @@
 import type { AuditRecord } from '../../domain/audit.js';
 import type { LifecycleEvent } from '../../domain/events.js';
-import { clip, clipMd, code, codeBlock, joinMd, link, md, type Mrkdwn, quote, user } from './text.js';
-
-/** Room the dry-run reply leaves for the wire request inside Slack's 4,000-character text. */
-const WIRE_MAX = 3_600;
+import { clipMd, code, codeBlock, joinMd, link, md, type Mrkdwn, quote, user } from './text.js';
 
 /**
  * The thread reply for an event, or undefined when the parent message already says it all.
@@ -32,9 +29,11 @@ export function threadReply(event: LifecycleEvent & { remaining?: number }, prov
         return md`:tada: Account created in ${provider}: user id ${code(request.outcome.providerUserId)} for *${request.target}*.`;
       }
       if (request.outcome?.kind === 'dry_run') {
-        // Cut before fencing, so the fence always closes.
-        const wire = clip(request.wireRequest ?? '', WIRE_MAX);
-        return md`:test_tube: ${request.outcome.message} This is the exact request that would have been sent (secrets masked):\n${codeBlock(wire)}`;
+        // clipMd closes the fence it cuts into.
+        return clipMd(
+          md`:test_tube: ${request.outcome.message} This is the exact request that would have been sent (secrets masked):\n${codeBlock(request.wireRequest ?? '')}`,
+          3_900,
+        );
       }
       return md`:white_check_mark: ${user(audit.actor)} marked the request as done after checking ${provider}.`;
     case 'failed':

@@ -21,7 +21,7 @@ class MrkdwnText {
 export type Mrkdwn = MrkdwnText;
 
 /** What may be put into `md`: outside text (escaped) or mrkdwn already made here (kept). */
-export type Interpolated = string | number | Mrkdwn;
+type Interpolated = string | number | Mrkdwn;
 
 const ZERO_WIDTH_SPACE = '\u200B';
 

@@ -8,7 +8,7 @@ import type { Revealed } from '../domain/lifecycle.js';
 import type { AccessRequest } from '../domain/request.js';
 import { auditMessage, threadReply } from './blocks/event-messages.js';
 import { requestMessage } from './blocks/request-message.js';
-import { escape } from './blocks/text.js';
+import { channel as channelLink, code, joinMd, link, md } from './blocks/text.js';
 import type { Threads } from './threads.js';
 
 export interface SlackNotifierDeps {
@@ -89,31 +89,34 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
         const reason = (error as { data?: { error?: string } }).data?.error ?? 'an error';
         await client.chat.postMessage({
           channel: request.requester,
-          text: `Your request \`${request.id}\` is saved, but I could not post it in <#${request.channel}> for approval (Slack said: ${reason}). Ask an admin to invite me there with \`/invite @adduser\`; I will keep trying.`,
+          text: md`Your request ${code(request.id)} is saved, but I could not post it in ${channelLink(request.channel)} for approval (Slack said: ${reason}). Ask an admin to invite me there with ${code('/invite @adduser')}; I will keep trying.`.text,
         });
       }
       throw error;
     });
     const ts = posted.ts!;
     const channel = posted.channel ?? request.channel;
-    const link = await client.chat.getPermalink({ channel, message_ts: ts }).catch(() => undefined);
-    await threads.save(request.id, { channel, ts, permalink: link?.permalink });
-    const where = link?.permalink ? `<${link.permalink}|in <#${channel}>>` : `in <#${channel}>`;
+    const permalink = await client.chat.getPermalink({ channel, message_ts: ts }).catch(() => undefined);
+    await threads.save(request.id, { channel, ts, permalink: permalink?.permalink });
+    const where = permalink?.permalink ? link(permalink.permalink, md`in ${channelLink(channel)}`) : md`in ${channelLink(channel)}`;
     await client.chat.postMessage({
       channel: request.requester,
-      text: `Your request \`${request.id}\` for a ${escape(labelOf(request.provider))} account for *${escape(request.target)}* is waiting for approval ${where}. You will hear here when it is decided.`,
+      text: md`Your request ${code(request.id)} for a ${labelOf(request.provider)} account for *${request.target}* is waiting for approval ${where}. You will hear here when it is decided.`.text,
     });
   }
 
   async function showRevealed(request: AccessRequest, thread: { channel: string; ts: string }) {
     const revealed = await deps.takeRevealed(request.id);
     if (!revealed || (revealed.ok && revealed.secrets.length === 0)) return;
-    const text = revealed.ok
-      ? [
-          'Keep this safe: it is shown only to you, only once, and the bot does not keep it.',
-          ...revealed.secrets.map((secret) => `*${escape(secret.label)}:* \`${secret.value}\``),
-        ].join('\n')
-      : `The generated password for \`${request.id}\` cannot be shown: ${revealed.why} Set a new password for the account in ${escape(labelOf(request.provider))}.`;
+    const { text } = revealed.ok
+      ? joinMd(
+          [
+            md`Keep this safe: it is shown only to you, only once, and the bot does not keep it.`,
+            ...revealed.secrets.map((secret) => md`*${secret.label}:* ${code(secret.value)}`),
+          ],
+          '\n',
+        )
+      : md`The generated password for ${code(request.id)} cannot be shown: ${revealed.why} Set a new password for the account in ${labelOf(request.provider)}.`;
     await client.chat
       .postEphemeral({ channel: thread.channel, user: request.requester, thread_ts: thread.ts, text })
       .catch(() => client.chat.postMessage({ channel: request.requester, text }));
@@ -127,20 +130,20 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
       const position = approvedBy.indexOf(record.actor) + 1;
       const remaining = record.action === 'approved' && request.state === 'pending' ? Math.max(0, deps.requiredApprovals - position) : 0;
       const reply = threadReply({ request, audit: record, remaining }, labelOf(request.provider));
-      if (reply) await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: reply });
+      if (reply) await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: reply.text });
       const message = await render(request.id);
       if (message) await client.chat.update({ channel: thread.channel, ts: thread.ts, ...message });
       if (record.action === 'succeeded') await showRevealed(request, thread);
       const notice = request.outcome?.kind === 'dry_run' ? 'finished its dry run: nothing was created' : FINAL_NOTICE[record.action as AccessRequest['state']];
       if (notice && record.action !== 'approved') {
-        const link = thread.permalink ? ` <${thread.permalink}|See the thread.>` : '';
-        await client.chat.postMessage({ channel: request.requester, text: `Your request \`${request.id}\` ${notice}.${link}` });
+        const see = thread.permalink ? md` ${link(thread.permalink, 'See the thread.')}` : md``;
+        await client.chat.postMessage({ channel: request.requester, text: md`Your request ${code(request.id)} ${notice}.${see}`.text });
       }
     }
     if (deps.auditChannel) {
       await client.chat.postMessage({
         channel: deps.auditChannel,
-        text: auditMessage(record, labelOf(request.provider), thread?.permalink),
+        text: auditMessage(record, labelOf(request.provider), thread?.permalink).text,
         unfurl_links: false,
       });
     }

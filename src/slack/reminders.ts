@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Store } from '../adapters/store/types.js';
 import type { Lifecycle } from '../domain/lifecycle.js';
-import { dateText } from './blocks/text.js';
+import { date, md, trusted } from './blocks/text.js';
 import type { Threads } from './threads.js';
 
 const sentKey = (id: string) => `slack:reminder:${id}`;
@@ -15,6 +15,7 @@ export async function remindDue(deps: {
   store: Store;
   threads: Threads;
   client: webApi.WebClient;
+  /** Mentions of the approvers, built from configuration (validated Slack ids). */
   approversText: (provider: string) => string;
   now?: number;
 }): Promise<number> {
@@ -30,7 +31,7 @@ export async function remindDue(deps: {
     await deps.client.chat.postMessage({
       channel: thread.channel,
       thread_ts: thread.ts,
-      text: `:bell: Reminder: this request is still waiting for approval from ${deps.approversText(request.provider)}. It expires ${dateText(request.expiresAt)}.`,
+      text: md`:bell: Reminder: this request is still waiting for approval from ${trusted(deps.approversText(request.provider))}. It expires ${date(request.expiresAt)}.`.text,
     });
     sent += 1;
   }

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import type { Mrkdwn } from './blocks/text.js';
 
 /**
  * Tells one person something only they see: an ephemeral message where they clicked, or a
@@ -7,8 +8,9 @@ import type { webApi } from '@slack/bolt';
 export async function tellPrivately(
   client: webApi.WebClient,
   where: { user: string; channel?: string; threadTs?: string },
-  text: string,
+  message: Mrkdwn,
 ): Promise<void> {
+  const { text } = message;
   if (where.channel) {
     try {
       await client.chat.postEphemeral({ channel: where.channel, user: where.user, text, ...(where.threadTs && { thread_ts: where.threadTs }) });

@@ -34,4 +34,10 @@ describe('request message', () => {
     const text = JSON.stringify(render({ state: 'succeeded', outcome: { kind: 'created', providerUserId: '1538858' } }).blocks);
     expect(text).toContain('1538858');
   });
+
+  test('the notification text is mrkdwn too: the target in it cannot ping', () => {
+    const message = render({ target: '<!here>&co' });
+    expect(message.text).toContain('for &lt;!here&gt;&amp;co:');
+    expect(message.text).not.toContain('<!here>');
+  });
 });

@@ -1,70 +1,64 @@
 import type { AuditRecord } from '../../domain/audit.js';
 import type { LifecycleEvent } from '../../domain/events.js';
-import { clip, escape, user } from './text.js';
-
-const quote = (text: string) => `>${escape(text).replace(/\n/g, '\n>')}`;
+import { clipMd, code, codeBlock, joinMd, link, md, type Mrkdwn, quote, user } from './text.js';
 
 /**
  * The thread reply for an event, or undefined when the parent message already says it all.
  * `remaining` is how many approvals were still needed after an `approved` event.
  */
-export function threadReply(event: LifecycleEvent & { remaining?: number }, providerLabel: string): string | undefined {
+export function threadReply(event: LifecycleEvent & { remaining?: number }, provider: string): Mrkdwn | undefined {
   const { request, audit } = event;
-  const provider = escape(providerLabel);
   switch (audit.action) {
     case 'requested':
       return undefined;
     case 'approved': {
       const remaining = event.remaining ?? 0;
       if (remaining > 0) {
-        return `:ballot_box_with_check: ${user(audit.actor)} approved. ${remaining} more approval${remaining === 1 ? '' : 's'} needed.`;
+        return md`:ballot_box_with_check: ${user(audit.actor)} approved. ${remaining} more approval${remaining === 1 ? '' : 's'} needed.`;
       }
-      return `:white_check_mark: ${user(audit.actor)} approved. ${request.dryRun ? 'Dry run: preparing the request without sending it.' : `Creating the account in ${provider}…`}`;
+      return request.dryRun
+        ? md`:white_check_mark: ${user(audit.actor)} approved. Dry run: preparing the request without sending it.`
+        : md`:white_check_mark: ${user(audit.actor)} approved. Creating the account in ${provider}…`;
     }
     case 'provisioning':
       return undefined;
     case 'retried':
-      return `:repeat: ${user(audit.actor)} chose *Retry*: sending the create request to ${provider} again.`;
+      return md`:repeat: ${user(audit.actor)} chose *Retry*: sending the create request to ${provider} again.`;
     case 'succeeded':
       if (request.outcome?.kind === 'created') {
-        return `:tada: Account created in ${provider}: user id \`${escape(request.outcome.providerUserId)}\` for *${escape(request.target)}*.`;
+        return md`:tada: Account created in ${provider}: user id ${code(request.outcome.providerUserId)} for *${request.target}*.`;
       }
       if (request.outcome?.kind === 'dry_run') {
-        return clip(
-          `:test_tube: ${escape(request.outcome.message)} This is the exact request that would have been sent (secrets masked):\n\`\`\`${request.wireRequest ?? ''}\`\`\``,
+        // clipMd closes the fence it cuts into.
+        return clipMd(
+          md`:test_tube: ${request.outcome.message} This is the exact request that would have been sent (secrets masked):\n${codeBlock(request.wireRequest ?? '')}`,
           3_900,
         );
       }
-      return `:white_check_mark: ${user(audit.actor)} marked the request as done after checking ${provider}.`;
+      return md`:white_check_mark: ${user(audit.actor)} marked the request as done after checking ${provider}.`;
     case 'failed':
-      return `:x: ${provider} did not create the account: ${quote(audit.error ?? 'no reason given')}`;
+      return md`:x: ${provider} did not create the account: ${quote(audit.error ?? 'no reason given')}`;
     case 'unknown':
-      return [
-        `:warning: *Outcome unknown.* ${escape(audit.error ?? '')}`,
-        `The request may have reached ${provider}, so the account may exist. An approver should check ${provider}, then choose *Mark as done* if the user is there or *Retry the create* if not. The bot never repeats it by itself.`,
-      ].join('\n');
+      return md`:warning: *Outcome unknown.* ${audit.error ?? ''}\nThe request may have reached ${provider}, so the account may exist. An approver should check ${provider}, then choose *Mark as done* if the user is there or *Retry the create* if not. The bot never repeats it by itself.`;
     case 'rejected':
-      return `:no_entry: ${user(audit.actor)} rejected the request.${audit.reason ? `\n${quote(audit.reason)}` : ''}`;
+      return audit.reason
+        ? md`:no_entry: ${user(audit.actor)} rejected the request.\n${quote(audit.reason)}`
+        : md`:no_entry: ${user(audit.actor)} rejected the request.`;
     case 'cancelled':
-      return `:leftwards_arrow_with_hook: ${user(audit.actor)} cancelled the request.`;
+      return md`:leftwards_arrow_with_hook: ${user(audit.actor)} cancelled the request.`;
     case 'expired':
-      return ':hourglass: The request expired without enough approvals. Ask again with /adduser if it is still needed.';
+      return md`:hourglass: The request expired without enough approvals. Ask again with /adduser if it is still needed.`;
   }
 }
 
 /** One audit-channel line per lifecycle event, linking to the request's thread. */
-export function auditMessage(record: AuditRecord, providerLabel: string, threadLink: string | undefined): string {
-  const parts = [
-    `\`${record.requestId}\` *${record.action}*`,
-    `by ${record.actor.startsWith('U') || record.actor.startsWith('W') ? user(record.actor) : escape(record.actor)}`,
-    escape(providerLabel),
-    escape(record.target),
-  ];
-  if (record.providerUserId) parts.push(`provider user id \`${escape(record.providerUserId)}\``);
-  if (record.dryRun) parts.push('dry run');
-  if (threadLink) parts.push(`<${threadLink}|thread>`);
-  const lines = [parts.join(' · ')];
+export function auditMessage(record: AuditRecord, providerLabel: string, threadLink: string | undefined): Mrkdwn {
+  const parts: Mrkdwn[] = [md`${code(record.requestId)} *${record.action}*`, md`by ${user(record.actor)}`, md`${providerLabel}`, md`${record.target}`];
+  if (record.providerUserId) parts.push(md`provider user id ${code(record.providerUserId)}`);
+  if (record.dryRun) parts.push(md`dry run`);
+  if (threadLink) parts.push(link(threadLink, 'thread'));
+  const lines = [joinMd(parts, ' · ')];
   if (record.reason) lines.push(quote(record.reason));
-  if (record.error) lines.push(`error: ${escape(record.error)}`);
-  return clip(lines.join('\n'), 3_000);
+  if (record.error) lines.push(md`error: ${record.error}`);
+  return clipMd(joinMd(lines, '\n'), 3_000);
 }

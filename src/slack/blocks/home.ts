@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { AccessRequest } from '../../domain/request.js';
 import { IDS } from './ids.js';
 import { button, STATE_LABEL } from './request-message.js';
-import { clip, escape, plain, user } from './text.js';
+import { code, link, md, type Mrkdwn, mrkdwn, plain, user } from './text.js';
 
 export interface HomeData {
   /** Pending requests this person may decide (approver for the provider, not the requester). */
@@ -13,10 +13,10 @@ export interface HomeData {
 }
 
 
-function line(request: AccessRequest, data: HomeData): string {
-  const link = data.links.get(request.id);
-  const id = link ? `<${link}|${request.id}>` : `\`${request.id}\``;
-  return `${id} · *${escape(data.labelOf(request.provider))}* for *${escape(request.target)}*`;
+function line(request: AccessRequest, data: HomeData): Mrkdwn {
+  const permalink = data.links.get(request.id);
+  const id = permalink ? link(permalink, request.id) : code(request.id);
+  return md`${id} · *${data.labelOf(request.provider)}* for *${request.target}*`;
 }
 
 /**
@@ -26,15 +26,12 @@ function line(request: AccessRequest, data: HomeData): string {
 export function homeView(data: HomeData): types.HomeView {
   const blocks: types.KnownBlock[] = [{ type: 'header', text: plain('Account requests', 150) }];
   if (data.toDecide.length > 0) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Waiting for your approval* (${data.toDecide.length})` } });
+    blocks.push({ type: 'section', text: mrkdwn(md`*Waiting for your approval* (${data.toDecide.length})`) });
     for (const request of data.toDecide.slice(0, 20)) {
       blocks.push(
         {
           type: 'section',
-          text: {
-            type: 'mrkdwn',
-            text: clip(`${line(request, data)}\nAsked by ${user(request.requester)}: _${escape(request.reason)}_`, 3_000),
-          },
+          text: mrkdwn(md`${line(request, data)}\nAsked by ${user(request.requester)}: _${request.reason}_`),
         },
         {
           type: 'actions',
@@ -45,14 +42,14 @@ export function homeView(data: HomeData): types.HomeView {
     }
     blocks.push({ type: 'divider' });
   }
-  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*Your recent requests*' } });
+  blocks.push({ type: 'section', text: mrkdwn(md`*Your recent requests*`) });
   if (data.own.length === 0) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'None yet. Type `/adduser` in any channel to ask for an account.' }] });
+    blocks.push({ type: 'context', elements: [mrkdwn(md`None yet. Type \`/adduser\` in any channel to ask for an account.`)] });
   }
   for (const request of data.own.slice(0, 20)) {
     const section: types.SectionBlock = {
       type: 'section',
-      text: { type: 'mrkdwn', text: clip(`${line(request, data)}\n${STATE_LABEL[request.state]}`, 3_000) },
+      text: mrkdwn(md`${line(request, data)}\n${STATE_LABEL[request.state]}`),
     };
     if (request.state === 'pending') section.accessory = button('Cancel request', IDS.cancel, request.id);
     blocks.push(section);

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { AnyProvider, Choice, FieldSpec } from '../../adapters/providers/types.js';
 import { REASON_FIELD, REASON_MAX } from '../../domain/lifecycle.js';
 import { fieldAction, IDS } from './ids.js';
-import { clip, plain } from './text.js';
+import { clip, code, md, mrkdwn, plain } from './text.js';
 
 export interface ModalMetadata {
   /** Where /adduser was typed: the request goes there when no requests channel is configured. */
@@ -115,7 +115,7 @@ export function requestModal(args: {
   if (provider) {
     const dryRun = args.dryRun(provider);
     if (dryRun) {
-      blocks.unshift({ type: 'context', elements: [{ type: 'mrkdwn', text: `:test_tube: *Dry run:* ${dryRun}` }] });
+      blocks.unshift({ type: 'context', elements: [mrkdwn(md`:test_tube: *Dry run:* ${dryRun}`)] });
     }
     blocks.push(...provider.fields.map(fieldBlock));
     blocks.push({
@@ -134,7 +134,7 @@ export function requestModal(args: {
   } else {
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: 'Choose a provider to see the fields it needs.' }],
+      elements: [mrkdwn(md`Choose a provider to see the fields it needs.`)],
     });
   }
   const metadata: ModalMetadata = { ...args.metadata, ...(provider && { provider: provider.id }) };
@@ -163,7 +163,7 @@ export function rejectModal(requestId: string, target: string): types.ModalView 
     close: plain('Back', 24),
     private_metadata: requestId,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Reject \`${requestId}\` for *${target.replace(/[<>&]/g, '')}*?` } },
+      { type: 'section', text: mrkdwn(md`Reject ${code(requestId)} for *${target}*?`) },
       {
         type: 'input',
         block_id: IDS.rejectReasonBlock,

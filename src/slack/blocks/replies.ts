@@ -2,39 +2,56 @@ import type { AnyProvider } from '../../adapters/providers/types.js';
 import type { AuditRecord } from '../../domain/audit.js';
 import type { AccessRequest } from '../../domain/request.js';
 import { STATE_LABEL } from './request-message.js';
-import { clip, escape, user } from './text.js';
+import { clipMd, code, joinMd, link, md, type Mrkdwn, user } from './text.js';
 
-export function helpText(providers: readonly AnyProvider[]): string {
-  const ids = providers.map((provider) => `\`${provider.id}\``).join(', ');
-  return [
-    '*/adduser* asks for a new account in a SaaS tool. An approver approves it in the request thread, then the bot creates it.',
-    '• `/adduser`: open the request form and choose the provider',
-    `• \`/adduser <provider>\`: open the form straight at one provider (${ids})`,
-    '• `/adduser status`: your recent requests and where they stand',
-    '• `/adduser audit <email | @user | request id>`: audit records (approvers only)',
-    '• `/adduser help`: this message',
-  ].join('\n');
+export const AUDIT_USAGE = '/adduser audit <email | @user | request id>';
+
+export function helpText(providers: readonly AnyProvider[]): Mrkdwn {
+  const ids = joinMd(providers.map((provider) => code(provider.id)), ', ');
+  return joinMd(
+    [
+      md`*/adduser* asks for a new account in a SaaS tool. An approver approves it in the request thread, then the bot creates it.`,
+      md`• ${code('/adduser')}: open the request form and choose the provider`,
+      md`• ${code('/adduser <provider>')}: open the form straight at one provider (${ids})`,
+      md`• ${code('/adduser status')}: your recent requests and where they stand`,
+      md`• ${code(AUDIT_USAGE)}: audit records (approvers only)`,
+      md`• ${code('/adduser help')}: this message`,
+    ],
+    '\n',
+  );
 }
 
-export function statusText(requests: readonly AccessRequest[], links: ReadonlyMap<string, string>, labelOf: (id: string) => string): string {
-  if (requests.length === 0) return 'You have no requests yet. Type `/adduser` to make one.';
+/** The answer to a word /adduser does not know: what was typed, shown as text, then the help. */
+export function unknownCommandText(word: string, providers: readonly AnyProvider[]): Mrkdwn {
+  return md`I don't know ${code(word.slice(0, 40))}.\n${helpText(providers)}`;
+}
+
+export function statusText(requests: readonly AccessRequest[], links: ReadonlyMap<string, string>, labelOf: (id: string) => string): Mrkdwn {
+  if (requests.length === 0) return md`You have no requests yet. Type ${code('/adduser')} to make one.`;
   const lines = requests.map((request) => {
-    const link = links.get(request.id);
-    const id = link ? `<${link}|${request.id}>` : `\`${request.id}\``;
-    return `• ${id} ${escape(labelOf(request.provider))} for *${escape(request.target)}*: ${STATE_LABEL[request.state]}`;
+    const permalink = links.get(request.id);
+    const id = permalink ? link(permalink, request.id) : code(request.id);
+    return md`• ${id} ${labelOf(request.provider)} for *${request.target}*: ${STATE_LABEL[request.state]}`;
   });
-  return clip(['*Your recent requests*', ...lines].join('\n'), 3_000);
+  return clipMd(joinMd([md`*Your recent requests*`, ...lines], '\n'), 3_000);
 }
 
-export function auditResultsText(query: string, records: readonly AuditRecord[]): string {
-  if (records.length === 0) return `No audit records match \`${escape(query)}\`.`;
+export function auditResultsText(query: string, records: readonly AuditRecord[]): Mrkdwn {
+  if (records.length === 0) return md`No audit records match ${code(query)}.`;
   const shown = records.slice(-30);
   const lines = shown.map((record) => {
-    const extra = [record.providerUserId && `id ${escape(record.providerUserId)}`, record.error && `error: ${escape(record.error)}`, record.reason && `reason: ${escape(record.reason)}`]
-      .filter(Boolean)
-      .join(' · ');
-    return `• ${record.at} \`${record.requestId}\` *${record.action}* by ${user(record.actor)} · ${escape(record.provider)} · ${escape(record.target)}${record.dryRun ? ' · dry run' : ''}${extra ? ` · ${extra}` : ''}`;
+    const extra = [
+      record.providerUserId && md`id ${record.providerUserId}`,
+      record.error && md`error: ${record.error}`,
+      record.reason && md`reason: ${record.reason}`,
+    ].filter((part): part is Mrkdwn => Boolean(part));
+    const dryRun = record.dryRun ? ' · dry run' : '';
+    const more = extra.length > 0 ? md` · ${joinMd(extra, ' · ')}` : md``;
+    return md`• ${record.at} ${code(record.requestId)} *${record.action}* by ${user(record.actor)} · ${record.provider} · ${record.target}${dryRun}${more}`;
   });
-  const header = records.length > shown.length ? `Last ${shown.length} of ${records.length} records for \`${escape(query)}\`` : `${records.length} record${records.length === 1 ? '' : 's'} for \`${escape(query)}\``;
-  return clip([`*${header}*`, ...lines].join('\n'), 3_900);
+  const header =
+    records.length > shown.length
+      ? md`Last ${shown.length} of ${records.length} records for ${code(query)}`
+      : md`${records.length} record${records.length === 1 ? '' : 's'} for ${code(query)}`;
+  return clipMd(joinMd([md`*${header}*`, ...lines], '\n'), 3_900);
 }

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { AccessRequest, RequestState } from '../../domain/request.js';
 import { IDS } from './ids.js';
-import { clip, dateText, escape, plain, user } from './text.js';
+import { code, date, joinMd, md, type Mrkdwn, mrkdwn, plain, quote, trusted, user } from './text.js';
 
 export const STATE_LABEL: Record<RequestState, string> = {
   pending: ':hourglass_flowing_sand: Pending approval',
@@ -20,6 +20,7 @@ export interface RequestView {
   providerLabel: string;
   approvedBy: readonly string[];
   requiredApprovals: number;
+  /** Mentions of the approvers, built from configuration (validated Slack ids). */
   approversText: string;
 }
 
@@ -59,29 +60,29 @@ export function requestButtons(request: AccessRequest): types.ActionsBlock | und
 
 function detailSections(request: AccessRequest): types.SectionBlock[] {
   const fields = [
-    { label: 'Requested by', value: user(request.requester) },
-    ...request.details.map((detail) => ({ label: detail.label, value: escape(detail.value) })),
-  ].map(({ label, value }) => ({ type: 'mrkdwn' as const, text: clip(`*${escape(label)}*\n${value || '—'}`, 2_000) }));
+    md`*Requested by*\n${user(request.requester)}`,
+    ...request.details.map((detail) => md`*${detail.label}*\n${detail.value || '—'}`),
+  ].map((text) => mrkdwn(text, 2_000));
   const sections: types.SectionBlock[] = [];
   // A section holds at most ten fields.
   for (let i = 0; i < fields.length; i += 10) sections.push({ type: 'section', fields: fields.slice(i, i + 10) });
   return sections;
 }
 
-function statusLine(view: RequestView): string {
+function statusLine(view: RequestView): Mrkdwn {
   const { request } = view;
-  const parts = [`*${STATE_LABEL[request.state]}*`];
+  const parts = [md`*${STATE_LABEL[request.state]}*`];
   if (request.state === 'pending') {
     const remaining = Math.max(0, view.requiredApprovals - view.approvedBy.length);
-    parts.push(`needs ${remaining} approval${remaining === 1 ? '' : 's'} from ${view.approversText}`);
-    if (view.approvedBy.length > 0) parts.push(`approved so far by ${view.approvedBy.map(user).join(', ')}`);
-    parts.push(`expires ${dateText(request.expiresAt)}`);
+    parts.push(md`needs ${remaining} approval${remaining === 1 ? '' : 's'} from ${trusted(view.approversText)}`);
+    if (view.approvedBy.length > 0) parts.push(md`approved so far by ${joinMd(view.approvedBy.map(user), ', ')}`);
+    parts.push(md`expires ${date(request.expiresAt)}`);
   } else if (request.decision) {
     const verb = request.state === 'rejected' ? 'rejected' : request.state === 'cancelled' ? 'cancelled' : 'decided';
-    parts.push(`${verb} by ${user(request.decision.by)}`);
+    parts.push(md`${verb} by ${user(request.decision.by)}`);
   }
-  if (request.outcome?.kind === 'created') parts.push(`${view.providerLabel} user id \`${escape(request.outcome.providerUserId)}\``);
-  return parts.join(' · ');
+  if (request.outcome?.kind === 'created') parts.push(md`${view.providerLabel} user id ${code(request.outcome.providerUserId)}`);
+  return joinMd(parts, ' · ');
 }
 
 /** The parent message of a request's thread, in its current state. */
@@ -90,19 +91,15 @@ export function requestMessage(view: RequestView): { text: string; blocks: types
   const blocks: types.KnownBlock[] = [
     {
       type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: `*New ${escape(view.providerLabel)} account* for *${escape(request.target)}* · \`${request.id}\`${request.dryRun ? ' · :test_tube: dry run' : ''}`,
-      },
+      text: mrkdwn(md`*New ${view.providerLabel} account* for *${request.target}* · ${code(request.id)}${request.dryRun ? ' · :test_tube: dry run' : ''}`),
     },
     ...detailSections(request),
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`*Reason*\n>${escape(request.reason).replace(/\n/g, '\n>')}`, 3_000) } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: clip(statusLine(view), 3_000) }] },
+    { type: 'section', text: mrkdwn(md`*Reason*\n${quote(request.reason)}`) },
+    { type: 'context', elements: [mrkdwn(statusLine(view))] },
   ];
   const buttons = requestButtons(request);
   if (buttons) blocks.push(buttons);
-  return {
-    text: `${view.providerLabel} account request ${request.id} for ${request.target}: ${STATE_LABEL[request.state].replace(/^:[a-z_]+: /, '')}`,
-    blocks,
-  };
+  // Slack reads this notification text as mrkdwn too: it is built like the blocks.
+  const state = STATE_LABEL[request.state].replace(/^:[a-z_]+: /, '');
+  return { text: md`${view.providerLabel} account request ${request.id} for ${request.target}: ${state}`.text, blocks };
 }

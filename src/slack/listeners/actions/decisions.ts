@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { mayReject } from '../../../domain/policy.js';
 import { IDS } from '../../blocks/ids.js';
 import { rejectModal } from '../../blocks/modal.js';
+import { trusted } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
 import { tellPrivately } from '../../tell.js';
 
@@ -15,11 +16,12 @@ type ButtonArgs = Parameters<Parameters<App['action']>[1]>[0] & { body: BlockAct
 export function registerDecisions(app: App, deps: SlackDeps): void {
   const { lifecycle } = deps;
 
+  // The domain's refusals are its own sentences; the only ids in them come from configuration.
   const refuse = (args: ButtonArgs, why: string) =>
     tellPrivately(
       args.client,
       { user: args.body.user.id, channel: args.body.channel?.id, threadTs: args.body.message?.thread_ts },
-      why,
+      trusted(why),
     );
 
   const handle = (actionId: string, run: (args: ButtonArgs, id: string, user: string) => Promise<void>) =>

@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
 import { isApprover } from '../../../domain/policy.js';
 import { requestModal } from '../../blocks/modal.js';
-import { auditResultsText, helpText, statusText } from '../../blocks/replies.js';
+import { AUDIT_USAGE, auditResultsText, helpText, statusText, unknownCommandText } from '../../blocks/replies.js';
+import { code, md } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
 import { dryRunNotice } from '../../dry-run.js';
 
@@ -20,7 +21,7 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
     const sub = word.toLowerCase();
 
     if (sub === 'help') {
-      await ack({ response_type: 'ephemeral', text: helpText(providers) });
+      await ack({ response_type: 'ephemeral', text: helpText(providers).text });
       return;
     }
 
@@ -32,7 +33,7 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
         const link = (await deps.threads.get(request.id))?.permalink;
         if (link) links.set(request.id, link);
       }
-      await respond({ response_type: 'ephemeral', text: statusText(requests, links, labelOf) });
+      await respond({ response_type: 'ephemeral', text: statusText(requests, links, labelOf).text });
       return;
     }
 
@@ -43,11 +44,11 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
         providers.map((provider) => isApprover(config, deps.directory, provider.id, command.user_id)),
       );
       if (!allowed.some(Boolean)) {
-        await respond({ response_type: 'ephemeral', text: 'Only approvers can read the audit log.' });
+        await respond({ response_type: 'ephemeral', text: md`Only approvers can read the audit log.`.text });
         return;
       }
       if (!query) {
-        await respond({ response_type: 'ephemeral', text: 'Usage: `/adduser audit <email | @user | request id>`' });
+        await respond({ response_type: 'ephemeral', text: md`Usage: ${code(AUDIT_USAGE)}`.text });
         return;
       }
       const mention = MENTION.exec(query);
@@ -56,16 +57,13 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
         : /^AR-/i.test(query)
           ? await audit.forRequest(query.toUpperCase())
           : await audit.forTarget(query);
-      await respond({ response_type: 'ephemeral', text: auditResultsText(query, records) });
+      await respond({ response_type: 'ephemeral', text: auditResultsText(query, records).text });
       return;
     }
 
     const provider = sub ? providers.find((candidate) => candidate.id === sub) : undefined;
     if (sub && !provider) {
-      await ack({
-        response_type: 'ephemeral',
-        text: `I don't know \`${word.slice(0, 40)}\`.\n${helpText(providers)}`,
-      });
+      await ack({ response_type: 'ephemeral', text: unknownCommandText(word, providers).text });
       return;
     }
 

@@ -10,6 +10,8 @@ export const serviceUrl = (name: string, example: string) =>
   z
     .url({ error: `${name} must be a URL like ${example}` })
     .default(example)
-    .refine((url) => new URL(url).protocol === 'https:' || (new URL(url).protocol === 'http:' && LOOPBACK.test(new URL(url).hostname)), {
+    .refine((url) => !URL.canParse(url) || isSecure(new URL(url)), {
       error: `${name} must use https (plain http only to localhost / 127.0.0.1 / [::1])`,
     });
+
+const isSecure = (url: URL) => url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));

@@ -144,6 +144,29 @@ describe('approval policies and provider modes', () => {
     }
   });
 
+  test('/adduser audit shows an approver only the providers they may approve', async () => {
+    const e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'UAPPROVER01', ADDUSER_APPROVERS_DIGICERT: 'UDCONLY01' });
+    try {
+      const shared = 'both.providers@example.com';
+      const cc = await submit(e2e, 'checkcentral', { email: shared, accessLevel: 'user', reason: 'Monitoring on-call' });
+      const digicert = await submit(e2e, 'digicert', { ...digicertForm(60), email: shared });
+      await waitFor(async () => (await e2e.auditFor(digicert.id)).length > 0, { what: 'the audit records' });
+      const answer = async (user: string) => {
+        const before = e2e.slack.calls.length;
+        await e2e.command(user, `audit ${shared}`);
+        return String((await waitFor(() => e2e.slack.calls.slice(before).find((call) => call.method.startsWith('/respond/')), { what: 'the audit answer' })).args.text);
+      };
+      const digicertOnly = await answer('UDCONLY01');
+      expect(digicertOnly).toContain(digicert.id);
+      expect(digicertOnly).not.toContain(cc.id);
+      const checkcentralOnly = await answer('UAPPROVER01');
+      expect(checkcentralOnly).toContain(cc.id);
+      expect(checkcentralOnly).not.toContain(digicert.id);
+    } finally {
+      await e2e.close();
+    }
+  });
+
   test('selects load from the provider, roles follow the container, and a typed id is the fallback', async () => {
     const e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url });
     try {

@@ -43,7 +43,9 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
       const allowed = await Promise.all(
         providers.map((provider) => isApprover(config, deps.directory, provider.id, command.user_id)),
       );
-      if (!allowed.some(Boolean)) {
+      // An approver reads the history of what they may approve, not of every provider.
+      const readable = new Set(providers.filter((_, index) => allowed[index]).map((provider) => provider.id));
+      if (readable.size === 0) {
         await respond({ response_type: 'ephemeral', text: md`Only approvers can read the audit log.`.text });
         return;
       }
@@ -52,11 +54,12 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
         return;
       }
       const mention = MENTION.exec(query);
-      const records = mention
+      const found = mention
         ? await audit.forActor(mention[1]!)
         : /^AR-/i.test(query)
           ? await audit.forRequest(query.toUpperCase())
           : await audit.forTarget(query);
+      const records = found.filter((record) => readable.has(record.provider));
       await respond({ response_type: 'ephemeral', text: auditResultsText(query, records).text });
       return;
     }

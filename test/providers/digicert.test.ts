@@ -90,6 +90,19 @@ describe('DigiCert CertCentral: wire contract', () => {
     expect(again.outcome).toMatchObject({ kind: 'already_exists', message: expect.stringContaining('Username already exists') });
   });
 
+  test.each([
+    [{ code: 'invalid_username', message: 'Username already exists.' }, 'already_exists'],
+    [{ code: 'duplicate_username', message: 'That username is taken.' }, 'already_exists'],
+    [{ code: 'bad_request_format', message: 'Username contains invalid characters.' }, 'rejected'],
+    [{ code: 'bad_request_format', message: 'username is required.' }, 'rejected'],
+    [{ code: 'bad_request_format', message: 'Email already exists for another account.' }, 'rejected'],
+    [{ code: 'not_found', message: 'Username does not exist.' }, 'rejected'],
+    [{ code: 'bad_request_format', message: 'Container 5 already has an administrator.' }, 'rejected'],
+  ] as const)('a 400 %o → %s, DigiCert’s message kept', (error, kind) => {
+    const outcome = digicert.parseCreate({ status: 400, headers: {}, body: JSON.stringify({ errors: [error] }) });
+    expect(outcome).toEqual({ kind, status: 400, message: `${error.message} (${error.code})` });
+  });
+
   test('request_limit_exceeded without Retry-After waits out the 5-second window, then sends again', async () => {
     const before = sim.count(/^\/user$/);
     const waits: number[] = [];

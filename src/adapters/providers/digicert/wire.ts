@@ -42,6 +42,16 @@ function errorsOf(body: unknown): DigiCertError[] | undefined {
   return Array.isArray(errors) ? (errors as DigiCertError[]) : undefined;
 }
 
+/**
+ * DigiCert documents no code for a taken username (NOTES.md). Only an error that names the
+ * username AND says it is taken counts: "Username contains invalid characters" is a
+ * validation failure, and calling it "already exists" would tell the approver a lie.
+ */
+function isDuplicateUsername(error: DigiCertError): boolean {
+  const words = `${String(error.code ?? '')} ${String(error.message ?? '')}`;
+  return /user\s*_?name/i.test(words) && /already|exists|duplicate|taken|in use/i.test(words) && !/not exist|doesn.t exist/i.test(words);
+}
+
 type CreateOutcome = Exclude<Outcome, { kind: 'dry_run' | 'unavailable' }>;
 
 /** 201 {"id": n} on success; {"errors":[{code, message}]} with 4xx/5xx otherwise (NOTES.md). */
@@ -66,9 +76,7 @@ export function parseCreate(response: WireResponse): CreateOutcome {
   // No Retry-After is documented; the shortest published window (100 per 5 s) is the wait.
   if (codes.includes('request_limit_exceeded')) return outcomeForStatus(429, message, responseHeaders['retry-after'] ?? '5');
   if (codes.some((code) => code === 'access_denied' || code === 'missing_permission')) return { kind: 'auth', message, status };
-  if (status === 400 && /username|exist|duplicate|taken/i.test(`${codes.join(' ')} ${message}`)) {
-    return { kind: 'already_exists', message, status };
-  }
+  if (status === 400 && errors.some(isDuplicateUsername)) return { kind: 'already_exists', message, status };
   return outcomeForStatus(status, message, responseHeaders['retry-after']);
 }
 

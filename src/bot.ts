@@ -159,7 +159,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     '/readyz': async (_req, res) => {
       const storeOk = await store.ping();
       // Never waits on Slack: the background check keeps identity.problem() current.
-      const slackProblem = identity.problem() ?? slack.problem();
+      const slackProblem = identity.ready() ? slack.problem() : (identity.problem() ?? slack.problem() ?? 'Slack not checked yet');
       const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack: ${slackProblem ?? 'ok'}\n`;
       respond.send(res, storeOk && !slackProblem ? 200 : 503, body);
     },

@@ -8,7 +8,7 @@ export interface SlackIdentity {
   authorize: () => Promise<AuthorizeResult>;
   /** Whether Slack has accepted the token (for /readyz). */
   ready: () => boolean;
-  /** Why not ready, in a phrase for /readyz; undefined once ready. */
+  /** Why not ready, in a phrase for /readyz; undefined once ready or before the first answer. */
   problem: () => string | undefined;
   botUserId: () => string | undefined;
   /** Checks the token now; resolves false (and logs why, once per cause) instead of throwing. */
@@ -26,7 +26,7 @@ export interface SlackIdentity {
 export function createSlackIdentity(client: webApi.WebClient, botToken: Secret, log: Logger, reporter: SlackReporter): SlackIdentity {
   let known: { botId: string; botUserId: string; teamId?: string } | undefined;
   let inFlight: Promise<boolean> | undefined;
-  let problem: string | undefined = 'Slack not checked yet';
+  let problem: string | undefined;
 
   const check = () => {
     inFlight ??= client.auth

@@ -61,7 +61,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const http = createHttpClient();
   const audit = createAuditLog(store);
   const threads = createThreads(store);
-  const directory = createSlackDirectory(slackClient);
+  const directory = createSlackDirectory(slackClient, identity.workspace);
   const lookups = createLookupService({
     http,
     log,

@@ -4,6 +4,7 @@ import { requestModal } from '../../blocks/modal.js';
 import { auditResultsText, helpText, statusText } from '../../blocks/replies.js';
 import type { SlackDeps } from '../../deps.js';
 import { dryRunNotice } from '../../dry-run.js';
+import { payloadOf } from '../../payloads/index.js';
 
 const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 
@@ -15,7 +16,8 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
   const { providers, lifecycle, audit, config } = deps;
   const labelOf = (id: string) => providers.find((provider) => provider.id === id)?.label ?? id;
 
-  app.command('/adduser', async ({ command, ack, client, respond }) => {
+  app.command('/adduser', async ({ context, ack, client, respond }) => {
+    const command = payloadOf(context, 'adduserCommand');
     const [word = '', ...rest] = command.text.trim().split(/\s+/);
     const sub = word.toLowerCase();
 

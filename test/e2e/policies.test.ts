@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { closedPort } from '../simulators/harness.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { type E2E, startE2E } from '../support/e2e.js';
-import { payloadBody } from '../support/slack-requests.js';
+import { payloadBody, suggestionPayload } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-policy-key-77aa';
@@ -38,18 +38,7 @@ async function submit(e2e: E2E, provider: string, form: Record<string, string | 
 }
 
 function suggestion(view: { id: string; private_metadata: string; blocks: unknown[] }, field: string, value: string, state: Record<string, unknown> = {}) {
-  return payloadBody({
-    type: 'block_suggestion',
-    user: { id: REQUESTER, username: 'requester', team_id: 'TTEAM0001' },
-    team: { id: 'TTEAM0001', domain: 'example' },
-    api_app_id: 'AAPP00001',
-    token: 'deprecated',
-    container: { type: 'view', view_id: view.id },
-    action_id: `field:${field}`,
-    block_id: field,
-    value,
-    view: { ...view, type: 'modal', state: { values: state }, hash: 'h', callback_id: 'adduser_request', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001' },
-  });
+  return payloadBody(suggestionPayload(REQUESTER, view, field, value, state));
 }
 
 describe('approval policies and provider modes', () => {

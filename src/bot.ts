@@ -74,7 +74,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const http = createHttpClient();
   const audit = createAuditLog(store);
   const threads = createThreads(store);
-  const directory = createSlackDirectory(slackClient);
+  const directory = createSlackDirectory(slackClient, identity.workspace);
   const limiters = new Map(providers.map((provider) => [provider.id, createLimiter(provider.limits ?? DEFAULT_LIMITS)]));
   const lookups = createLookupService({
     http,

@@ -7,6 +7,7 @@ export interface ApproverSet {
 
 /** What the policy needs to know about people; the Slack layer answers from users.info and usergroups. */
 export interface Directory {
+  /** An admin or owner of the bot's own workspace who is a full member of it (no guest, no Slack Connect stranger). */
   isAdminOrOwner(user: string): Promise<boolean>;
   groupMembers(group: string): Promise<readonly string[]>;
 }

@@ -1,10 +1,11 @@
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { type App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { SLACK_EVENTS_PATH } from '../http/server.js';
 import { boltLevel, boltLogger } from '../logging/bolt-logger.js';
 import { webClientOptions } from './client.js';
-import { BODY_LIMIT, guardSlackBody, processEventErrorHandler } from './envelope.js';
+import { BODY_LIMIT, guardSlackBody, processEventErrorHandler, socketProcessEventErrorHandler } from './envelope.js';
+import { GatedApp } from './gate.js';
 import type { SlackIdentity } from './identity.js';
 import { backoffMs, type SlackReporter } from './reachability.js';
 
@@ -36,6 +37,7 @@ export function createSlackApp(config: Config, log: Logger, identity: SlackIdent
       logLevel,
       // apps.connections.open goes through this client: it must honour SLACK_API_URL too.
       installerOptions: { clientOptions: webClientOptions(config, log) },
+      processEventErrorHandler: socketProcessEventErrorHandler(log),
     });
     receiver = socket;
   } else {
@@ -44,7 +46,8 @@ export function createSlackApp(config: Config, log: Logger, identity: SlackIdent
       endpoints: SLACK_EVENTS_PATH,
       logger,
       logLevel,
-      // Slack gives up after 3 s; answering before then lets it show its own error at once.
+      // Slack gives up after 3 s; answering before then lets it show its own error at once. Payloads
+      // no listener handles never wait for this: the gate acknowledges them at once.
       unhandledRequestTimeoutMillis: 2_900,
       bodyLimit: BODY_LIMIT,
       processEventErrorHandler: processEventErrorHandler(log),
@@ -53,15 +56,19 @@ export function createSlackApp(config: Config, log: Logger, identity: SlackIdent
     receiver = http;
   }
 
-  const app = new App({
-    receiver,
-    authorize: identity.authorize,
-    logger,
-    logLevel,
-    // Conversation state in memory would differ between replicas; everything shared lives in the store.
-    convoStore: false,
-    clientOptions: webClientOptions(config, log),
-  });
+  const app = new GatedApp(
+    {
+      receiver,
+      authorize: identity.authorize,
+      logger,
+      logLevel,
+      // Conversation state in memory would differ between replicas; everything shared lives in the store.
+      convoStore: false,
+      clientOptions: webClientOptions(config, log),
+    },
+    identity,
+    log,
+  );
 
   let problem: string | undefined = socket ? 'Socket Mode not connected yet' : undefined;
   let retry: NodeJS.Timeout | undefined;

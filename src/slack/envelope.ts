@@ -1,26 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { HTTPModuleFunctions } from '@slack/bolt';
+import { HTTPModuleFunctions, type SocketModeReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { z } from 'zod';
-
-const identified = z.string().min(1);
-
-/** The fields Bolt itself relies on before any listener runs: who sent it, from which workspace. */
-const envelope = z.union([
-  z.looseObject({ command: identified, user_id: identified, team_id: identified }),
-  z.looseObject({
-    type: z.literal('event_callback'),
-    team_id: identified,
-    event: z.looseObject({ type: identified, user: z.union([identified, z.looseObject({ id: identified })]).optional() }),
-  }),
-  z
-    .looseObject({
-      type: identified,
-      user: z.looseObject({ id: identified, team_id: z.string().optional() }),
-      team: z.looseObject({ id: identified }).nullish(),
-    })
-    .refine((body) => Boolean(body.team?.id ?? body.user.team_id)),
-]);
+import { PayloadRefused } from './gate.js';
 
 /** Slack's bodies are small; Bolt is told the same limit. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -38,26 +19,35 @@ function parse(raw: Buffer, contentType: string | undefined): unknown {
 }
 
 /**
- * What to answer when processing a Slack request failed before its ack. A signed body that is
- * not a Slack payload at all (Bolt trips over a missing user or team) is the sender's fault:
- * 400, not 500. A real payload that failed is our bug: 500, with the error logged in full.
+ * What to answer when processing a Slack request failed before its ack. A payload the gate
+ * refused gets the gate's status (400 invalid, 403 another workspace, 503 workspace not yet
+ * known); anything else failed on a payload that passed validation, which is our bug: 500,
+ * with the error logged in full.
  */
 export function processEventErrorHandler(log: Logger) {
-  return async ({ error, request, response }: HTTPModuleFunctions.ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+  return async ({ error, response }: HTTPModuleFunctions.ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
     if (response.headersSent) {
       log.error({ err: error }, 'a Slack listener failed after its ack');
       return false;
     }
-    const raw = (request as { rawBody?: Buffer }).rawBody;
-    if (!raw || !envelope.safeParse(parse(raw, request.headers['content-type'])).success) {
-      log.warn('a signed request was not a Slack payload; answered 400');
-      response.writeHead(400, { 'content-type': 'text/plain' });
-      response.end('not a Slack payload\n');
-      return false;
+    if (error instanceof PayloadRefused) {
+      response.writeHead(error.status, { 'content-type': 'text/plain' });
+      response.end(error.message);
+      // Marks the request acknowledged, which stops Bolt's no-ack timer from reporting it later.
+      return true;
     }
     log.error({ err: error }, 'a Slack request failed before its ack');
     response.writeHead(500);
     response.end();
+    return false;
+  };
+}
+
+/** Socket Mode: a refused payload is acknowledged (so Slack does not redeliver it) and dropped. */
+export function socketProcessEventErrorHandler(log: Logger) {
+  return async ({ error }: SocketModeReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+    if (error instanceof PayloadRefused) return true;
+    log.error({ err: error }, 'a Slack listener failed');
     return false;
   };
 }

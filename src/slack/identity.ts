@@ -3,6 +3,13 @@ import type { Logger } from 'pino';
 import type { Secret } from '../config/secret.js';
 import { backoffMs, type SlackReporter } from './reachability.js';
 
+/** The workspace the bot token belongs to; an org-wide install answers for its whole enterprise. */
+export interface BotWorkspace {
+  teamId?: string;
+  enterpriseId?: string;
+  enterpriseInstall: boolean;
+}
+
 export interface SlackIdentity {
   /** Bolt's `authorize`: the bot token and ids, from one successful auth.test. */
   authorize: () => Promise<AuthorizeResult>;
@@ -11,6 +18,8 @@ export interface SlackIdentity {
   /** Why not ready, in a phrase for /readyz; undefined once ready or before the first answer. */
   problem: () => string | undefined;
   botUserId: () => string | undefined;
+  /** From the same auth.test; undefined until Slack has answered. */
+  workspace: () => BotWorkspace | undefined;
   /** Checks the token now; resolves false (and logs why, once per cause) instead of throwing. */
   check: () => Promise<boolean>;
   /** Keeps checking with backoff until Slack accepts the token or `stop()` is called. */
@@ -24,7 +33,7 @@ export interface SlackIdentity {
  * which, and the check is repeated with backoff.
  */
 export function createSlackIdentity(client: webApi.WebClient, botToken: Secret, log: Logger, reporter: SlackReporter): SlackIdentity {
-  let known: { botId: string; botUserId: string; teamId?: string } | undefined;
+  let known: { botId: string; botUserId: string; teamId?: string; workspace: BotWorkspace } | undefined;
   let inFlight: Promise<boolean> | undefined;
   let problem: string | undefined;
 
@@ -32,7 +41,12 @@ export function createSlackIdentity(client: webApi.WebClient, botToken: Secret, 
     inFlight ??= client.auth
       .test()
       .then((result) => {
-        known = { botId: String(result.bot_id), botUserId: String(result.user_id), teamId: result.team_id };
+        known = {
+          botId: String(result.bot_id),
+          botUserId: String(result.user_id),
+          teamId: result.team_id,
+          workspace: { teamId: result.team_id, enterpriseId: result.enterprise_id, enterpriseInstall: result.is_enterprise_install === true },
+        };
         problem = undefined;
         reporter.recovered();
         log.info({ botUserId: known.botUserId, teamId: known.teamId }, 'Slack accepted the bot token');
@@ -53,6 +67,7 @@ export function createSlackIdentity(client: webApi.WebClient, botToken: Secret, 
     ready: () => known !== undefined,
     problem: () => (known ? undefined : problem),
     botUserId: () => known?.botUserId,
+    workspace: () => known?.workspace,
     keepChecking() {
       let timer: NodeJS.Timeout | undefined;
       let stopped = false;

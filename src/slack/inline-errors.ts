@@ -1,12 +1,12 @@
-import type { ViewErrorsResponseAction, ViewOutput } from '@slack/bolt';
+import type { ViewErrorsResponseAction } from '@slack/bolt';
 
 /**
  * `response_action: errors` for the blocks of this view. Slack refuses the whole answer if
  * one key is not an input block of the view, so an error for anything else is shown on the
  * first input block instead of being lost.
  */
-export function inlineErrors(view: ViewOutput, errors: Record<string, string>): ViewErrorsResponseAction {
-  const inputs = view.blocks.filter((block) => block.type === 'input').map((block) => block.block_id as string);
+export function inlineErrors(view: { blocks: readonly { type: string; block_id?: string }[] }, errors: Record<string, string>): ViewErrorsResponseAction {
+  const inputs = view.blocks.flatMap((block) => (block.type === 'input' && block.block_id ? [block.block_id] : []));
   const shown: Record<string, string> = {};
   for (const [field, message] of Object.entries(errors)) {
     const target = inputs.includes(field) ? field : inputs[0];

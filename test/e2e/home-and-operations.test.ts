@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { type E2E, startE2E } from '../support/e2e.js';
 import type { SlackCall } from '../support/fake-slack.js';
+import { homeOpenedPayload } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-home-key-4411';
@@ -19,20 +20,7 @@ afterAll(async () => {
   await dc.close();
 });
 
-const openHome = (user: string) =>
-  e2e.send(
-    JSON.stringify({
-      token: 'deprecated',
-      team_id: 'TTEAM0001',
-      api_app_id: 'AAPP00001',
-      type: 'event_callback',
-      event_id: `Ev${Math.random().toString(36).slice(2)}`,
-      event_time: Math.floor(Date.now() / 1000),
-      event: { type: 'app_home_opened', user, channel: 'DHOME0001', tab: 'home', event_ts: `${Date.now() / 1000}` },
-      authorizations: [{ team_id: 'TTEAM0001', user_id: 'UBOTUSER1', is_bot: true }],
-    }),
-    { headers: { 'content-type': 'application/json' } },
-  );
+const openHome = (user: string) => e2e.send(JSON.stringify(homeOpenedPayload(user)), { headers: { 'content-type': 'application/json' } });
 
 const homesOf = (user: string) => e2e.slack.callsTo('views.publish').filter((call) => call.args.user_id === user);
 const text = (call: SlackCall | undefined) => JSON.stringify(call?.args.view ?? {});

@@ -64,7 +64,7 @@ describe('approval policies and provider modes', () => {
 
   test('with no approvers configured, workspace admins approve; a provider list overrides', async () => {
     const e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS_CHECKCENTRAL: 'UCCONLY01' });
-    e2e.slack.on('users.info', (args) => ({ ok: true, user: { id: args.user, is_admin: args.user === ADMIN } }));
+    e2e.slack.on('users.info', (args) => ({ ok: true, user: { id: args.user, team_id: 'TTEAM0001', is_admin: args.user === ADMIN } }));
     try {
       const { id } = await submit(e2e, 'digicert', digicertForm(2));
       await e2e.click('UCCONLY01', 'request_approve', id);

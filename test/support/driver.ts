@@ -79,6 +79,57 @@ export function stateValues(view: OpenedView, values: Record<string, string | st
   return { values: state };
 }
 
+/** A provider chosen in an open modal: the block_actions payload Slack sends. */
+export const selectPayload = (user: string, view: OpenedView, provider: string) => ({
+  ...actionEnvelope(user),
+  container: { type: 'view', view_id: view.id },
+  view: { ...view, type: 'modal', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001', state: stateValues(view, { provider }) },
+  actions: [
+    {
+      type: 'static_select',
+      action_id: 'provider_select',
+      block_id: 'provider',
+      selected_option: { text: { type: 'plain_text', text: provider }, value: provider },
+      action_ts: `${Date.now() / 1000}`,
+    },
+  ],
+});
+
+/** A modal submitted with `values` keyed by field id: the view_submission payload Slack sends. */
+export const submissionPayload = (user: string, view: OpenedView, values: Record<string, string | string[]>) => ({
+  type: 'view_submission',
+  team: { id: 'TTEAM0001', domain: 'example' },
+  user: { id: user, username: user.toLowerCase(), team_id: 'TTEAM0001' },
+  api_app_id: 'AAPP00001',
+  token: 'deprecated',
+  trigger_id: `trigger-${++triggerCounter}`,
+  view: {
+    ...view,
+    type: 'modal',
+    team_id: 'TTEAM0001',
+    app_id: 'AAPP00001',
+    bot_id: 'BBOTID001',
+    root_view_id: view.id,
+    previous_view_id: null,
+    state: stateValues(view, values),
+  },
+  response_urls: [],
+});
+
+/** A button of a request message (when its thread is known) or of the App Home, clicked. */
+export const clickPayload = (user: string, actionId: string, requestId: string, thread: { channel: string; ts: string } | undefined, responseUrl: string) => ({
+  ...actionEnvelope(user),
+  ...(thread
+    ? {
+        container: { type: 'message', message_ts: thread.ts, channel_id: thread.channel, is_ephemeral: false },
+        channel: { id: thread.channel, name: 'it-requests' },
+        message: { type: 'message', ts: thread.ts, text: 'request', blocks: [] },
+        response_url: responseUrl,
+      }
+    : { container: { type: 'view', view_id: 'VHOME0001' }, view: { id: 'VHOME0001', type: 'home', blocks: [], state: { values: {} }, hash: 'h', private_metadata: '', callback_id: '', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001' } }),
+  actions: [{ type: 'button', action_id: actionId, block_id: `decide:${requestId}`, value: requestId, action_ts: `${Date.now() / 1000}` }],
+});
+
 /**
  * Drives a running bot the way Slack does: signed slash commands and interactivity payloads
  * into its /slack/events, modals read back from the fake Slack's views.open/views.update calls,
@@ -126,65 +177,17 @@ export function createDriver({
     },
     async chooseProvider(user, view, provider) {
       const before = slack.calls.length;
-      const res = await send(
-        payloadBody({
-          ...actionEnvelope(user),
-          container: { type: 'view', view_id: view.id },
-          view: { ...view, type: 'modal', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001', state: stateValues(view, { provider }) },
-          actions: [
-            {
-              type: 'static_select',
-              action_id: 'provider_select',
-              block_id: 'provider',
-              selected_option: { text: { type: 'plain_text', text: provider }, value: provider },
-              action_ts: `${Date.now() / 1000}`,
-            },
-          ],
-        }),
-      );
+      const res = await send(payloadBody(selectPayload(user, view, provider)));
       if (res.status !== 200) throw new Error(`provider select answered ${res.status}`);
       return lastView('views.update', before);
     },
     submit(user, view, values) {
-      return send(
-        payloadBody({
-          type: 'view_submission',
-          team: { id: 'TTEAM0001', domain: 'example' },
-          user: { id: user, username: user.toLowerCase(), team_id: 'TTEAM0001' },
-          api_app_id: 'AAPP00001',
-          token: 'deprecated',
-          trigger_id: `trigger-${++triggerCounter}`,
-          view: {
-            ...view,
-            type: 'modal',
-            team_id: 'TTEAM0001',
-            app_id: 'AAPP00001',
-            bot_id: 'BBOTID001',
-            root_view_id: view.id,
-            previous_view_id: null,
-            state: stateValues(view, values),
-          },
-          response_urls: [],
-        }),
-      );
+      return send(payloadBody(submissionPayload(user, view, values)));
     },
     async click(user, actionId, requestId, where = 'message') {
       const thread = await store.get<{ channel: string; ts: string }>(`slack:thread:${requestId}`);
-      const inMessage = where === 'message' && thread;
-      return send(
-        payloadBody({
-          ...actionEnvelope(user),
-          ...(inMessage
-            ? {
-                container: { type: 'message', message_ts: thread.ts, channel_id: thread.channel, is_ephemeral: false },
-                channel: { id: thread.channel, name: 'it-requests' },
-                message: { type: 'message', ts: thread.ts, text: 'request', blocks: [] },
-                response_url: `${responseUrl}${triggerCounter}`,
-              }
-            : { container: { type: 'view', view_id: 'VHOME0001' }, view: { id: 'VHOME0001', type: 'home', blocks: [], state: { values: {} }, hash: 'h', private_metadata: '', callback_id: '', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001' } }),
-          actions: [{ type: 'button', action_id: actionId, block_id: `decide:${requestId}`, value: requestId, action_ts: `${Date.now() / 1000}` }],
-        }),
-      );
+      const inMessage = where === 'message' && thread ? thread : undefined;
+      return send(payloadBody(clickPayload(user, actionId, requestId, inMessage, `${responseUrl}${triggerCounter}`)));
     },
     request,
     async waitForState(id, state, timeoutMs = 10_000) {

@@ -24,9 +24,9 @@ export interface E2E extends SlackDriver {
  * The bot as Slack sees it: started in-process on a random port with a real store, a fake
  * Slack Web API recording every call, and requests signed like Slack's.
  */
-export async function startE2E(env: Record<string, string> = {}, options: { beforeStart?: (slack: FakeSlack) => void } = {}): Promise<E2E> {
+export async function startE2E(env: Record<string, string> = {}, options: { beforeStart?: (slack: FakeSlack) => void | Promise<void> } = {}): Promise<E2E> {
   const slack = await startFakeSlack();
-  options.beforeStart?.(slack);
+  await options.beforeStart?.(slack);
   const dir = mkdtempSync(join(tmpdir(), 'adduser-e2e-'));
   const storeUrl = env.STORE_URL ?? `sqlite://${join(dir, 'e2e.sqlite')}`;
   const loaded = loadConfig({

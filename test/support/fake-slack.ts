@@ -70,7 +70,7 @@ export async function startFakeSlack(options: { port?: number } = {}): Promise<F
     ['views.open', (args) => ({ ok: true, view: { id: `V${++seq}`, hash: `hash-${seq}`, ...(args.view as object) } })],
     ['views.update', (args) => ({ ok: true, view: { id: args.view_id, hash: `hash-${++seq}`, ...(args.view as object) } })],
     ['views.publish', (args) => ({ ok: true, view: { id: `V${++seq}`, ...(args.view as object) } })],
-    ['users.info', (args) => ({ ok: true, user: { id: args.user, is_admin: false, is_owner: false } })],
+    ['users.info', (args) => ({ ok: true, user: { id: args.user, team_id: BOT.teamId, is_admin: false, is_owner: false } })],
     ['usergroups.users.list', () => ({ ok: true, users: [] })],
   ]);
   const server: Server = createServer((req, res) => {

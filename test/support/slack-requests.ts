@@ -65,24 +65,37 @@ export function commandBody(fields: {
 
 export const payloadBody = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 
-/** A block_suggestion from an open modal: `user` typed `value` into `field`'s external select. */
-export function suggestion(
+/** app_home_opened as the Events API delivers it (JSON, not form-encoded). */
+export const homeOpenedPayload = (user: string) => ({
+  token: 'deprecated',
+  team_id: 'TTEAM0001',
+  api_app_id: 'AAPP00001',
+  type: 'event_callback',
+  event_id: `Ev${Math.random().toString(36).slice(2)}`,
+  event_time: Math.floor(Date.now() / 1000),
+  event: { type: 'app_home_opened', user, channel: 'DHOME0001', tab: 'home', event_ts: `${Date.now() / 1000}` },
+  authorizations: [{ team_id: 'TTEAM0001', user_id: 'UBOTUSER1', is_bot: true }],
+});
+
+/** A lookup select of the request modal asking for options (block_suggestion). */
+export const suggestionPayload = (
   user: string,
   view: { id: string; private_metadata: string; blocks: unknown[] },
   field: string,
   value: string,
   state: Record<string, unknown> = {},
-): string {
-  return payloadBody({
-    type: 'block_suggestion',
-    user: { id: user, username: user.toLowerCase(), team_id: 'TTEAM0001' },
-    team: { id: 'TTEAM0001', domain: 'example' },
-    api_app_id: 'AAPP00001',
-    token: 'deprecated',
-    container: { type: 'view', view_id: view.id },
-    action_id: `field:${field}`,
-    block_id: field,
-    value,
-    view: { ...view, type: 'modal', state: { values: state }, hash: 'h', callback_id: 'adduser_request', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001' },
-  });
-}
+) => ({
+  type: 'block_suggestion',
+  user: { id: user, username: user.toLowerCase(), team_id: 'TTEAM0001' },
+  team: { id: 'TTEAM0001', domain: 'example' },
+  api_app_id: 'AAPP00001',
+  token: 'deprecated',
+  container: { type: 'view', view_id: view.id },
+  action_id: `field:${field}`,
+  block_id: field,
+  value,
+  view: { ...view, type: 'modal', state: { values: state }, hash: 'h', callback_id: 'adduser_request', team_id: 'TTEAM0001', app_id: 'AAPP00001', bot_id: 'BBOTID001' },
+});
+
+/** The same, form-encoded as Slack posts it. */
+export const suggestion = (...args: Parameters<typeof suggestionPayload>) => payloadBody(suggestionPayload(...args));

@@ -1,8 +1,10 @@
-import type { ViewStateValue } from '@slack/bolt';
+import type { z } from 'zod';
 import type { FormValues } from '../../adapters/providers/types.js';
+import type { viewState } from '../payloads/common.js';
 import { fieldOfAction, IDS } from './ids.js';
 
-type StateValues = Record<string, Record<string, ViewStateValue>>;
+type StateValues = z.infer<typeof viewState>['values'];
+type ViewStateValue = StateValues[string][string];
 
 function valueOf(state: ViewStateValue): string | string[] | undefined {
   if (state.selected_options) return state.selected_options.map((choice) => choice.value ?? '');

@@ -1,8 +1,9 @@
-import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import { type ModalMetadata, requestModal } from '../../blocks/modal.js';
 import type { SlackDeps } from '../../deps.js';
 import { dryRunNotice } from '../../dry-run.js';
+import { payloadOf } from '../../payloads/index.js';
 
 /**
  * Choosing a provider rebuilds the modal in place. The view's hash makes Slack refuse an
@@ -10,10 +11,10 @@ import { dryRunNotice } from '../../dry-run.js';
  * selection's own update wins, so a hash_conflict is expected and ignored.
  */
 export function registerProviderSelect(app: App, deps: SlackDeps): void {
-  app.action<BlockAction<StaticSelectAction>>(IDS.providerSelect, async ({ ack, body, action, client, logger }) => {
+  app.action(IDS.providerSelect, async ({ ack, context, client, logger }) => {
     await ack();
-    const view = body.view;
-    if (!view) return;
+    const { view, actions } = payloadOf(context, 'providerSelectAction');
+    const [action] = actions;
     const provider = deps.providers.find((candidate) => candidate.id === action.selected_option.value);
     let metadata: ModalMetadata;
     try {

@@ -5,6 +5,7 @@ import { AUDIT_USAGE, auditResultsText, helpText, statusText, unknownCommandText
 import { code, md } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
 import { dryRunNotice } from '../../dry-run.js';
+import { payloadOf } from '../../payloads/index.js';
 
 const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 
@@ -16,7 +17,8 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
   const { providers, lifecycle, audit, config } = deps;
   const labelOf = (id: string) => providers.find((provider) => provider.id === id)?.label ?? id;
 
-  app.command('/adduser', async ({ command, ack, client, respond }) => {
+  app.command('/adduser', async ({ context, ack, client, respond }) => {
+    const command = payloadOf(context, 'adduserCommand');
     const [word = '', ...rest] = command.text.trim().split(/\s+/);
     const sub = word.toLowerCase();
 

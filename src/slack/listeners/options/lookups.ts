@@ -1,9 +1,10 @@
-import type { App, BlockSuggestion, types } from '@slack/bolt';
+import type { App, types } from '@slack/bolt';
 import { fieldOfAction } from '../../blocks/ids.js';
 import type { ModalMetadata } from '../../blocks/modal.js';
 import { optionsFrom } from '../../blocks/modal.js';
 import { formValues } from '../../blocks/state.js';
 import type { SlackDeps } from '../../deps.js';
+import { payloadOf } from '../../payloads/index.js';
 
 /** A typed value offered as itself, so a person can always enter an id the list does not show. */
 function typed(query: string, note: string): types.Option[] {
@@ -17,13 +18,13 @@ function typed(query: string, note: string): types.Option[] {
  * service. When the provider cannot answer, what the person typed is offered as the id.
  */
 export function registerLookups(app: App, deps: SlackDeps): void {
-  app.options<'block_suggestion'>({ type: 'block_suggestion' }, async ({ body, ack, logger }) => {
-    const suggestion = body as BlockSuggestion;
+  app.options<'block_suggestion'>({ type: 'block_suggestion' }, async ({ context, ack, logger }) => {
+    const suggestion = payloadOf(context, 'lookupSuggestion');
     const fieldId = fieldOfAction(suggestion.action_id);
-    const query = suggestion.value ?? '';
+    const query = suggestion.value;
     let metadata: Partial<ModalMetadata> = {};
     try {
-      metadata = JSON.parse(suggestion.view?.private_metadata ?? '{}') as Partial<ModalMetadata>;
+      metadata = JSON.parse(suggestion.view.private_metadata) as Partial<ModalMetadata>;
     } catch {
       metadata = {};
     }
@@ -33,7 +34,7 @@ export function registerLookups(app: App, deps: SlackDeps): void {
       await ack({ options: [] });
       return;
     }
-    const values = suggestion.view ? formValues(suggestion.view.state.values) : {};
+    const values = formValues(suggestion.view.state.values);
     const dependsOn = field.dependsOn ? values[field.dependsOn] : undefined;
     const param = Array.isArray(dependsOn) ? dependsOn[0] : dependsOn;
     if (field.dependsOn && !param) {

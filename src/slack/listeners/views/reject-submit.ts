@@ -2,10 +2,13 @@ import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import { formValues } from '../../blocks/state.js';
 import type { SlackDeps } from '../../deps.js';
+import { payloadOf } from '../../payloads/index.js';
 
 /** The reject dialog's submit: the reason is required, and a refusal shows on the reason field. */
 export function registerRejectSubmit(app: App, deps: SlackDeps): void {
-  app.view(IDS.rejectModal, async ({ ack, body, view }) => {
+  app.view(IDS.rejectModal, async ({ ack, context }) => {
+    const body = payloadOf(context, 'rejectSubmission');
+    const { view } = body;
     const requestId = view.private_metadata;
     const reason = String(formValues(view.state.values)[IDS.rejectReasonBlock] ?? '').trim();
     if (reason.length < 3) {

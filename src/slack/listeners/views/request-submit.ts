@@ -4,6 +4,7 @@ import type { ModalMetadata } from '../../blocks/modal.js';
 import { formValues, selectedProvider } from '../../blocks/state.js';
 import type { SlackDeps } from '../../deps.js';
 import { inlineErrors } from '../../inline-errors.js';
+import { payloadOf } from '../../payloads/index.js';
 
 function metadataOf(text: string): Partial<ModalMetadata> {
   try {
@@ -18,7 +19,9 @@ function metadataOf(text: string): Partial<ModalMetadata> {
  * saw accepted can never be lost; Slack messages follow after the ack.
  */
 export function registerRequestSubmit(app: App, deps: SlackDeps): void {
-  app.view(IDS.requestModal, async ({ ack, body, view }) => {
+  app.view(IDS.requestModal, async ({ ack, context }) => {
+    const body = payloadOf(context, 'requestSubmission');
+    const { view } = body;
     const metadata = metadataOf(view.private_metadata);
     const provider = selectedProvider(view.state.values) ?? metadata.provider ?? '';
     const channel = deps.config.requestsChannel ?? metadata.channel;

@@ -42,6 +42,13 @@ export function summariseLibraryLine(text: string): string {
 }
 
 /**
+ * Lines the libraries repeat on every retry while Slack cannot be reached. The bot says once
+ * what is wrong (src/slack/reachability.ts) and each undelivered message is logged by the
+ * outbox, so these are detail: debug, not a warning per attempt.
+ */
+const RETRY_NOISE = /^(?:http request failed|Failed to retrieve a new WSS URL)/;
+
+/**
  * Bolt and its WebClient log through the app's pino logger (same redaction, same JSON),
  * each line summarised so that no payload, body or result reaches the log.
  * Bolt calls setLevel() at start-up with its own idea of the level; the pino logger's
@@ -50,9 +57,12 @@ export function summariseLibraryLine(text: string): string {
 export function boltLogger(parent: Logger, component = 'bolt'): BoltLogger {
   let child = parent.child({ component });
   let requested = boltLevel(parent.level);
-  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
-    if (!child.isLevelEnabled(level)) return;
-    child[level](summariseLibraryLine(format(...msg)));
+  const write = (asked: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
+    // Demoting only lowers a level: a line whose asked level is off stays unformatted.
+    if (!child.isLevelEnabled(asked)) return;
+    const line = format(...msg);
+    const level = RETRY_NOISE.test(line) ? 'debug' : asked;
+    if (child.isLevelEnabled(level)) child[level](summariseLibraryLine(line));
   };
   return {
     debug: write('debug'),

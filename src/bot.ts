@@ -75,7 +75,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const audit = createAuditLog(store);
   const threads = createThreads(store);
   const directory = createSlackDirectory(slackClient, identity.workspace);
-  const limiters = new Map(providers.map((provider) => [provider.id, createLimiter(provider.limits ?? DEFAULT_LIMITS)]));
+  // The windows live in the store: replicas together keep to what the provider allows.
+  const limiters = new Map(
+    providers.map((provider) => [provider.id, createLimiter(provider.limits ?? DEFAULT_LIMITS, (windows) => store.takeSlot(`provider:${provider.id}`, windows))]),
+  );
   const lookups = createLookupService({
     http,
     log,

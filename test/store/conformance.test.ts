@@ -130,6 +130,24 @@ describe.each(backends)('store conformance: $name', ({ open, skip }) => {
     expect(await a.length(k)).toBe(45);
   });
 
+  test.skipIf(skip)('takeSlot: of 12 callers on two instances, exactly as many as the tightest window allows get in; the rest are told how long to wait', async () => {
+    const [a, b] = [await open(), await open()];
+    const k = key();
+    const windows = [{ limit: 5, spanMs: 2_000 }, { limit: 3, spanMs: 600 }];
+    const waits = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).takeSlot(k, windows)));
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(3);
+    for (const wait of waits.filter((wait) => wait > 0)) {
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(600);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(...waits)));
+    // The 600-ms window has room again; the 2-s window has 2 of its 5 left.
+    const again = await Promise.all(Array.from({ length: 4 }, () => a.takeSlot(k, windows)));
+    expect(again.filter((wait) => wait === 0)).toHaveLength(2);
+    expect(Math.min(...again.filter((wait) => wait > 0))).toBeGreaterThan(600);
+    expect(await b.takeSlot(`${k}-other`, windows)).toBe(0);
+  });
+
   test.skipIf(skip)('ping answers', async () => {
     expect(await (await open()).ping()).toBe(true);
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import KeyvRedis, { createKeyv } from '@keyv/redis';
 import type Keyv from 'keyv';
 import type { Logger } from 'pino';
@@ -34,6 +35,32 @@ if current then
 end
 redis.call('SET', KEYS[1], '{"value":' .. string.format('%d', n) .. ',"expires":null}', 'KEEPTTL')
 return n`;
+
+/**
+ * Sliding windows on one sorted set of slot times, judged by Redis's own clock so replicas
+ * with skewed clocks still agree. ARGV: member, then limit/span pairs. Returns 0 when the slot
+ * was taken, else the milliseconds to wait.
+ */
+const TAKE_SLOT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local longest = 0
+for i = 2, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i + 1])) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
+local wait = 0
+for i = 2, #ARGV, 2 do
+  local limit = tonumber(ARGV[i])
+  local span = tonumber(ARGV[i + 1])
+  local count = redis.call('ZCOUNT', KEYS[1], '(' .. (now - span), '+inf')
+  if count >= limit then
+    local freeing = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - span), '+inf', 'WITHSCORES', 'LIMIT', count - limit, 1)
+    wait = math.max(wait, tonumber(freeing[2]) + span - now)
+  end
+end
+if wait > 0 then return math.max(1, math.ceil(wait)) end
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], longest)
+return 0`;
 
 type RedisClient = {
   set(key: string, value: string, options?: Record<string, unknown>): Promise<string | null>;
@@ -81,6 +108,10 @@ export async function openRedisStore(url: string, log: Logger, namespace = NAMES
       return (await client.lRange(listKey(key), start, end)).map((item) => JSON.parse(item) as T);
     },
     length: (key) => client.lLen(listKey(key)),
+    async takeSlot(key, windows) {
+      const args = [randomUUID(), ...windows.flatMap((window) => [String(window.limit), String(window.spanMs)])];
+      return Number(await client.eval(TAKE_SLOT, { keys: [`${namespace}:slots:${key}`], arguments: args }));
+    },
     async ping() {
       try {
         return (await client.ping()) === 'PONG';

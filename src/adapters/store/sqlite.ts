@@ -9,6 +9,7 @@ import type { Store } from './types.js';
 const NAMESPACE = 'adduser';
 const TABLE = 'keyv';
 const LIST_TABLE = 'adduser_list';
+const SLOT_TABLE = 'adduser_slot';
 
 type Query = (sql: string, ...params: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -31,6 +32,9 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
   await query(
     `CREATE TABLE IF NOT EXISTS ${LIST_TABLE}(list TEXT NOT NULL, seq INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY(list, seq))`,
   );
+
+  await query(`CREATE TABLE IF NOT EXISTS ${SLOT_TABLE}(key TEXT NOT NULL, at INTEGER NOT NULL)`);
+  await query(`CREATE INDEX IF NOT EXISTS ${SLOT_TABLE}_by_time ON ${SLOT_TABLE}(key, at)`);
 
   const rawKey = (key: string) => `${NAMESPACE}:${key}`;
   const { get, set, delete: remove, serialize } = keyvBasics(keyv);
@@ -109,6 +113,32 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
     },
 
     length,
+
+    async takeSlot(key, windows) {
+      const now = Date.now();
+      const longest = Math.max(...windows.map((window) => window.spanMs));
+      await query(`DELETE FROM ${SLOT_TABLE} WHERE key = ? AND at <= ?`, key, now - longest);
+      // One conditional INSERT: SQLite runs it atomically, so two processes cannot both take the last slot.
+      const room = windows.map(() => `(SELECT COUNT(*) FROM ${SLOT_TABLE} WHERE key = ? AND at > ?) < ?`).join(' AND ');
+      const taken = await query(
+        `INSERT INTO ${SLOT_TABLE}(key, at) SELECT ?, ? WHERE ${room} RETURNING at`,
+        key,
+        now,
+        ...windows.flatMap((window) => [key, now - window.spanMs, window.limit]),
+      );
+      if (taken.length === 1) return 0;
+      let wait = 1;
+      for (const window of windows) {
+        const freeing = await query(
+          `SELECT at FROM ${SLOT_TABLE} WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?`,
+          key,
+          now - window.spanMs,
+          window.limit - 1,
+        );
+        if (freeing[0]) wait = Math.max(wait, Number(freeing[0].at) + window.spanMs - now);
+      }
+      return wait;
+    },
 
     async ping() {
       try {

@@ -19,7 +19,19 @@ export interface Store {
   /** Items `start`..`end` inclusive; negative indexes count from the end, as in Redis LRANGE. */
   range<T>(key: string, start: number, end: number): Promise<T[]>;
   length(key: string): Promise<number>;
+  /**
+   * Takes a slot in every sliding window of `key` if each has room: 0 when this call took it,
+   * else the milliseconds until the fullest window frees one (nothing taken). Shared by every
+   * replica, so N processes together stay inside a provider's published limits.
+   */
+  takeSlot(key: string, windows: readonly SlotWindow[]): Promise<number>;
   /** True when the backend answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** At most `limit` slots in any `spanMs`. */
+export interface SlotWindow {
+  limit: number;
+  spanMs: number;
 }

@@ -5,6 +5,9 @@ import { type E2E, startE2E } from '../support/e2e.js';
 import { suggestion } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
+/** view.state with `container` chosen in the DigiCert modal, for the roles lookup. */
+const chosen = (container: string) => ({ container: { 'field:container': { type: 'external_select', selected_option: { value: container, text: { type: 'plain_text', text: container } } } } });
+
 describe('provider limits', () => {
   test('the limiter holds calls beyond the concurrency and the window, in order', async () => {
     const limiter = createLimiter({ concurrency: 2, windows: [{ limit: 3, perMs: 300 }] });
@@ -92,7 +95,6 @@ describe('provider limits', () => {
       await waitFor(() => dc.requests.every((request) => request.receivedAt < performance.now() - 5_300) || undefined, { timeoutMs: 10_000, what: 'a quiet window' });
       const view = await e2e.openModal('UREQUESTER1', 'digicert');
       const since = dc.requests.length;
-      const chosen = (container: string) => ({ container: { 'field:container': { type: 'external_select', selected_option: { value: container, text: { type: 'plain_text', text: container } } } } });
       const answers = await Promise.all([
         ...ids.map((id) => e2e.click('UAPPROVER01', 'request_approve', id)),
         ...Array.from({ length: 70 }, (_, n) => e2e.send(suggestion('UREQUESTER1', view, 'access_roles', '', chosen(String(500_001 + n))))),
@@ -107,7 +109,6 @@ describe('provider limits', () => {
     test('a lookup parameter is checked before it reaches the URL, and a failed lookup is remembered briefly', async () => {
       const view = await e2e.openModal('UREQUESTER1', 'digicert');
       const since = dc.requests.length;
-      const chosen = (container: string) => ({ container: { 'field:container': { type: 'external_select', selected_option: { value: container, text: { type: 'plain_text', text: container } } } } });
       for (const container of ['..', '1/../../user', '12a']) {
         const answer = await e2e.send(suggestion('UREQUESTER1', view, 'access_roles', '', chosen(container)));
         expect(answer.status).toBe(200);

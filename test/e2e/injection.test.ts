@@ -4,7 +4,7 @@ import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/di
 import { json } from '../simulators/harness.js';
 import { type SmsCentralSimulator, startSmsCentralSimulator } from '../simulators/smscentral.js';
 import { AUDIT_CHANNEL, type E2E, startE2E } from '../support/e2e.js';
-import type { SlackResponse } from '../support/slack-requests.js';
+import { homeOpenedPayload, type SlackResponse } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -110,19 +110,7 @@ async function reject(e2e: E2E, id: string) {
 }
 
 const openHome = (e2e: E2E, user: string) =>
-  e2e.send(
-    JSON.stringify({
-      token: 'deprecated',
-      team_id: 'TTEAM0001',
-      api_app_id: 'AAPP00001',
-      type: 'event_callback',
-      event_id: `Ev${Math.random().toString(36).slice(2)}`,
-      event_time: Math.floor(Date.now() / 1000),
-      event: { type: 'app_home_opened', user, channel: 'DHOME0001', tab: 'home', event_ts: `${Date.now() / 1000}` },
-      authorizations: [{ team_id: 'TTEAM0001', user_id: 'UBOTUSER1', is_bot: true }],
-    }),
-    { headers: { 'content-type': 'application/json' } },
-  );
+  e2e.send(JSON.stringify(homeOpenedPayload(user)), { headers: { 'content-type': 'application/json' } });
 
 /** Every string in a value, with where it was found. */
 function strings(value: unknown, path: string, out: { path: string; text: string }[] = []) {

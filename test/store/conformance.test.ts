@@ -148,6 +148,38 @@ describe.each(backends)('store conformance: $name', ({ open, skip }) => {
     expect(await b.takeSlot(`${k}-other`, windows)).toBe(0);
   });
 
+  test.skipIf(skip)('index: ordered by score, bounded by min/max/limit, reversible; re-adding moves a member; counts by range', async () => {
+    const [one, two] = [await open(), await open()];
+    const k = key();
+    await Promise.all([one.indexAdd(k, 'c', 30), two.indexAdd(k, 'a', 10), one.indexAdd(k, 'b', 20), two.indexAdd(k, 'd', 40)]);
+    await one.indexAdd(k, 'a', 50);
+    const members = (entries: { member: string }[]) => entries.map((entry) => entry.member);
+    expect(await two.indexRange(k)).toEqual([
+      { member: 'b', score: 20 },
+      { member: 'c', score: 30 },
+      { member: 'd', score: 40 },
+      { member: 'a', score: 50 },
+    ]);
+    expect(members(await two.indexRange(k, { max: 30 }))).toEqual(['b', 'c']);
+    expect(members(await two.indexRange(k, { min: 30, limit: 2 }))).toEqual(['c', 'd']);
+    expect(members(await two.indexRange(k, { reverse: true, limit: 3 }))).toEqual(['a', 'd', 'c']);
+    expect(members(await two.indexRange(k, { reverse: true, max: 40, min: 25 }))).toEqual(['d', 'c']);
+    expect(await two.indexCount(k)).toBe(4);
+    expect(await two.indexCount(k, { min: 21, max: 49 })).toBe(2);
+    expect(await one.indexRemove(k, 'c')).toBe(true);
+    expect(await one.indexRemove(k, 'c')).toBe(false);
+    expect(members(await two.indexRange(k))).toEqual(['b', 'd', 'a']);
+    expect(await two.indexRange(key())).toEqual([]);
+  });
+
+  test.skipIf(skip)('index: members with equal scores come back in member order, and reversed with reverse', async () => {
+    const store = await open();
+    const k = key();
+    for (const member of ['m3', 'm1', 'm2']) await store.indexAdd(k, member, 7);
+    expect((await store.indexRange(k)).map((entry) => entry.member)).toEqual(['m1', 'm2', 'm3']);
+    expect((await store.indexRange(k, { reverse: true })).map((entry) => entry.member)).toEqual(['m3', 'm2', 'm1']);
+  });
+
   test.skipIf(skip)('ping answers', async () => {
     expect(await (await open()).ping()).toBe(true);
   });

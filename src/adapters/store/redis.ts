@@ -67,6 +67,15 @@ type RedisClient = {
   rPush(key: string, value: string): Promise<number>;
   lRange(key: string, start: number, end: number): Promise<string[]>;
   lLen(key: string): Promise<number>;
+  zAdd(key: string, member: { score: number; value: string }): Promise<number>;
+  zRem(key: string, member: string): Promise<number>;
+  zRangeWithScores(
+    key: string,
+    start: string,
+    stop: string,
+    options: { BY: 'SCORE'; REV?: true; LIMIT?: { offset: number; count: number } },
+  ): Promise<{ value: string; score: number }[]>;
+  zCount(key: string, min: string, max: string): Promise<number>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   ping(): Promise<string>;
 };
@@ -83,6 +92,8 @@ export async function openRedisStore(url: string, log: Logger, namespace = NAMES
   const client = (await adapter.getClient()) as unknown as RedisClient;
   const rawKey = (key: string) => `${namespace}${adapter.keyPrefixSeparator}${key}`;
   const listKey = (key: string) => `${namespace}:list:${key}`;
+  const indexKey = (key: string) => `${namespace}:index:${key}`;
+  const bound = (value: number | undefined, infinity: string) => (value === undefined ? infinity : String(value));
   const { get, set, delete: remove, serialize } = keyvBasics(keyv);
 
   return {
@@ -108,6 +119,23 @@ export async function openRedisStore(url: string, log: Logger, namespace = NAMES
       return (await client.lRange(listKey(key), start, end)).map((item) => JSON.parse(item) as T);
     },
     length: (key) => client.lLen(listKey(key)),
+    async indexAdd(key, member, score) {
+      await client.zAdd(indexKey(key), { score, value: member });
+    },
+    async indexRemove(key, member) {
+      return (await client.zRem(indexKey(key), member)) === 1;
+    },
+    async indexRange(key, query = {}) {
+      const min = bound(query.min, '-inf');
+      const max = bound(query.max, '+inf');
+      const entries = await client.zRangeWithScores(indexKey(key), query.reverse ? max : min, query.reverse ? min : max, {
+        BY: 'SCORE',
+        ...(query.reverse ? { REV: true as const } : {}),
+        ...(query.limit === undefined ? {} : { LIMIT: { offset: 0, count: query.limit } }),
+      });
+      return entries.map((entry) => ({ member: entry.value, score: entry.score }));
+    },
+    indexCount: (key, query = {}) => client.zCount(indexKey(key), bound(query.min, '-inf'), bound(query.max, '+inf')),
     async takeSlot(key, windows) {
       const args = [randomUUID(), ...windows.flatMap((window) => [String(window.limit), String(window.spanMs)])];
       return Number(await client.eval(TAKE_SLOT, { keys: [`${namespace}:slots:${key}`], arguments: args }));

@@ -4,12 +4,13 @@ import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { keyvBasics } from './keyv-basics.js';
-import type { Store } from './types.js';
+import type { IndexQuery, Store } from './types.js';
 
 const NAMESPACE = 'adduser';
 const TABLE = 'keyv';
 const LIST_TABLE = 'adduser_list';
 const SLOT_TABLE = 'adduser_slot';
+const INDEX_TABLE = 'adduser_index';
 
 type Query = (sql: string, ...params: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -36,6 +37,11 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
   await query(`CREATE TABLE IF NOT EXISTS ${SLOT_TABLE}(key TEXT NOT NULL, at INTEGER NOT NULL)`);
   await query(`CREATE INDEX IF NOT EXISTS ${SLOT_TABLE}_by_time ON ${SLOT_TABLE}(key, at)`);
 
+  await query(
+    `CREATE TABLE IF NOT EXISTS ${INDEX_TABLE}(key TEXT NOT NULL, member TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY(key, member))`,
+  );
+  await query(`CREATE INDEX IF NOT EXISTS ${INDEX_TABLE}_by_score ON ${INDEX_TABLE}(key, score, member)`);
+
   const rawKey = (key: string) => `${NAMESPACE}:${key}`;
   const { get, set, delete: remove, serialize } = keyvBasics(keyv);
 
@@ -43,6 +49,8 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
     const rows = await query(`SELECT COUNT(*) AS n FROM ${LIST_TABLE} WHERE list = ?`, key);
     return Number(rows[0]?.n ?? 0);
   };
+
+  const scoreBounds = (query: IndexQuery) => [query.min ?? -Infinity, query.max ?? Infinity];
 
   return {
     kind: 'sqlite',
@@ -113,6 +121,42 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
     },
 
     length,
+
+    async indexAdd(key, member, score) {
+      await query(
+        `INSERT INTO ${INDEX_TABLE}(key, member, score) VALUES(?, ?, ?)
+         ON CONFLICT(key, member) DO UPDATE SET score = excluded.score`,
+        key,
+        member,
+        score,
+      );
+    },
+
+    async indexRemove(key, member) {
+      const rows = await query(`DELETE FROM ${INDEX_TABLE} WHERE key = ? AND member = ? RETURNING member`, key, member);
+      return rows.length === 1;
+    },
+
+    async indexRange(key, range = {}) {
+      const order = range.reverse ? 'DESC' : 'ASC';
+      const rows = await query(
+        `SELECT member, score FROM ${INDEX_TABLE} WHERE key = ? AND score BETWEEN ? AND ?
+         ORDER BY score ${order}, member ${order} LIMIT ?`,
+        key,
+        ...scoreBounds(range),
+        range.limit ?? -1,
+      );
+      return rows.map((row) => ({ member: String(row.member), score: Number(row.score) }));
+    },
+
+    async indexCount(key, range = {}) {
+      const rows = await query(
+        `SELECT COUNT(*) AS n FROM ${INDEX_TABLE} WHERE key = ? AND score BETWEEN ? AND ?`,
+        key,
+        ...scoreBounds(range),
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
 
     async takeSlot(key, windows) {
       const now = Date.now();

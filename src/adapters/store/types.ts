@@ -19,6 +19,17 @@ export interface Store {
   /** Items `start`..`end` inclusive; negative indexes count from the end, as in Redis LRANGE. */
   range<T>(key: string, start: number, end: number): Promise<T[]>;
   length(key: string): Promise<number>;
+  /** Puts `member` in the sorted index `key` at `score` (moves it if already there). */
+  indexAdd(key: string, member: string, score: number): Promise<void>;
+  /** True when `member` was in the index. */
+  indexRemove(key: string, member: string): Promise<boolean>;
+  /**
+   * Members whose score is within [min, max] (both optional), in score order (highest first
+   * with `reverse`), at most `limit`: a sweep or a page reads what it needs, whatever the history.
+   */
+  indexRange(key: string, query?: IndexQuery): Promise<IndexEntry[]>;
+  /** How many members have a score within [min, max], counted by the backend. */
+  indexCount(key: string, query?: Pick<IndexQuery, 'min' | 'max'>): Promise<number>;
   /**
    * Takes a slot in every sliding window of `key` if each has room: 0 when this call took it,
    * else the milliseconds until the fullest window frees one (nothing taken). Shared by every
@@ -34,4 +45,16 @@ export interface Store {
 export interface SlotWindow {
   limit: number;
   spanMs: number;
+}
+
+export interface IndexQuery {
+  min?: number;
+  max?: number;
+  limit?: number;
+  reverse?: boolean;
+}
+
+export interface IndexEntry {
+  member: string;
+  score: number;
 }

@@ -1,4 +1,5 @@
-import { type Config, envSchema } from './schema.js';
+import { readPolicyFile } from './policy-file.js';
+import { type Config, envSchema, policyVariableNames } from './schema.js';
 import { Secret } from './secret.js';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
@@ -22,8 +23,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     values.SLACK_APP_TOKEN || values.SLACK_SIGNING_SECRET
       ? []
       : [{ path: ['SLACK_SIGNING_SECRET'], message: 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN to run in Socket Mode instead)' }];
-  if (parsed.success && transport.length === 0) return { ok: true, config: parsed.data };
-  const issues = [...(parsed.success ? [] : parsed.error.issues), ...transport];
+  const { policy, issues: policyIssues } = policyFile(values);
+  if (parsed.success && transport.length === 0 && policyIssues.length === 0) {
+    return { ok: true, config: policy ? { ...parsed.data, policy } : parsed.data };
+  }
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...transport, ...policyIssues];
   const problems = issues.map((issue) => {
     const variable = issue.path.map(String).join('.') || 'configuration';
     return issue.message.includes(variable) ? `  - ${issue.message}` : `  - ${variable}: ${issue.message}`;
@@ -37,6 +41,30 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       'Set these in the environment or in a .env file; .env.example lists every variable with what it means.',
     ].join('\n'),
   };
+}
+
+/** SPEC §8: the file replaces the policy variables; both at once is ambiguous, so it is refused. */
+function policyFile(values: Record<string, string>) {
+  const path = values.ADDUSER_POLICY_FILE?.trim();
+  if (!path) return { policy: undefined, issues: [] };
+  const clash = policyVariableNames.filter((name) => values[name] !== undefined);
+  const issues: { path: string[]; message: string }[] = [];
+  if (clash.length > 0) {
+    issues.push({
+      path: ['ADDUSER_POLICY_FILE'],
+      message: `ADDUSER_POLICY_FILE replaces ${clash.join(', ')}: set the policy in the file or in the variables, not both`,
+    });
+  }
+  const read = readPolicyFile(path);
+  if (!read.ok) {
+    for (const problem of read.problems) {
+      issues.push({
+        path: ['ADDUSER_POLICY_FILE'],
+        message: `ADDUSER_POLICY_FILE ${path}${problem.line ? ` line ${problem.line}` : ''}, ${problem.key}: ${problem.message}`,
+      });
+    }
+  }
+  return { policy: read.ok ? read.policy : undefined, issues };
 }
 
 /** Every configured secret value, so the logger can mask them wherever they turn up. */

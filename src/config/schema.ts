@@ -3,6 +3,7 @@ import { providers } from '../adapters/providers/registry.js';
 import type { AnyProvider } from '../adapters/providers/types.js';
 import { parseStoreUrl, STORE_URL_FORMS } from '../adapters/store/url.js';
 import { parseDuration } from './duration.js';
+import { policyFromVariables } from './policy-variables.js';
 import { optionalSecret, secret } from './secret.js';
 import { serviceUrl } from './url.js';
 
@@ -47,7 +48,25 @@ const wholeNumber = (name: string, min: number, max: number, fallback: number) =
 
 export type Approvers = { users: string[]; groups: string[] };
 
-const approversVariable = (provider: AnyProvider) => `ADDUSER_APPROVERS_${provider.id.toUpperCase()}`;
+export const approversVariable = (provider: AnyProvider) => `ADDUSER_APPROVERS_${provider.id.toUpperCase()}`;
+
+const policyShape = {
+  ADDUSER_REQUESTS_CHANNEL: channelId('ADDUSER_REQUESTS_CHANNEL'),
+  ADDUSER_APPROVERS: approverList('ADDUSER_APPROVERS'),
+  ADDUSER_REQUIRED_APPROVALS: wholeNumber('ADDUSER_REQUIRED_APPROVALS', 1, 10, 1),
+  ADDUSER_REQUEST_TTL: z
+    .string()
+    .default('72h')
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'ADDUSER_REQUEST_TTL must be a duration like 72h, 30m or 3d' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  ...Object.fromEntries(providers.map((provider) => [approversVariable(provider), approverList(approversVariable(provider))])),
+};
 
 const baseShape = {
   SLACK_BOT_TOKEN: secret('SLACK_BOT_TOKEN').refine((token) => token.reveal().startsWith('xoxb-'), {
@@ -65,21 +84,7 @@ const baseShape = {
     .max(65535, { error: 'ADDUSER_OPS_PORT must be a whole number from 0 to 65535' })
     .optional(),
   SLACK_API_URL: serviceUrl('SLACK_API_URL', 'https://slack.com/api/').transform((url) => (url.endsWith('/') ? url : `${url}/`)),
-  ADDUSER_REQUESTS_CHANNEL: channelId('ADDUSER_REQUESTS_CHANNEL'),
   ADDUSER_AUDIT_CHANNEL: channelId('ADDUSER_AUDIT_CHANNEL'),
-  ADDUSER_APPROVERS: approverList('ADDUSER_APPROVERS'),
-  ADDUSER_REQUIRED_APPROVALS: wholeNumber('ADDUSER_REQUIRED_APPROVALS', 1, 10, 1),
-  ADDUSER_REQUEST_TTL: z
-    .string()
-    .default('72h')
-    .transform((value, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'ADDUSER_REQUEST_TTL must be a duration like 72h, 30m or 3d' });
-        return z.NEVER;
-      }
-      return ms;
-    }),
   ADDUSER_DRY_RUN: z.stringbool({ error: 'ADDUSER_DRY_RUN must be true or false' }).default(false),
   STORE_URL: z
     .string()
@@ -87,25 +92,41 @@ const baseShape = {
     .default('sqlite://data/adduser.sqlite')
     .refine((url) => !('error' in parseStoreUrl(url)), { error: `STORE_URL must be ${STORE_URL_FORMS}` }),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ADDUSER_POLICY_FILE: z.string().trim().optional(),
   ADDUSER_SECRET_KEY: optionalSecret().refine((key) => key === undefined || /^[A-Za-z0-9+/]{43}=?$/.test(key.reveal()), {
     error: 'ADDUSER_SECRET_KEY must be 32 bytes in base64 (make one with: openssl rand -base64 32)',
   }),
 };
 
-const providerShapes = Object.assign(
-  {},
-  ...providers.map((provider) => ({
-    ...provider.env,
-    [approversVariable(provider)]: approverList(approversVariable(provider)),
-  })),
-) as z.ZodRawShape;
+const providerShapes = Object.assign({}, ...providers.map((provider) => provider.env)) as z.ZodRawShape;
+
+type PolicyVariablesShape = z.output<z.ZodObject<typeof policyShape>>;
+
+const policyOf = (env: PolicyVariablesShape) => {
+  const raw = env as Record<string, unknown>;
+  return policyFromVariables({
+    requestsChannel: env.ADDUSER_REQUESTS_CHANNEL,
+    approvers: env.ADDUSER_APPROVERS,
+    approversByProvider: Object.fromEntries(
+      providers.map((provider) => [provider.id, raw[approversVariable(provider)] as Approvers | undefined]),
+    ),
+    requiredApprovals: env.ADDUSER_REQUIRED_APPROVALS,
+    ttlMs: env.ADDUSER_REQUEST_TTL,
+  });
+};
+
+/** The policy variables alone, for tools that need the policy without a bot token (`npm run policy`). */
+export const policyVariablesSchema = z.object(policyShape).transform(policyOf);
+
+/** The variables a policy file replaces (SPEC §8). */
+export const policyVariableNames: readonly string[] = Object.keys(policyShape);
 
 /** Every variable the bot reads, for documentation checks (.env.example must list them all). */
-export const variableNames: readonly string[] = [...Object.keys(providerShapes), ...Object.keys(baseShape)];
+export const variableNames: readonly string[] = [...Object.keys(providerShapes), ...Object.keys(baseShape), ...policyVariableNames];
 
 /** SPEC §2: every environment variable, each provider's own included, in one schema. */
 export const envSchema = z
-  .object({ ...providerShapes, ...baseShape })
+  .object({ ...providerShapes, ...baseShape, ...policyShape })
   .transform((env) => {
     const raw = env as Record<string, unknown>;
     return {
@@ -128,6 +149,8 @@ export const envSchema = z
       },
       requiredApprovals: env.ADDUSER_REQUIRED_APPROVALS,
       requestTtlMs: env.ADDUSER_REQUEST_TTL,
+      policyFile: env.ADDUSER_POLICY_FILE,
+      policy: policyOf(env),
       dryRun: env.ADDUSER_DRY_RUN,
       storeUrl: env.STORE_URL,
       logLevel: env.LOG_LEVEL,

@@ -77,7 +77,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const directory = createSlackDirectory(slackClient, identity.workspace);
   // The windows live in the store: replicas together keep to what the provider allows.
   const limiters = new Map(
-    providers.map((provider) => [provider.id, createLimiter(provider.limits ?? DEFAULT_LIMITS, (windows) => store.takeSlot(`provider:${provider.id}`, windows))]),
+    providers.map((provider) => [provider.id, createLimiter(provider.limits ?? DEFAULT_LIMITS, {
+        take: (windows, member) => store.takeSlot(`provider:${provider.id}`, windows, member),
+        settle: (member) => store.settleSlot(`provider:${provider.id}`, member),
+      })]),
   );
   const lookups = createLookupService({
     http,

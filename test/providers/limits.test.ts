@@ -33,6 +33,24 @@ describe('provider limits', () => {
     expect(limiter.queued()).toBe(0);
   });
 
+  test('calls that reach the provider late are counted from their answer: the provider never sees more than the window allows', async () => {
+    // 2 per 300 ms (+250 ms margin); the first two take 400 ms to arrive, longer than the margin.
+    const limiter = createLimiter({ concurrency: 5, windows: [{ limit: 2, perMs: 300 }] });
+    const arrivals: number[] = [];
+    const t0 = performance.now();
+    const send = (lagMs: number) => () =>
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          arrivals.push(performance.now() - t0);
+          resolve();
+        }, lagMs),
+      );
+    await Promise.all([limiter.run(send(400)), limiter.run(send(400)), limiter.run(send(0)), limiter.run(send(0))]);
+    arrivals.sort((a, b) => a - b);
+    const busiest = Math.max(...arrivals.map((start) => arrivals.filter((time) => time >= start && time < start + 300).length));
+    expect(busiest).toBeLessThanOrEqual(2);
+  });
+
   test('a call that may wait only briefly gives up unsent when no slot frees in time; the queue goes on', async () => {
     const limiter = createLimiter({ concurrency: 1, windows: [] });
     let release!: () => void;

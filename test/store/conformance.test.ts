@@ -134,7 +134,7 @@ describe.each(backends)('store conformance: $name', ({ open, skip }) => {
     const [a, b] = [await open(), await open()];
     const k = key();
     const windows = [{ limit: 5, spanMs: 2_000 }, { limit: 3, spanMs: 600 }];
-    const waits = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).takeSlot(k, windows)));
+    const waits = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).takeSlot(k, windows, `slot-${i}`)));
     expect(waits.filter((wait) => wait === 0)).toHaveLength(3);
     for (const wait of waits.filter((wait) => wait > 0)) {
       expect(wait).toBeGreaterThan(0);
@@ -142,10 +142,27 @@ describe.each(backends)('store conformance: $name', ({ open, skip }) => {
     }
     await new Promise((resolve) => setTimeout(resolve, Math.max(...waits)));
     // The 600-ms window has room again; the 2-s window has 2 of its 5 left.
-    const again = await Promise.all(Array.from({ length: 4 }, () => a.takeSlot(k, windows)));
+    const again = await Promise.all(Array.from({ length: 4 }, (_, i) => a.takeSlot(k, windows, `again-${i}`)));
     expect(again.filter((wait) => wait === 0)).toHaveLength(2);
     expect(Math.min(...again.filter((wait) => wait > 0))).toBeGreaterThan(600);
-    expect(await b.takeSlot(`${k}-other`, windows)).toBe(0);
+    expect(await b.takeSlot(`${k}-other`, windows, 'other')).toBe(0);
+  });
+
+  test.skipIf(skip)('settleSlot: a slot re-dated when its call was answered holds its window from then, on every instance', async () => {
+    const [a, b] = [await open(), await open()];
+    const k = key();
+    const windows = [{ limit: 1, spanMs: 400 }];
+    expect(await a.takeSlot(k, windows, 'first')).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await a.settleSlot(k, 'first');
+    await b.settleSlot(k, 'never-taken');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // 500 ms after it was taken but 200 ms after it was settled: the window is still full.
+    const wait = await b.takeSlot(k, windows, 'second');
+    expect(wait).toBeGreaterThan(100);
+    expect(wait).toBeLessThanOrEqual(200);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    expect(await b.takeSlot(k, windows, 'second')).toBe(0);
   });
 
   test.skipIf(skip)('index: ordered by score, bounded by min/max/limit, reversible; re-adding moves a member; counts by range', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SlotWindow } from '../store/types.js';
 
 export class LimiterBusy extends Error {}
@@ -9,24 +10,35 @@ export interface ProviderLimits {
   windows: readonly { limit: number; perMs: number }[];
 }
 
-/** Takes a slot in every window, or says how many milliseconds until one frees (see Store.takeSlot). */
-export type TakeSlot = (windows: readonly SlotWindow[]) => Promise<number>;
+/** Where the sliding windows live (see Store.takeSlot and Store.settleSlot). */
+export interface Slots {
+  /** Takes slot `member` in every window, or says how many milliseconds until one frees. */
+  take(windows: readonly SlotWindow[], member: string): Promise<number>;
+  /** Re-dates the slot to now, once its call was answered. */
+  settle(member: string): Promise<void>;
+}
 
 /** The same windows in this process's memory: for a single process, and for tests. */
-export function localSlots(now: () => number = Date.now): TakeSlot {
-  const started: number[] = [];
-  return async (windows) => {
-    const at = now();
-    const longest = Math.max(0, ...windows.map((window) => window.spanMs));
-    while (started.length > 0 && started[0]! <= at - longest) started.shift();
-    let wait = 0;
-    for (const window of windows) {
-      const inWindow = started.filter((time) => time > at - window.spanMs);
-      if (inWindow.length >= window.limit) wait = Math.max(wait, inWindow[inWindow.length - window.limit]! + window.spanMs - at);
-    }
-    if (wait > 0) return Math.ceil(wait);
-    started.push(at);
-    return 0;
+export function localSlots(now: () => number = Date.now): Slots {
+  const dated = new Map<string, number>();
+  return {
+    async take(windows, member) {
+      const at = now();
+      const longest = Math.max(0, ...windows.map((window) => window.spanMs));
+      for (const [slot, time] of dated) if (time <= at - longest) dated.delete(slot);
+      const times = [...dated.values()].sort((a, b) => a - b);
+      let wait = 0;
+      for (const window of windows) {
+        const inWindow = times.filter((time) => time > at - window.spanMs);
+        if (inWindow.length >= window.limit) wait = Math.max(wait, inWindow[inWindow.length - window.limit]! + window.spanMs - at);
+      }
+      if (wait > 0) return Math.ceil(wait);
+      dated.set(member, at);
+      return 0;
+    },
+    async settle(member) {
+      if (dated.has(member)) dated.set(member, Math.max(dated.get(member)!, now()));
+    },
   };
 }
 
@@ -37,8 +49,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * of collecting 429s. A waiting call has not been sent, so waiting is always safe. Concurrency
  * is per process; the windows are wherever `takeSlot` keeps them (the store, for replicas).
  */
-export function createLimiter(limits: ProviderLimits, takeSlot: TakeSlot = localSlots()) {
-  // The provider counts arrivals, not our starts, and a burst arrives late: a margin keeps us safe.
+export function createLimiter(limits: ProviderLimits, slots: Slots = localSlots()) {
+  // Slots are re-dated when answered, so a late arrival is covered; the margin covers the provider's clock and rounding.
   const windows = limits.windows.map((window) => ({ limit: window.limit, spanMs: window.perMs + Math.max(250, window.perMs * 0.05) }));
   const waiting: (() => void)[] = [];
   let active = 0;
@@ -52,14 +64,14 @@ export function createLimiter(limits: ProviderLimits, takeSlot: TakeSlot = local
   }
 
   /** One caller at a time asks for a window slot, so calls start in the order they came. */
-  function slot(deadline: number): Promise<void> {
+  function slot(deadline: number, member: string): Promise<void> {
     if (windows.length === 0) return Promise.resolve();
     let late = false;
     const mine = turn.then(async () => {
       // A caller that gave up while waiting must not take a slot it will not use.
       for (;;) {
         if (late) throw new LimiterBusy('gave up before its turn');
-        const wait = await takeSlot(windows);
+        const wait = await slots.take(windows, member);
         if (wait <= 0) return;
         if (Date.now() + wait > deadline) throw new LimiterBusy('no slot in time');
         await sleep(wait);
@@ -98,9 +110,15 @@ export function createLimiter(limits: ProviderLimits, takeSlot: TakeSlot = local
         waiting.push(start);
         pump();
       });
+      const member = randomUUID();
       try {
-        await slot(deadline);
-        return await call();
+        await slot(deadline, member);
+        try {
+          return await call();
+        } finally {
+          // Best effort: an unsettled slot keeps its earlier date, and the margin.
+          if (windows.length > 0) await slots.settle(member).catch(() => undefined);
+        }
       } finally {
         active -= 1;
         pump();

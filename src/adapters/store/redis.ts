@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import KeyvRedis, { createKeyv } from '@keyv/redis';
 import type Keyv from 'keyv';
 import type { Logger } from 'pino';
@@ -61,6 +60,21 @@ if wait > 0 then return math.max(1, math.ceil(wait)) end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], longest)
 return 0`;
+
+/**
+ * Re-dates a slot by Redis's clock, only if it is still there (a lapsed slot stays gone), and
+ * keeps the set alive as much longer as the slot moved.
+ */
+const SETTLE_SLOT = `
+local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not old then return 0 end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local moved = math.max(0, now - tonumber(old))
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl + moved) end
+return 1`;
 
 type RedisClient = {
   set(key: string, value: string, options?: Record<string, unknown>): Promise<string | null>;
@@ -136,9 +150,12 @@ export async function openRedisStore(url: string, log: Logger, namespace = NAMES
       return entries.map((entry) => ({ member: entry.value, score: entry.score }));
     },
     indexCount: (key, query = {}) => client.zCount(indexKey(key), bound(query.min, '-inf'), bound(query.max, '+inf')),
-    async takeSlot(key, windows) {
-      const args = [randomUUID(), ...windows.flatMap((window) => [String(window.limit), String(window.spanMs)])];
+    async takeSlot(key, windows, member) {
+      const args = [member, ...windows.flatMap((window) => [String(window.limit), String(window.spanMs)])];
       return Number(await client.eval(TAKE_SLOT, { keys: [`${namespace}:slots:${key}`], arguments: args }));
+    },
+    async settleSlot(key, member) {
+      await client.eval(SETTLE_SLOT, { keys: [`${namespace}:slots:${key}`], arguments: [member] });
     },
     async ping() {
       try {

@@ -9,7 +9,9 @@ import type { IndexQuery, Store } from './types.js';
 const NAMESPACE = 'adduser';
 const TABLE = 'keyv';
 const LIST_TABLE = 'adduser_list';
-const SLOT_TABLE = 'adduser_slot';
+// Named apart from the earlier member-less table, whose rows lapse within minutes anyway.
+const SLOT_TABLE = 'adduser_slots';
+const OLD_SLOT_TABLE = 'adduser_slot';
 const INDEX_TABLE = 'adduser_index';
 
 type Query = (sql: string, ...params: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -34,7 +36,8 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
     `CREATE TABLE IF NOT EXISTS ${LIST_TABLE}(list TEXT NOT NULL, seq INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY(list, seq))`,
   );
 
-  await query(`CREATE TABLE IF NOT EXISTS ${SLOT_TABLE}(key TEXT NOT NULL, at INTEGER NOT NULL)`);
+  await query(`DROP TABLE IF EXISTS ${OLD_SLOT_TABLE}`);
+  await query(`CREATE TABLE IF NOT EXISTS ${SLOT_TABLE}(key TEXT NOT NULL, member TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY(key, member))`);
   await query(`CREATE INDEX IF NOT EXISTS ${SLOT_TABLE}_by_time ON ${SLOT_TABLE}(key, at)`);
 
   await query(
@@ -158,15 +161,16 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
       return Number(rows[0]?.n ?? 0);
     },
 
-    async takeSlot(key, windows) {
+    async takeSlot(key, windows, member) {
       const now = Date.now();
       const longest = Math.max(...windows.map((window) => window.spanMs));
       await query(`DELETE FROM ${SLOT_TABLE} WHERE key = ? AND at <= ?`, key, now - longest);
       // One conditional INSERT: SQLite runs it atomically, so two processes cannot both take the last slot.
       const room = windows.map(() => `(SELECT COUNT(*) FROM ${SLOT_TABLE} WHERE key = ? AND at > ?) < ?`).join(' AND ');
       const taken = await query(
-        `INSERT INTO ${SLOT_TABLE}(key, at) SELECT ?, ? WHERE ${room} RETURNING at`,
+        `INSERT INTO ${SLOT_TABLE}(key, member, at) SELECT ?, ?, ? WHERE ${room} RETURNING at`,
         key,
+        member,
         now,
         ...windows.flatMap((window) => [key, now - window.spanMs, window.limit]),
       );
@@ -182,6 +186,10 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
         if (freeing[0]) wait = Math.max(wait, Number(freeing[0].at) + window.spanMs - now);
       }
       return wait;
+    },
+
+    async settleSlot(key, member) {
+      await query(`UPDATE ${SLOT_TABLE} SET at = MAX(at, ?) WHERE key = ? AND member = ?`, Date.now(), key, member);
     },
 
     async ping() {

@@ -31,11 +31,17 @@ export interface Store {
   /** How many members have a score within [min, max], counted by the backend. */
   indexCount(key: string, query?: Pick<IndexQuery, 'min' | 'max'>): Promise<number>;
   /**
-   * Takes a slot in every sliding window of `key` if each has room: 0 when this call took it,
-   * else the milliseconds until the fullest window frees one (nothing taken). Shared by every
+   * Takes slot `member` in every sliding window of `key` if each has room: 0 when this call took
+   * it, else the milliseconds until the fullest window frees one (nothing taken). Shared by every
    * replica, so N processes together stay inside a provider's published limits.
    */
-  takeSlot(key: string, windows: readonly SlotWindow[]): Promise<number>;
+  takeSlot(key: string, windows: readonly SlotWindow[], member: string): Promise<number>;
+  /**
+   * Re-dates a taken slot to now, once its call has been answered. The provider counts a call
+   * when it arrives, which is after we took the slot by however long the sending took; dated by
+   * the answer, a slot is never earlier than the provider's count of it.
+   */
+  settleSlot(key: string, member: string): Promise<void>;
   /** True when the backend answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -8,3 +8,17 @@ export function parseDuration(text: string): number | undefined {
   for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhd])/g)) total += Number(amount) * UNITS[unit as string]!;
   return total > 0 ? total : undefined;
 }
+
+/** Milliseconds back to the shortest text parseDuration reads: 72h, 1d12h, 90m stays 1h30m. */
+export function formatDuration(ms: number): string {
+  let rest = Math.round(ms / 1_000) * 1_000;
+  let text = '';
+  for (const unit of ['d', 'h', 'm', 's']) {
+    const size = UNITS[unit]!;
+    if (rest >= size) {
+      text += `${Math.floor(rest / size)}${unit}`;
+      rest %= size;
+    }
+  }
+  return text || '0s';
+}

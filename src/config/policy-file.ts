@@ -210,7 +210,9 @@ export function parsePolicy(text: string): PolicyFileResult {
           message: unknownKeyMessage(issue.path, key),
         }));
       }
-      return [{ line: lineOf(doc, counter, issue.path), key: keyOf(issue.path), message: issue.message }];
+      // A bad map key is found by the key itself, not by the value under it.
+      const line = issue.code === 'invalid_key' ? lineOf(doc, counter, issue.path.slice(0, -1), String(issue.path.at(-1))) : lineOf(doc, counter, issue.path);
+      return [{ line, key: keyOf(issue.path), message: issue.message }];
     });
     return { ok: false, problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
   }

@@ -107,19 +107,30 @@ export async function ruleMismatch(
   return undefined;
 }
 
-/** The first rule that approves `input` by itself, in file order. */
-export async function autoApprovingRule(
-  rules: ProviderPolicy,
-  directory: Pick<Directory, 'groupMembers'>,
-  input: RuleInput,
-): Promise<AutoApproveRule | undefined> {
-  for (const rule of rules.autoApprove) {
-    if ((await ruleMismatch(rule, directory, input)) === undefined) return rule;
-  }
-  return undefined;
-}
-
 /** When a request created at `createdAt` escalates, if its provider's policy escalates at all. */
 export function escalationDueAt(rules: ProviderPolicy, createdAt: string): number | undefined {
   return rules.escalate ? Date.parse(createdAt) + rules.escalate.afterMs : undefined;
+}
+
+/** What submitting such a request would do: refused, approved by a rule, or waiting for people. */
+export type Admission =
+  | { kind: 'refused'; why: string }
+  | { kind: 'auto'; rule: AutoApproveRule }
+  | { kind: 'approval'; misses: readonly { rule: string; why: string }[] };
+
+export async function admit(
+  rules: ProviderPolicy,
+  directory: Pick<Directory, 'groupMembers'>,
+  input: RuleInput,
+  providerLabel: string,
+): Promise<Admission> {
+  const asking = await mayAsk(rules, directory, input.requester, providerLabel);
+  if (!asking.ok) return { kind: 'refused', why: asking.why };
+  const misses: { rule: string; why: string }[] = [];
+  for (const rule of rules.autoApprove) {
+    const why = await ruleMismatch(rule, directory, input);
+    if (why === undefined) return { kind: 'auto', rule };
+    misses.push({ rule: rule.name, why });
+  }
+  return { kind: 'approval', misses };
 }

@@ -93,7 +93,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const approversText = (provider: string) => describeApprovers(approversFor(config, provider));
   let lifecycle: Lifecycle | undefined;
   const metrics = createMetrics({
-    pendingRequests: async () => (await lifecycle!.recent(1_000)).filter((request) => request.state === 'pending').length,
+    pendingRequests: () => lifecycle!.pendingCount(),
     outboxDepth: () => notifier.depth(),
     providerQueue: () => [...limiters].map(([provider, limiter]) => ({ provider, queued: limiter.queued() })),
   });
@@ -182,6 +182,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const checking = identity.keepChecking();
   slack.connect();
   const botActor = () => identity.botUserId() ?? 'adduser-bot';
+  const backfilled = await lifecycle!.backfillIndexes();
+  if (backfilled > 0) log.info({ requests: backfilled }, 'indexed the open requests an earlier version stored');
   const outbox = every(OUTBOX_SWEEP_MS, () => notifier.sweep(), log, 'outbox sweep');
   const heartbeat = every(liveness.ttlMs / 3, () => liveness.beat(), log, 'heartbeat');
   const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
@@ -189,7 +191,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const expiry = every(
     expirySweepInterval(config.requestTtlMs),
     async () => {
-      await remindDue({ lifecycle: lifecycle!, store, threads, client: slackClient, approversText });
+      await remindDue({ lifecycle: lifecycle!, store, threads, client: slackClient, approversText, log });
       await expireDue(lifecycle!, botActor());
     },
     log,

@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'failed',
   'unknown',
   'retried',
+  /** A provider answered a create after its request had moved on (a Retry chosen meanwhile, say). */
+  'late_answer',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -5,12 +5,16 @@ import type { Lifecycle } from './lifecycle.js';
  * replica may sweep: the store's atomic transition lets exactly one of them expire each
  * request, so there is no leader to elect.
  */
-export async function expireDue(lifecycle: Lifecycle, actor: string, now = Date.now()): Promise<number> {
-  const due = (await lifecycle.recent(1_000)).filter((request) => request.state === 'pending' && Date.parse(request.expiresAt) <= now);
+export async function expireDue(lifecycle: Lifecycle, actor: string): Promise<number> {
   let expired = 0;
-  for (const request of due) if (await lifecycle.expire(request.id, actor)) expired += 1;
-  return expired;
+  for (;;) {
+    const due = await lifecycle.expiring(BATCH);
+    for (const request of due) if (await lifecycle.expire(request.id, actor)) expired += 1;
+    if (due.length < BATCH) return expired;
+  }
 }
+
+const BATCH = 200;
 
 /** Often enough that a short TTL is honoured within a tenth of it; at most once a minute. */
 export const expirySweepInterval = (ttlMs: number) => Math.min(60_000, Math.max(100, Math.floor(ttlMs / 10)));

@@ -10,6 +10,7 @@ import type { Notifier } from './events.js';
 import type { Liveness } from './liveness.js';
 import { type Directory, mayApprove, mayCancel, mayReject, mayResolveUnknown, type PolicyConfig, type Verdict } from './policy.js';
 import { type AccessRequest, isFinal, newRequestId, type RequestState, withoutForm } from './request.js';
+import { createRequestIndex } from './request-index.js';
 
 export const REASON_FIELD = 'reason';
 export const REASON_MAX = 2_000;
@@ -54,10 +55,13 @@ const requestKey = (id: string) => `request:${id}`;
 const approvalsKey = (id: string) => `request:${id}:approvals`;
 const approvalMarkKey = (id: string, user: string) => `request:${id}:approved-by:${user}`;
 const byUserKey = (user: string) => `requests:by-user:${user}`;
-const ALL_KEY = 'requests:all';
+/** Every request ever stored, in order: the one list that names them all (read once, to build the indexes). */
+export const ALL_REQUESTS_KEY = 'requests:all';
 /** Generated secrets waiting to be shown once to the requester; gone once shown, or after a week. */
 const revealKey = (id: string) => `request:${id}:reveal`;
 const REVEAL_TTL_MS = 7 * 86_400_000;
+/** In-flight requests looked at per recovery pass; more wait for the next pass. */
+const RECOVERY_BATCH = 500;
 
 /** 20 characters from an unambiguous alphabet with every class present: ~115 bits. */
 export function generatePassword(): string {
@@ -87,6 +91,7 @@ function outcomeState(outcome: Outcome): Extract<RequestState, 'succeeded' | 'fa
 export function createLifecycle(deps: LifecycleDeps) {
   const { store, audit, notifier, policy, directory, log } = deps;
   const now = deps.now ?? (() => new Date());
+  const index = createRequestIndex(store, ALL_REQUESTS_KEY, () => now().getTime());
 
   const providerOf = (id: string) => deps.providers.find((provider) => provider.id === id);
   const passwordFields = (provider: AnyProvider) => provider.fields.filter((field) => field.kind === 'password').map((field) => field.id);
@@ -160,11 +165,18 @@ export function createLifecycle(deps: LifecycleDeps) {
     return (await store.range<{ user: string }>(approvalsKey(id), 0, -1)).map((entry) => entry.user);
   }
 
-  /** Moves `request` to `next` if it is still in one of `from`; false when someone else moved it first. */
+  /**
+   * Moves `request` to `next` if it is still in one of `from` and nobody moved it since it was
+   * read (its version); undefined when someone else moved it first.
+   */
   async function move(request: AccessRequest, from: readonly RequestState[], changes: Partial<AccessRequest>) {
-    const next: AccessRequest = { ...request, ...changes, updatedAt: now().toISOString() };
+    const version = request.version ?? 0;
+    const next: AccessRequest = { ...request, ...changes, version: version + 1, updatedAt: now().toISOString() };
     const stored = isFinal(next.state) ? withoutForm(next) : next;
-    return (await store.transition(requestKey(request.id), from, stored)) ? stored : undefined;
+    await index.enter(stored);
+    if (!(await store.transition(requestKey(request.id), from, stored, version))) return undefined;
+    await index.leave(stored);
+    return stored;
   }
 
   async function refusedBecauseMoved(id: string): Promise<DecisionResult> {
@@ -254,28 +266,46 @@ export function createLifecycle(deps: LifecycleDeps) {
       }));
       await store.set(revealKey(id), secrets, REVEAL_TTL_MS);
     }
-    const done = await move(provisioning, ['provisioning'], { state, outcome, wireRequest });
-    await audited;
-    if (!done) return undefined;
-    await record(done, state, actor, {
+    const answer = {
       providerUserId: outcome.kind === 'created' ? outcome.providerUserId : undefined,
       error: outcome.kind !== 'created' && outcome.kind !== 'dry_run' ? outcome.message : undefined,
-    });
+    };
+    const done = (await move(provisioning, ['provisioning'], { state, outcome, wireRequest })) ?? (await settleLate(provisioning, state, outcome, wireRequest));
+    await audited;
+    if (!done) {
+      // The request moved on (an approver chose Retry, say): the answer is still a fact the audit and the thread must show.
+      log.warn({ requestId: id, attempt: provisioning.attempts, outcome: outcome.kind }, 'a provider answer came after its request had moved on');
+      await record(provisioning, 'late_answer', actor, answer);
+      return undefined;
+    }
+    await record(done, state, actor, answer);
     crashPoint('after-provider-answer');
     return done;
-}
+  }
+
+  /**
+   * A provider answer for a request another replica turned `unknown` while the call was out
+   * (this process looked dead): the answer settles exactly that unknown, nothing later.
+   */
+  async function settleLate(provisioning: AccessRequest, state: RequestState, outcome: Outcome, wireRequest: string | undefined) {
+    const current = await get(provisioning.id);
+    if (current?.state !== 'unknown' || current.attempts !== provisioning.attempts) return undefined;
+    log.warn({ requestId: provisioning.id, outcome: outcome.kind }, 'a late provider answer settles an outcome that was marked unknown');
+    return move(current, ['unknown'], { state, outcome, wireRequest });
+  }
+
+  async function expire(request: AccessRequest, actor: string): Promise<AccessRequest | undefined> {
+    if (request.state !== 'pending') return undefined;
+    const expired = await move(request, ['pending'], { state: 'expired' });
+    if (expired) await record(expired, 'expired', actor);
+    return expired;
+  }
 
   /** Provisions an approved request; calls under way are awaited by `settled()`, so a shutdown lets them finish. */
   function provision(id: string, actor: string): Promise<AccessRequest | undefined> {
     const running = provisionNow(id, actor);
     void inBackground(running.then(() => undefined));
     return running;
-  }
-
-  async function recent(limit = 200): Promise<AccessRequest[]> {
-    const ids = await store.range<string>(ALL_KEY, -limit, -1);
-    const requests = await Promise.all(ids.reverse().map(get));
-    return requests.filter((request): request is AccessRequest => request !== undefined);
   }
 
   return {
@@ -315,8 +345,9 @@ export function createLifecycle(deps: LifecycleDeps) {
         updatedAt: created.toISOString(),
         expiresAt: new Date(created.getTime() + deps.ttlMs).toISOString(),
       };
+      await index.enter(request);
       await store.add(requestKey(request.id), request);
-      await Promise.all([store.append(byUserKey(request.requester), request.id), store.append(ALL_KEY, request.id)]);
+      await Promise.all([store.append(byUserKey(request.requester), request.id), store.append(ALL_REQUESTS_KEY, request.id)]);
       await record(request, 'requested', request.requester, { reason });
       crashPoint('after-submit');
       return { ok: true, request };
@@ -325,6 +356,11 @@ export function createLifecycle(deps: LifecycleDeps) {
     async approve(id: string, user: string): Promise<DecisionResult> {
       const request = await get(id);
       if (!request) return { ok: false, why: 'This request no longer exists.' };
+      if (request.state === 'pending' && Date.parse(request.expiresAt) <= now().getTime()) {
+        // The sweep may not have come by yet: the deadline is the record's, not the sweep's.
+        await expire(request, 'adduser-bot');
+        return { ok: false, why: 'This request has expired: it can no longer be approved. Ask again with /adduser if it is still needed.' };
+      }
       const verdict = await mayApprove(policy, directory, request, user, await approvers(id));
       if (!verdict.ok) return verdict;
       if (!(await store.add(approvalMarkKey(id, user), true))) {
@@ -374,10 +410,7 @@ export function createLifecycle(deps: LifecycleDeps) {
 
     async expire(id: string, actor: string): Promise<AccessRequest | undefined> {
       const request = await get(id);
-      if (!request || request.state !== 'pending') return undefined;
-      const expired = await move(request, ['pending'], { state: 'expired' });
-      if (expired) await record(expired, 'expired', actor);
-      return expired;
+      return request && expire(request, actor);
     },
 
     provision,
@@ -423,8 +456,8 @@ export function createLifecycle(deps: LifecycleDeps) {
      */
     async recover(actor: string): Promise<number> {
       let recovered = 0;
-      for (const request of await recent(1_000)) {
-        if ((request.state !== 'approved' && request.state !== 'provisioning') || !request.owner) continue;
+      for (const request of await index.inFlight(get, RECOVERY_BATCH)) {
+        if (!request.owner) continue;
         if (await deps.liveness.alive(request.owner)) continue;
         if (request.state === 'approved') {
           log.warn({ requestId: request.id }, 'recovering an approved request whose process died before the provider call');
@@ -447,7 +480,17 @@ export function createLifecycle(deps: LifecycleDeps) {
       return requests.filter((request): request is AccessRequest => request !== undefined);
     },
 
-    recent,
+    /** Pending requests whose expiry time has come, oldest first. */
+    expiring: (limit = 200) => index.expiring(get, limit),
+    /** Pending requests past half their time to live, not reminded yet. */
+    remindable: (limit = 200) => index.remindable(get, limit),
+    /** The reminder for this request went out. */
+    reminded: (id: string) => index.reminded(id),
+    /** Pending requests, soonest to expire first. */
+    pending: (limit = 200) => index.pending(get, limit),
+    pendingCount: () => index.pendingCount(),
+    /** Indexes requests stored by versions that kept no indexes (once per store). */
+    backfillIndexes: () => index.backfill(get),
 
     /** Generated secrets for the requester, handed out once: the caller shows them, nobody else can. */
     async takeRevealed(id: string): Promise<Revealed | undefined> {

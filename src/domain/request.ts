@@ -47,6 +47,12 @@ export const requestSchema = z.object({
   /** The process that moved it to approved or provisioning, for recovery if that process dies. */
   owner: z.string().optional(),
   attempts: z.number().int().nonnegative(),
+  /**
+   * One more on every transition, and each transition names the version it read: a late click,
+   * a recovering replica and a stalled one cannot all move the request. Absent on records
+   * written before it existed, which counts as 0.
+   */
+  version: z.number().int().nonnegative().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   expiresAt: z.string(),

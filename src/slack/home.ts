@@ -31,10 +31,10 @@ export function createHome(deps: {
 
   async function publish(user: string): Promise<void> {
     const lifecycle = deps.lifecycle();
-    const [recent, own] = await Promise.all([lifecycle.recent(500), lifecycle.recentFor(user, 20)]);
+    const [pending, own] = await Promise.all([lifecycle.pending(500), lifecycle.recentFor(user, 20)]);
     const toDecide: AccessRequest[] = [];
-    for (const request of recent) {
-      if (request.state === 'pending' && request.requester !== user && (await isApprover(policy, directory, request.provider, user))) {
+    for (const request of pending) {
+      if (request.requester !== user && (await isApprover(policy, directory, request.provider, user))) {
         toDecide.push(request);
       }
     }

@@ -1,14 +1,18 @@
 import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
 import type { Store } from '../adapters/store/types.js';
 import type { Lifecycle } from '../domain/lifecycle.js';
 import { date, md, trusted } from './blocks/text.js';
 import type { Threads } from './threads.js';
 
 const sentKey = (id: string) => `slack:reminder:${id}`;
+/** Long enough for one post; a replica that dies mid-post leaves a claim that lapses. */
+const CLAIM_MS = 60_000;
 
 /**
  * One reminder in the thread of each request still pending at half its time to live. Every
- * replica may run this; set-if-absent on the reminder's key lets exactly one of them post it.
+ * replica may run this; set-if-absent on the reminder's key lets exactly one of them post it,
+ * and a post that fails gives the claim back, so a later pass tries again.
  */
 export async function remindDue(deps: {
   lifecycle: Lifecycle;
@@ -17,22 +21,26 @@ export async function remindDue(deps: {
   client: webApi.WebClient;
   /** Mentions of the approvers, built from configuration (validated Slack ids). */
   approversText: (provider: string) => string;
-  now?: number;
+  log: Logger;
 }): Promise<number> {
-  const now = deps.now ?? Date.now();
   let sent = 0;
-  for (const request of await deps.lifecycle.recent(1_000)) {
-    if (request.state !== 'pending') continue;
-    const created = Date.parse(request.createdAt);
-    const halfLife = created + (Date.parse(request.expiresAt) - created) / 2;
-    if (now < halfLife) continue;
+  for (const request of await deps.lifecycle.remindable()) {
     const thread = await deps.threads.get(request.id);
-    if (!thread || !(await deps.store.add(sentKey(request.id), true))) continue;
-    await deps.client.chat.postMessage({
-      channel: thread.channel,
-      thread_ts: thread.ts,
-      text: md`:bell: Reminder: this request is still waiting for approval from ${trusted(deps.approversText(request.provider))}. It expires ${date(request.expiresAt)}.`.text,
-    });
+    if (!thread) continue;
+    if (!(await deps.store.add(sentKey(request.id), true, CLAIM_MS))) continue;
+    try {
+      await deps.client.chat.postMessage({
+        channel: thread.channel,
+        thread_ts: thread.ts,
+        text: md`:bell: Reminder: this request is still waiting for approval from ${trusted(deps.approversText(request.provider))}. It expires ${date(request.expiresAt)}.`.text,
+      });
+    } catch (error) {
+      await deps.store.delete(sentKey(request.id));
+      deps.log.warn({ err: error, requestId: request.id }, 'reminder not posted; the next sweep tries again');
+      continue;
+    }
+    await deps.store.set(sentKey(request.id), true);
+    await deps.lifecycle.reminded(request.id);
     sent += 1;
   }
   return sent;

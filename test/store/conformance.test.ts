@@ -86,6 +86,19 @@ describe.each(backends)('store conformance: $name', ({ open, skip }) => {
     expect(await store.transition(k, ['pending'], { state: 'rejected' })).toBe(false);
   });
 
+  test.skipIf(skip)('transition with a version wins only on that version (absent counts as 0): a stale reader loses even when the state matches again', async () => {
+    const [a, b] = [await open(), await open()];
+    const k = key();
+    await a.set(k, { state: 'unknown' });
+    expect(await a.transition(k, ['unknown'], { state: 'approved', version: 1 }, 1)).toBe(false);
+    expect(await a.transition(k, ['unknown'], { state: 'approved', version: 1 }, 0)).toBe(true);
+    expect(await a.transition(k, ['approved'], { state: 'unknown', version: 2 }, 1)).toBe(true);
+    // b read the record at version 0, in state unknown, before all this.
+    expect(await b.transition(k, ['unknown'], { state: 'approved', version: 1 }, 0)).toBe(false);
+    expect(await b.get(k)).toEqual({ state: 'unknown', version: 2 });
+    expect(await b.transition(k, ['unknown'], { state: 'approved', version: 3 })).toBe(true);
+  });
+
   test.skipIf(skip)('50 concurrent transitions from one state, over two instances: exactly one wins', async () => {
     const [a, b] = [await open(), await open()];
     const k = key();

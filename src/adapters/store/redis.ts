@@ -8,15 +8,16 @@ const NAMESPACE = 'adduser';
 
 /**
  * Compare-state-and-set, run atomically by Redis: decode keyv's stored JSON, check the
- * record's state, write the new serialized value keeping any TTL.
+ * record's state (and version, when ARGV[2] names one), write the new value keeping any TTL.
  */
 const TRANSITION = `
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
 local ok, decoded = pcall(cjson.decode, current)
 if not ok or type(decoded) ~= 'table' or type(decoded.value) ~= 'table' then return 0 end
+if ARGV[2] ~= '' and (tonumber(decoded.value.version) or 0) ~= tonumber(ARGV[2]) then return 0 end
 local state = decoded.value.state
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   if ARGV[i] == state then
     redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
     return 1
@@ -119,8 +120,8 @@ export async function openRedisStore(url: string, log: Logger, namespace = NAMES
       const options = ttlMs ? { NX: true, PX: ttlMs } : { NX: true };
       return (await client.set(rawKey(key), await serialize(value, ttlMs), options)) === 'OK';
     },
-    async transition(key, from, next) {
-      const result = await client.eval(TRANSITION, { keys: [rawKey(key)], arguments: [await serialize(next), ...from] });
+    async transition(key, from, next, version) {
+      const result = await client.eval(TRANSITION, { keys: [rawKey(key)], arguments: [await serialize(next), version === undefined ? '' : String(version), ...from] });
       return Number(result) === 1;
     },
     async increment(key) {

@@ -75,14 +75,17 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
       return rows.length === 1;
     },
 
-    async transition(key, from, next) {
+    async transition(key, from, next, version) {
       const rows = await query(
         `UPDATE ${TABLE} SET value = ?
          WHERE key = ? AND json_extract(value, '$.value.state') IN (SELECT value FROM json_each(?))
+           AND (? IS NULL OR COALESCE(json_extract(value, '$.value.version'), 0) = ?)
          RETURNING key`,
         await serialize(next),
         rawKey(key),
         JSON.stringify(from),
+        version ?? null,
+        version ?? null,
       );
       return rows.length === 1;
     },

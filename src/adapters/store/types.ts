@@ -10,8 +10,11 @@ export interface Store {
   delete(key: string): Promise<boolean>;
   /** Stores `value` only if `key` is absent or expired. True when this call stored it. */
   add<T>(key: string, value: T, ttlMs?: number): Promise<boolean>;
-  /** Replaces the record at `key` with `next` only if its `state` is one of `from`. True when this call won. */
-  transition<T extends { state: string }>(key: string, from: readonly string[], next: T): Promise<boolean>;
+  /**
+   * Replaces the record at `key` with `next` only if its `state` is one of `from` and, when
+   * `version` is given, its `version` (absent = 0) is that one. True when this call won.
+   */
+  transition<T extends { state: string }>(key: string, from: readonly string[], next: T, version?: number): Promise<boolean>;
   /** Adds one to a counter (absent = 0) and returns the new value. */
   increment(key: string): Promise<number>;
   /** Appends to a list and returns its new length. */

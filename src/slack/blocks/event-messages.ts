@@ -40,6 +40,10 @@ export function threadReply(event: LifecycleEvent & { remaining?: number }, prov
       return md`:x: ${provider} did not create the account: ${quote(audit.error ?? 'no reason given')}`;
     case 'unknown':
       return md`:warning: *Outcome unknown.* ${audit.error ?? ''}\nThe request may have reached ${provider}, so the account may exist. An approver should check ${provider}, then choose *Mark as done* if the user is there or *Retry the create* if not. The bot never repeats it by itself.`;
+    case 'late_answer':
+      return audit.providerUserId
+        ? md`:information_source: A late answer from ${provider} to an earlier create call: it created user id ${code(audit.providerUserId)} for *${request.target}*. Check ${provider} before anything else is sent.`
+        : md`:information_source: A late answer from ${provider} to an earlier create call: ${quote(audit.error ?? 'no reason given')}`;
     case 'rejected':
       return audit.reason
         ? md`:no_entry: ${user(audit.actor)} rejected the request.\n${quote(audit.reason)}`

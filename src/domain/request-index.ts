@@ -1,0 +1,119 @@
+import type { Store } from '../adapters/store/types.js';
+import type { AccessRequest } from './request.js';
+
+type Get = (id: string) => Promise<AccessRequest | undefined>;
+
+/**
+ * The sorted indexes the sweeps, the App Home and /metrics read, so each reads what it needs
+ * whatever the history holds: pending requests by expiry time, pending requests by reminder
+ * time, and requests in flight (approved or provisioning) for recovery.
+ *
+ * The index writes are not atomic with the record's transition, so their order makes a crash
+ * between the two harmless: an entry is added before the move that needs it and removed after
+ * the move that ends it. A reader therefore meets, at worst, an entry whose request is not (or
+ * no longer) in that state, and `heal` drops it.
+ */
+const PENDING = 'requests:pending';
+const REMIND = 'requests:remind';
+const IN_FLIGHT = 'requests:in-flight';
+/** Marks the one-time indexing of the requests stored before the indexes existed. */
+const BACKFILLED = 'requests:indexed:v1';
+/** An entry whose request is missing for this long after it was indexed was never stored (a crash at submit). */
+const NEVER_STORED_MS = 60_000;
+
+type Indexed = Pick<AccessRequest, 'id' | 'state' | 'createdAt' | 'expiresAt'>;
+
+const halfLife = (request: Indexed) => {
+  const created = Date.parse(request.createdAt);
+  return created + (Date.parse(request.expiresAt) - created) / 2;
+};
+
+/** Where a request belongs, by its state: index → score. */
+function placesOf(request: Indexed, now: number): Map<string, number> {
+  const places = new Map<string, number>();
+  if (request.state === 'pending') {
+    places.set(PENDING, Date.parse(request.expiresAt));
+    places.set(REMIND, halfLife(request));
+  }
+  if (request.state === 'approved' || request.state === 'provisioning') places.set(IN_FLIGHT, now);
+  return places;
+}
+
+const ALL = [PENDING, REMIND, IN_FLIGHT] as const;
+
+/** `everyRequest` is the list of every request id ever stored, read once for the backfill. */
+export function createRequestIndex(store: Store, everyRequest: string, now: () => number = Date.now) {
+  /** Before a request is stored or moved: the indexes its new state needs. */
+  async function enter(next: Indexed): Promise<void> {
+    await Promise.all([...placesOf(next, now())].map(([index, score]) => store.indexAdd(index, next.id, score)));
+  }
+
+  /** After a move: the indexes its state no longer belongs in. The reminder index is left to `reminded`. */
+  async function leave(current: Indexed): Promise<void> {
+    const places = placesOf(current, now());
+    await Promise.all(ALL.filter((index) => !places.has(index)).map((index) => store.indexRemove(index, current.id)));
+  }
+
+  /**
+   * The requests of `index` whose scores are at most `max`, oldest first, as they are now;
+   * entries that no longer match their request are dropped on the way.
+   */
+  async function read(
+    index: (typeof ALL)[number],
+    get: Get,
+    query: { max?: number; limit: number },
+  ): Promise<AccessRequest[]> {
+    const entries = await store.indexRange(index, { max: query.max, limit: query.limit });
+    const found: AccessRequest[] = [];
+    for (const entry of entries) {
+      const request = await get(entry.member);
+      if (!request) {
+        if (entry.score < now() - NEVER_STORED_MS) await store.indexRemove(index, entry.member);
+        continue;
+      }
+      if (placesOf(request, now()).has(index)) found.push(request);
+      else await store.indexRemove(index, entry.member);
+    }
+    return found;
+  }
+
+  return {
+    enter,
+    leave,
+    /** Pending requests whose expiry time has come. */
+    expiring: (get: Get, limit: number) => read(PENDING, get, { max: now(), limit }),
+    /** Pending requests past half their time to live that have not been reminded yet. */
+    remindable: (get: Get, limit: number) => read(REMIND, get, { max: now(), limit }),
+    /** Pending requests, soonest to expire first. */
+    pending: (get: Get, limit: number) => read(PENDING, get, { limit }),
+    /** Requests in `approved` or `provisioning`, longest in flight first. */
+    inFlight: (get: Get, limit: number) => read(IN_FLIGHT, get, { limit }),
+    pendingCount: () => store.indexCount(PENDING),
+    reminded: (id: string) => store.indexRemove(REMIND, id).then(() => undefined),
+
+    /**
+     * Indexes the requests of the list earlier versions kept, once per store: their pending
+     * and in-flight requests would otherwise never expire, be reminded or be recovered.
+     */
+    async backfill(get: Get): Promise<number> {
+      if (await store.get(BACKFILLED)) return 0;
+      let indexed = 0;
+      const page = 500;
+      for (let start = 0; ; start += page) {
+        const ids = await store.range<string>(everyRequest, start, start + page - 1);
+        for (const id of ids) {
+          const request = await get(id);
+          if (request && placesOf(request, now()).size > 0) {
+            await enter(request);
+            indexed += 1;
+          }
+        }
+        if (ids.length < page) break;
+      }
+      await store.set(BACKFILLED, true);
+      return indexed;
+    },
+  };
+}
+
+export type RequestIndex = ReturnType<typeof createRequestIndex>;

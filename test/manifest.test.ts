@@ -1,10 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
+import { readRepoFile, sourceFiles } from './support/sources.js';
 
 /**
  * The bot-token scope each Web API method the code may call requires, from each method's page
@@ -33,28 +29,17 @@ interface Manifest {
   oauth_config: { scopes: { bot: string[] } };
   settings: { event_subscriptions?: { bot_events?: string[] } };
 }
-const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as Manifest;
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
+const manifest = parse(readRepoFile('manifest.yml')) as Manifest;
 
 /** Every Web API method src/ calls: `…client.family.method(` (a chain may break across lines) or `apiCall('…')`. */
 function calledMethods(): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  for (const file of sources(join(root, 'src'))) {
-    const code = readFileSync(file, 'utf8')
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/^\s*\/\/.*$/gm, '');
+  for (const { path, code } of sourceFiles()) {
     const names = [
       ...[...code.matchAll(/\b\w*[cC]lient\s*\.\s*([a-z]\w*(?:\s*\.\s*[a-zA-Z]\w*)+)\s*\(/g)].map((match) => match[1]!.replace(/\s+/g, '')),
       ...[...code.matchAll(/\bapiCall\(\s*['"`]([\w.]+)['"`]/g)].map((match) => match[1]!),
     ];
-    for (const name of names) found.set(name, [...(found.get(name) ?? []), file.slice(root.length)]);
+    for (const name of names) found.set(name, [...(found.get(name) ?? []), path]);
   }
   return found;
 }

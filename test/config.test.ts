@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { loadConfig, secretValues } from '../src/config/load.js';
-import { variableNames } from '../src/config/schema.js';
 
 const minimalHttp = { SLACK_BOT_TOKEN: 'xoxb-test-bot-token', SLACK_SIGNING_SECRET: 'signing-secret-abc123' };
 
@@ -142,16 +140,5 @@ describe('configuration', () => {
     expect(secretValues(config)).toEqual(
       expect.arrayContaining(['xoxb-test-bot-token', 'signing-secret-abc123', 'dc-key-123456']),
     );
-  });
-
-  test('.env.example documents every variable the bot reads, each with a comment', () => {
-    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-    const lines = example.split('\n');
-    for (const name of variableNames) {
-      const index = lines.findIndex((line) => line.startsWith(`${name}=`));
-      expect(index, `${name} missing from .env.example`).toBeGreaterThan(0);
-      const above = lines.slice(0, index).reverse().find((line) => !/^[A-Z0-9_]+=/.test(line));
-      expect(above, `${name} needs a comment above it`).toMatch(/^#/);
-    }
   });
 });

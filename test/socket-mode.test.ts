@@ -21,7 +21,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('with SLACK_APP_TOKEN the bot runs in Socket Mode: no signing secret, /healthz served, commands acked over the socket', async () => {
+test('with SLACK_APP_TOKEN the bot runs in Socket Mode: no signing secret, /healthz, /readyz and /metrics served, commands acked over the socket', async () => {
   const bot = spawnBot(
     {
       PORT: '0',
@@ -58,6 +58,16 @@ test('with SLACK_APP_TOKEN the bot runs in Socket Mode: no signing secret, /heal
     await waitFor(() => socket.acks.has(modal), { what: 'the second ack' });
     await waitFor(() => slack.callsTo('views.open').some((call) => call.args.trigger_id === 'trigger-socket-2'), { what: 'the modal' });
     expect((await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST' })).status).toBe(404);
+
+    // The README promises the operational routes in Socket Mode too, not only /healthz.
+    const ready = await waitFor(async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      return res.status === 200 ? res.text() : undefined;
+    }, { what: '/readyz 200' });
+    expect(ready).toBe('store: ok\nslack: ok\n');
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^adduser_slack_requests_total\{type="command"\} 2$/m);
   } finally {
     expect(await bot.kill('SIGTERM')).toBe(0);
   }

@@ -6,8 +6,7 @@ import { code, md } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
 import { dryRunNotice } from '../../dry-run.js';
 import { payloadOf } from '../../payloads/index.js';
-
-const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+import { parseAuditQuery } from './audit-query.js';
 
 /**
  * /adduser [provider | help | status | audit <query>]. The modal opens first thing after the
@@ -55,14 +54,15 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
         await respond({ response_type: 'ephemeral', text: md`Usage: ${code(AUDIT_USAGE)}`.text });
         return;
       }
-      const mention = MENTION.exec(query);
-      const found = mention
-        ? await audit.forActor(mention[1]!)
-        : /^AR-/i.test(query)
-          ? await audit.forRequest(query.toUpperCase())
-          : await audit.forTarget(query);
+      const asked = parseAuditQuery(query);
+      const found =
+        asked.kind === 'actor'
+          ? await audit.forActor(asked.user)
+          : asked.kind === 'request'
+            ? await audit.forRequest(asked.id)
+            : await audit.forTarget(asked.target);
       const records = found.filter((record) => readable.has(record.provider));
-      await respond({ response_type: 'ephemeral', text: auditResultsText(query, records).text });
+      await respond({ response_type: 'ephemeral', text: auditResultsText(asked.shown, records).text });
       return;
     }
 

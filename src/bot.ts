@@ -149,6 +149,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     liveness,
     dryRun: config.dryRun,
     ttlMs: config.requestTtlMs,
+    maxPending: config.maxPending,
     log,
     secrets,
     hideFromLogs: (value) => registerSecretValues([value], RUNTIME_SECRET_LOG_MASK_MS),

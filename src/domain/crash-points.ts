@@ -3,6 +3,6 @@
  * itself with SIGKILL at that point, exactly where a power cut or an OOM kill could land.
  * Unset (always, outside that suite) it does nothing.
  */
-export function crashPoint(point: 'after-submit' | 'after-approval' | 'after-provider-answer'): void {
+export function crashPoint(point: 'after-store' | 'after-submit' | 'after-approval' | 'after-provider-answer'): void {
   if (process.env.ADDUSER_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
 }

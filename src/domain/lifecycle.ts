@@ -34,6 +34,8 @@ export interface LifecycleDeps {
   liveness: Liveness;
   dryRun: boolean;
   ttlMs: number;
+  /** Requests one person may have pending at once (ADDUSER_MAX_PENDING). */
+  maxPending: number;
   log: Logger;
   /** Encrypts the passwords the store keeps (or keeps them as they are, without a key). */
   secrets: SecretBox;
@@ -59,6 +61,10 @@ const byUserKey = (user: string) => `requests:by-user:${user}`;
 export const ALL_REQUESTS_KEY = 'requests:all';
 /** Generated secrets waiting to be shown once to the requester; gone once shown, or after a week. */
 const revealKey = (id: string) => `request:${id}:reveal`;
+/** Set-if-absent: exactly one `requested` record per request, whether the submitter or recovery writes it. */
+const announcedKey = (id: string) => `request:${id}:announced`;
+/** A live process writes the `requested` record within moments of storing the request; after this, it crashed. */
+const ANNOUNCE_GRACE_MS = 5_000;
 const REVEAL_TTL_MS = 7 * 86_400_000;
 /** In-flight requests looked at per recovery pass; more wait for the next pass. */
 const RECOVERY_BATCH = 500;
@@ -294,6 +300,12 @@ export function createLifecycle(deps: LifecycleDeps) {
     return move(current, ['unknown'], { state, outcome, wireRequest });
   }
 
+  /** The `requested` record, which the outbox turns into the request message: written once. */
+  async function announce(request: AccessRequest): Promise<void> {
+    if (await store.add(announcedKey(request.id), true)) await record(request, 'requested', request.requester, { reason: request.reason });
+    await index.announced(request.id);
+  }
+
   async function expire(request: AccessRequest, actor: string): Promise<AccessRequest | undefined> {
     if (request.state !== 'pending') return undefined;
     const expired = await move(request, ['pending'], { state: 'expired' });
@@ -325,6 +337,13 @@ export function createLifecycle(deps: LifecycleDeps) {
     }): Promise<SubmitResult> {
       const checked = validate(args.provider, args.form);
       if (!checked.ok) return { ok: false, errors: checked.errors };
+      const waiting = await index.pendingCountOf(args.requester);
+      if (waiting >= deps.maxPending) {
+        return {
+          ok: false,
+          errors: { provider: `You already have ${waiting} requests waiting for approval, the most one person may have. Cancel one from the App Home, or wait for a decision.` },
+        };
+      }
       if (args.admit && !(await args.admit())) return { ok: true, duplicate: true };
       const { provider, reason, values, generated, input } = checked;
       const created = now();
@@ -345,10 +364,11 @@ export function createLifecycle(deps: LifecycleDeps) {
         updatedAt: created.toISOString(),
         expiresAt: new Date(created.getTime() + deps.ttlMs).toISOString(),
       };
-      await index.enter(request);
+      await Promise.all([index.enter(request), index.unannounced(request.id)]);
       await store.add(requestKey(request.id), request);
       await Promise.all([store.append(byUserKey(request.requester), request.id), store.append(ALL_REQUESTS_KEY, request.id)]);
-      await record(request, 'requested', request.requester, { reason });
+      crashPoint('after-store');
+      await announce(request);
       crashPoint('after-submit');
       return { ok: true, request };
     },
@@ -456,6 +476,16 @@ export function createLifecycle(deps: LifecycleDeps) {
      */
     async recover(actor: string): Promise<number> {
       let recovered = 0;
+      for (const id of await index.orphans(ANNOUNCE_GRACE_MS, RECOVERY_BATCH)) {
+        const request = await get(id);
+        if (!request) {
+          await index.announced(id);
+          continue;
+        }
+        log.warn({ requestId: id }, 'announcing a request whose process died before it was announced');
+        await announce(request);
+        recovered += 1;
+      }
       for (const request of await index.inFlight(get, RECOVERY_BATCH)) {
         if (!request.owner) continue;
         if (await deps.liveness.alive(request.owner)) continue;

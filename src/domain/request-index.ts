@@ -16,12 +16,15 @@ type Get = (id: string) => Promise<AccessRequest | undefined>;
 const PENDING = 'requests:pending';
 const REMIND = 'requests:remind';
 const IN_FLIGHT = 'requests:in-flight';
+const pendingOf = (requester: string) => `requests:pending:by-user:${requester}`;
+/** Stored, but its `requested` record (and so its announcement) may not be written yet. */
+const UNANNOUNCED = 'requests:unannounced';
 /** Marks the one-time indexing of the requests stored before the indexes existed. */
 const BACKFILLED = 'requests:indexed:v1';
 /** An entry whose request is missing for this long after it was indexed was never stored (a crash at submit). */
 const NEVER_STORED_MS = 60_000;
 
-type Indexed = Pick<AccessRequest, 'id' | 'state' | 'createdAt' | 'expiresAt'>;
+type Indexed = Pick<AccessRequest, 'id' | 'state' | 'requester' | 'createdAt' | 'expiresAt'>;
 
 const halfLife = (request: Indexed) => {
   const created = Date.parse(request.createdAt);
@@ -34,12 +37,13 @@ function placesOf(request: Indexed, now: number): Map<string, number> {
   if (request.state === 'pending') {
     places.set(PENDING, Date.parse(request.expiresAt));
     places.set(REMIND, halfLife(request));
+    places.set(pendingOf(request.requester), Date.parse(request.expiresAt));
   }
   if (request.state === 'approved' || request.state === 'provisioning') places.set(IN_FLIGHT, now);
   return places;
 }
 
-const ALL = [PENDING, REMIND, IN_FLIGHT] as const;
+const indexesOf = (request: Indexed) => [PENDING, REMIND, IN_FLIGHT, pendingOf(request.requester)];
 
 /** `everyRequest` is the list of every request id ever stored, read once for the backfill. */
 export function createRequestIndex(store: Store, everyRequest: string, now: () => number = Date.now) {
@@ -48,10 +52,10 @@ export function createRequestIndex(store: Store, everyRequest: string, now: () =
     await Promise.all([...placesOf(next, now())].map(([index, score]) => store.indexAdd(index, next.id, score)));
   }
 
-  /** After a move: the indexes its state no longer belongs in. The reminder index is left to `reminded`. */
+  /** After a move: the indexes its state no longer belongs in. */
   async function leave(current: Indexed): Promise<void> {
     const places = placesOf(current, now());
-    await Promise.all(ALL.filter((index) => !places.has(index)).map((index) => store.indexRemove(index, current.id)));
+    await Promise.all(indexesOf(current).filter((index) => !places.has(index)).map((index) => store.indexRemove(index, current.id)));
   }
 
   /**
@@ -59,7 +63,7 @@ export function createRequestIndex(store: Store, everyRequest: string, now: () =
    * entries that no longer match their request are dropped on the way.
    */
   async function read(
-    index: (typeof ALL)[number],
+    index: string,
     get: Get,
     query: { max?: number; limit: number },
   ): Promise<AccessRequest[]> {
@@ -89,6 +93,15 @@ export function createRequestIndex(store: Store, everyRequest: string, now: () =
     /** Requests in `approved` or `provisioning`, longest in flight first. */
     inFlight: (get: Get, limit: number) => read(IN_FLIGHT, get, { limit }),
     pendingCount: () => store.indexCount(PENDING),
+    /** How many requests this person has waiting for approval. */
+    pendingCountOf: (requester: string) => store.indexCount(pendingOf(requester)),
+    /** Before a request is stored: it is owed its `requested` record. */
+    unannounced: (id: string) => store.indexAdd(UNANNOUNCED, id, now()),
+    announced: (id: string) => store.indexRemove(UNANNOUNCED, id).then(() => undefined),
+    /** Stored requests whose `requested` record a crashed process may never have written, `graceMs` after they were stored. */
+    async orphans(graceMs: number, limit: number): Promise<string[]> {
+      return (await store.indexRange(UNANNOUNCED, { max: now() - graceMs, limit })).map((entry) => entry.member);
+    },
     reminded: (id: string) => store.indexRemove(REMIND, id).then(() => undefined),
 
     /**

@@ -90,6 +90,23 @@ describe('SIGKILL at each step, then a restart on the same store', { timeout: 60
     await bot!.kill('SIGTERM');
   });
 
+  test('after the request was stored, before its first audit record: announced once after the restart, and can be approved', async () => {
+    let driver = await start('after-store');
+    const { id, username } = await submit(driver);
+    expect(await bot!.exited).toBe('SIGKILL');
+    expect((await driver.request(id))?.state).toBe('pending');
+    expect(await driver.auditFor(id)).toEqual([]);
+
+    driver = await start();
+    await waitFor(async () => store.get(`slack:thread:${id}`), { timeoutMs: 20_000, what: 'the request message, announced by recovery' });
+    expect((await driver.auditFor(id)).map((record) => record.action)).toEqual(['requested']);
+    await driver.click(APPROVER, 'request_approve', id);
+    await driver.waitForState(id, 'succeeded');
+    expect(creates(username)).toBe(1);
+    expect((await driver.auditFor(id)).filter((record) => record.action === 'requested')).toHaveLength(1);
+    await bot!.kill('SIGTERM');
+  });
+
   test('after the approval, before the provider call: recovery provisions it, once', async () => {
     let driver = await start('after-approval');
     const { id, username } = await submit(driver);

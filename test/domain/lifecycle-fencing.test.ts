@@ -60,6 +60,7 @@ describe('fencing: a transition moves only the version its caller read', () => {
       liveness: createLiveness(store, 'this-process'),
       dryRun: false,
       ttlMs: 3_600_000,
+      maxPending: 10,
       log: pino({ level: 'silent' }),
       secrets: createSecretBox(undefined),
       hideFromLogs: () => undefined,

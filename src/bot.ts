@@ -33,6 +33,9 @@ const DEFAULT_LIMITS: ProviderLimits = { concurrency: 4, windows: [] };
 /** How long a password met at run time stays masked in logs: past its create call and its reveal. */
 const RUNTIME_SECRET_LOG_MASK_MS = 15 * 60_000;
 
+/** How often values past their time to live are deleted from the store (SQLite keeps them otherwise). */
+const PURGE_MS = 10 * 60_000;
+
 /** How often the outbox retries Slack deliveries that did not go through. */
 const OUTBOX_SWEEP_MS = 1_000;
 
@@ -186,6 +189,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const backfilled = await lifecycle!.backfillIndexes();
   if (backfilled > 0) log.info({ requests: backfilled }, 'indexed the open requests an earlier version stored');
   const outbox = every(OUTBOX_SWEEP_MS, () => notifier.sweep(), log, 'outbox sweep');
+  const purge = every(PURGE_MS, () => store.purgeExpired(), log, 'expired-value purge');
   const heartbeat = every(liveness.ttlMs / 3, () => liveness.beat(), log, 'heartbeat');
   const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
   // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
@@ -203,7 +207,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     port: server.port,
     opsPort: opsServer?.port,
     async stop() {
-      for (const loop of [expiry, outbox, recovery, heartbeat, checking]) loop.stop();
+      for (const loop of [expiry, outbox, recovery, heartbeat, purge, checking]) loop.stop();
       await server.close();
       await opsServer?.close();
       await slack.disconnect();

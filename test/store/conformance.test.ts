@@ -161,6 +161,21 @@ describe.each(backends)('store conformance: $name', ({ open, skip }) => {
     expect(await b.takeSlot(`${k}-other`, windows, 'other')).toBe(0);
   });
 
+  test.skipIf(skip)('purgeExpired: values past their time to live are gone for good (SQLite deletes them; Redis already has), the rest stay', async () => {
+    const store = await open();
+    const k = key();
+    await store.set(`${k}:short`, 1, 50);
+    await store.set(`${k}:forever`, 2);
+    await store.add(`${k}:claim`, true, 50);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const purged = await store.purgeExpired();
+    if (store.kind === 'sqlite') expect(purged).toBeGreaterThanOrEqual(2);
+    else expect(purged).toBe(0);
+    expect(await store.get(`${k}:short`)).toBeUndefined();
+    expect(await store.get(`${k}:forever`)).toBe(2);
+    expect(await store.add(`${k}:claim`, true)).toBe(true);
+  });
+
   test.skipIf(skip)('settleSlot: a slot re-dated when its call was answered holds its window from then, on every instance', async () => {
     const [a, b] = [await open(), await open()];
     const k = key();

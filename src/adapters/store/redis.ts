@@ -155,6 +155,7 @@ export async function openRedisStore(url: string, log: Logger, namespace = NAMES
       const args = [member, ...windows.flatMap((window) => [String(window.limit), String(window.spanMs)])];
       return Number(await client.eval(TAKE_SLOT, { keys: [`${namespace}:slots:${key}`], arguments: args }));
     },
+    purgeExpired: async () => 0,
     async settleSlot(key, member) {
       await client.eval(SETTLE_SLOT, { keys: [`${namespace}:slots:${key}`], arguments: [member] });
     },

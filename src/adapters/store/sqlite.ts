@@ -48,8 +48,11 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
   const rawKey = (key: string) => `${NAMESPACE}:${key}`;
   const { get, set, delete: remove, serialize } = keyvBasics(keyv);
 
+  // A list's items are numbered 1, 2, … with no gaps (append takes MAX + 1 and nothing deletes
+  // one), so its length is its last number and any slice is a range of numbers: both read the
+  // primary key's b-tree, never count or skip the list.
   const length = async (key: string) => {
-    const rows = await query(`SELECT COUNT(*) AS n FROM ${LIST_TABLE} WHERE list = ?`, key);
+    const rows = await query(`SELECT MAX(seq) AS n FROM ${LIST_TABLE} WHERE list = ?`, key);
     return Number(rows[0]?.n ?? 0);
   };
 
@@ -113,15 +116,15 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
     },
 
     async range<T>(key: string, start: number, end: number) {
-      const size = await length(key);
+      const size = start < 0 || end < 0 ? await length(key) : Infinity;
       const from = start < 0 ? Math.max(0, size + start) : start;
-      const to = end < 0 ? size + end : Math.min(end, size - 1);
+      const to = end < 0 ? size + end : end;
       if (to < from) return [];
       const rows = await query(
-        `SELECT value FROM ${LIST_TABLE} WHERE list = ? ORDER BY seq LIMIT ? OFFSET ?`,
+        `SELECT value FROM ${LIST_TABLE} WHERE list = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
         key,
-        to - from + 1,
-        from,
+        from + 1,
+        Number.isFinite(to) ? to + 1 : Number.MAX_SAFE_INTEGER,
       );
       return rows.map((row) => JSON.parse(String(row.value)) as T);
     },
@@ -189,6 +192,23 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
         if (freeing[0]) wait = Math.max(wait, Number(freeing[0].at) + window.spanMs - now);
       }
       return wait;
+    },
+
+    async purgeExpired() {
+      let purged = 0;
+      // In slices, so a large backlog never holds the write lock for long.
+      for (;;) {
+        const rows = await query(
+          `DELETE FROM ${TABLE} WHERE rowid IN (
+             SELECT rowid FROM ${TABLE}
+             WHERE json_extract(value, '$.expires') IS NOT NULL AND json_extract(value, '$.expires') <= ?
+             LIMIT 1000)
+           RETURNING 1`,
+          Date.now(),
+        );
+        purged += rows.length;
+        if (rows.length < 1000) return purged;
+      }
     },
 
     async settleSlot(key, member) {

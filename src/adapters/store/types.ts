@@ -45,6 +45,12 @@ export interface Store {
    * the answer, a slot is never earlier than the provider's count of it.
    */
   settleSlot(key: string, member: string): Promise<void>;
+  /**
+   * Deletes values whose time to live has passed; returns how many. keyv on SQLite only hides
+   * them when read, so without this the file keeps every claim and marker ever written; Redis
+   * expires keys by itself (0).
+   */
+  purgeExpired(): Promise<number>;
   /** True when the backend answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -12,6 +12,7 @@ import { createAuditLog } from './domain/audit.js';
 import { expireDue, expirySweepInterval } from './domain/expiry.js';
 import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
 import { createLiveness } from './domain/liveness.js';
+import { type AccessPolicy, policyFor, shortestTtl } from './domain/access-policy.js';
 import { approversFor, describeApprovers } from './domain/policy.js';
 import { respond, type Route, startHttpServer } from './http/server.js';
 import { registerSecretValues } from './logging/logger.js';
@@ -57,6 +58,8 @@ export interface RunningBot {
   port: number;
   /** The operations port (/readyz, /metrics) when ADDUSER_OPS_PORT is set. */
   opsPort?: number;
+  /** Puts a re-read policy in force (SIGHUP); requests already decided keep the audit of theirs. */
+  replacePolicy: (next: AccessPolicy) => void;
   stop: () => Promise<void>;
 }
 
@@ -93,7 +96,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     timeoutMs: 2_000,
   });
 
-  const approversText = (provider: string) => describeApprovers(approversFor(config, provider));
+  let policy = config.policy;
+  // The bot's own acts (auto-approval, expiry) name the bot user once Slack has told us who that is.
+  const botActor = () => identity.botUserId() ?? 'adduser-bot';
+  const policyNow = () => policy;
+  const approversText = (provider: string) => describeApprovers(approversFor(policy, provider));
   let lifecycle: Lifecycle | undefined;
   const metrics = createMetrics({
     pendingRequests: () => lifecycle!.pendingCount(),
@@ -110,7 +117,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     threads,
     providers,
     auditChannel: config.auditChannel,
-    requiredApprovals: config.requiredApprovals,
+    requiredApprovals: (provider) => policyFor(policy, provider).requiredApprovals,
     approversText,
     current: async (id) => {
       const request = await lifecycle?.get(id);
@@ -128,7 +135,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     lifecycle: () => lifecycle!,
     threads,
     providers,
-    policy: config,
+    policy: policyNow,
     directory,
     log,
   });
@@ -146,12 +153,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       metrics.providerCall(provider.id, result.outcome.kind, result.durationMs / 1000);
       return result;
     },
-    policy: config,
+    policy: policyNow,
     directory,
     notifier,
     liveness,
     dryRun: config.dryRun,
-    ttlMs: config.requestTtlMs,
+    botActor,
     maxPending: config.maxPending,
     log,
     secrets,
@@ -159,7 +166,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
 
   const slack = createSlackApp(config, log, identity, reporter);
-  registerListeners(slack.app, { config, providers, lifecycle, audit, directory, lookups, threads, metrics, home, log,
+  registerListeners(slack.app, { config, policy: policyNow, providers, lifecycle, audit, directory, lookups, threads, metrics, home, log,
     once: (key) => store.add(`slack:once:${key}`, true, 86_400_000),
   });
 
@@ -185,7 +192,6 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
   const checking = identity.keepChecking();
   slack.connect();
-  const botActor = () => identity.botUserId() ?? 'adduser-bot';
   const backfilled = await lifecycle!.backfillIndexes();
   if (backfilled > 0) log.info({ requests: backfilled }, 'indexed the open requests an earlier version stored');
   const outbox = every(OUTBOX_SWEEP_MS, () => notifier.sweep(), log, 'outbox sweep');
@@ -194,7 +200,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
   // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
   const expiry = every(
-    expirySweepInterval(config.requestTtlMs),
+    expirySweepInterval(shortestTtl(policy)),
     async () => {
       await remindDue({ lifecycle: lifecycle!, store, threads, client: slackClient, approversText, log });
       await expireDue(lifecycle!, botActor());
@@ -206,6 +212,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   return {
     port: server.port,
     opsPort: opsServer?.port,
+    replacePolicy: (next) => {
+      policy = next;
+    },
     async stop() {
       for (const loop of [expiry, outbox, recovery, heartbeat, purge, checking]) loop.stop();
       await server.close();

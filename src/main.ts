@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { startBot } from './bot.js';
 import { loadConfig, secretValues } from './config/load.js';
+import { formatProblems, readPolicyFile } from './config/policy-file.js';
 import { createLogger, registerSecretValues } from './logging/logger.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -22,6 +23,22 @@ log.info(
   { port: bot.port, opsPort: bot.opsPort, mode: config.slack.mode, store: config.storeUrl.split(':')[0], dryRun: config.dryRun },
   `adduser-bot is running (${config.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode, POST /slack/events'})`,
 );
+
+// SPEC §8: SIGHUP re-reads the policy file; a file with problems changes nothing, and says why.
+process.on('SIGHUP', () => {
+  const path = config.policyFile;
+  if (!path) {
+    log.warn('SIGHUP: no ADDUSER_POLICY_FILE to re-read; the policy variables are read only at start');
+    return;
+  }
+  const read = readPolicyFile(path);
+  if (!read.ok) {
+    log.error({ policyFile: path, problems: read.problems }, `SIGHUP: the policy file has problems; the policy in force is unchanged\n${formatProblems(path, read.problems)}`);
+    return;
+  }
+  bot.replacePolicy(read.policy);
+  log.info({ policyFile: path, policy: read.policy.hash }, 'SIGHUP: the policy file was re-read and is in force');
+});
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

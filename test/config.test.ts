@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { policyFor } from '../src/domain/access-policy.js';
 import { loadConfig, secretValues } from '../src/config/load.js';
 
 const minimalHttp = { SLACK_BOT_TOKEN: 'xoxb-test-bot-token', SLACK_SIGNING_SECRET: 'signing-secret-abc123' };
@@ -15,12 +16,12 @@ describe('configuration', () => {
     expect(config.slack.mode).toBe('http');
     expect(config.port).toBe(3000);
     expect(config.slack.apiUrl).toBe('https://slack.com/api/');
-    expect(config.requiredApprovals).toBe(1);
-    expect(config.requestTtlMs).toBe(72 * 3_600_000);
+    expect(config.policy.defaults.requiredApprovals).toBe(1);
+    expect(config.policy.defaults.ttlMs).toBe(72 * 3_600_000);
     expect(config.dryRun).toBe(false);
     expect(config.storeUrl).toBe('sqlite://data/adduser.sqlite');
     expect(config.logLevel).toBe('info');
-    expect(config.approvers.all).toBeUndefined();
+    expect(config.policy.defaults.approvers).toBeUndefined();
     expect(config.providers.checkcentral?.configured).toBe(false);
     expect(config.providers.smscentral?.configured).toBe(false);
     expect(config.providers.digicert?.configured).toBe(false);
@@ -37,7 +38,7 @@ describe('configuration', () => {
   test('blank values (a copied .env.example) fall back to defaults', () => {
     const config = load({ ...minimalHttp, PORT: '', ADDUSER_REQUEST_TTL: ' ', SLACK_APP_TOKEN: '' });
     expect(config.port).toBe(3000);
-    expect(config.requestTtlMs).toBe(72 * 3_600_000);
+    expect(config.policy.defaults.ttlMs).toBe(72 * 3_600_000);
     expect(config.slack.mode).toBe('http');
   });
 
@@ -50,11 +51,11 @@ describe('configuration', () => {
       ADDUSER_REQUEST_TTL: '1d12h',
       ADDUSER_DRY_RUN: 'true',
     });
-    expect(config.approvers.all).toEqual({ users: ['U012ABC', 'W0ENTERPRISE'], groups: ['S0GROUP1'] });
-    expect(config.approvers.byProvider.digicert).toEqual({ users: ['U0DIGI1'], groups: [] });
-    expect(config.approvers.byProvider.checkcentral).toBeUndefined();
-    expect(config.requiredApprovals).toBe(2);
-    expect(config.requestTtlMs).toBe(36 * 3_600_000);
+    expect(config.policy.defaults.approvers).toEqual({ users: ['U012ABC', 'W0ENTERPRISE'], groups: ['S0GROUP1'] });
+    expect(policyFor(config.policy, 'digicert').approvers).toEqual({ users: ['U0DIGI1'], groups: [] });
+    expect(policyFor(config.policy, 'checkcentral').approvers).toEqual({ users: ['U012ABC', 'W0ENTERPRISE'], groups: ['S0GROUP1'] });
+    expect(policyFor(config.policy, 'digicert').requiredApprovals).toBe(2);
+    expect(policyFor(config.policy, 'checkcentral').ttlMs).toBe(36 * 3_600_000);
     expect(config.dryRun).toBe(true);
   });
 

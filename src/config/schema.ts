@@ -140,16 +140,7 @@ export const envSchema = z
       },
       port: env.PORT,
       opsPort: env.ADDUSER_OPS_PORT,
-      requestsChannel: env.ADDUSER_REQUESTS_CHANNEL,
       auditChannel: env.ADDUSER_AUDIT_CHANNEL,
-      approvers: {
-        all: env.ADDUSER_APPROVERS,
-        byProvider: Object.fromEntries(
-          providers.map((provider) => [provider.id, raw[approversVariable(provider)] as Approvers | undefined]),
-        ),
-      },
-      requiredApprovals: env.ADDUSER_REQUIRED_APPROVALS,
-      requestTtlMs: env.ADDUSER_REQUEST_TTL,
       policyFile: env.ADDUSER_POLICY_FILE,
       policy: policyOf(env),
       maxPending: env.ADDUSER_MAX_PENDING,

@@ -51,6 +51,10 @@ export interface AccessPolicy {
 export const policyFor = (policy: AccessPolicy, provider: string): ProviderPolicy =>
   policy.providers[provider] ?? policy.defaults;
 
+/** The shortest time to live any provider has: the expiry sweep runs often enough for it. */
+export const shortestTtl = (policy: AccessPolicy): number =>
+  Math.min(policy.defaults.ttlMs, ...Object.values(policy.providers).map((rules) => rules.ttlMs));
+
 /** Whether `user` is one of `set`'s users or a member of one of its groups. */
 export async function isIn(set: ApproverSet, directory: Pick<Directory, 'groupMembers'>, user: string): Promise<boolean> {
   if (set.users.includes(user)) return true;

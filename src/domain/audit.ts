@@ -31,6 +31,8 @@ export const auditRecordSchema = z.object({
   reason: z.string().optional(),
   providerUserId: z.string().optional(),
   error: z.string().optional(),
+  /** The policy file's version (its hash) a decision was taken under; absent under the environment's policy. */
+  policy: z.string().optional(),
   dryRun: z.boolean(),
   prevHash: z.string(),
   hash: z.string(),

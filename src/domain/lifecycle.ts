@@ -8,7 +8,8 @@ import type { AuditAction, AuditLog } from './audit.js';
 import { crashPoint } from './crash-points.js';
 import type { Notifier } from './events.js';
 import type { Liveness } from './liveness.js';
-import { type Directory, mayApprove, mayCancel, mayReject, mayResolveUnknown, type PolicyConfig, type Verdict } from './policy.js';
+import { type AccessPolicy, admit, escalationDueAt, policyFor } from './access-policy.js';
+import { type Directory, mayApprove, mayCancel, mayReject, mayResolveUnknown, type Verdict } from './policy.js';
 import { type AccessRequest, isFinal, newRequestId, type RequestState, withoutForm } from './request.js';
 import { createRequestIndex } from './request-index.js';
 
@@ -28,12 +29,14 @@ export interface LifecycleDeps {
   /** The provider executor, bound to its HTTP client and logger. */
   /** `dryRun` is the request's own flag, decided at submission. */
   create: (provider: AnyProvider, settings: ProviderSettings, input: unknown, call: { log: Logger; dryRun: boolean }) => Promise<CreateCall>;
-  policy: PolicyConfig;
+  /** The policy in force now (a SIGHUP may replace it). */
+  policy: () => AccessPolicy;
   directory: Directory;
   notifier: Notifier;
   liveness: Liveness;
   dryRun: boolean;
-  ttlMs: number;
+  /** Who the audit names when the bot acts by itself (auto-approval, expiry). */
+  botActor: () => string;
   /** Requests one person may have pending at once (ADDUSER_MAX_PENDING). */
   maxPending: number;
   log: Logger;
@@ -95,7 +98,7 @@ function outcomeState(outcome: Outcome): Extract<RequestState, 'succeeded' | 'fa
  * own, so no write can overwrite another's.
  */
 export function createLifecycle(deps: LifecycleDeps) {
-  const { store, audit, notifier, policy, directory, log } = deps;
+  const { store, audit, notifier, directory, log } = deps;
   const now = deps.now ?? (() => new Date());
   const index = createRequestIndex(store, ALL_REQUESTS_KEY, () => now().getTime());
 
@@ -134,7 +137,7 @@ export function createLifecycle(deps: LifecycleDeps) {
     request: AccessRequest,
     action: AuditAction,
     actor: string,
-    fields: { reason?: string; providerUserId?: string; error?: string } = {},
+    fields: { reason?: string; providerUserId?: string; error?: string; policy?: string } = {},
   ): Promise<void> {
     log.info({ requestId: request.id, action, actor, provider: request.provider, state: request.state }, `request ${action}`);
     const entry = await audit.append({
@@ -300,6 +303,21 @@ export function createLifecycle(deps: LifecycleDeps) {
     return move(current, ['unknown'], { state, outcome, wireRequest });
   }
 
+  /** SPEC §8: a rule approved it at submission; the bot is the approver and the rule the reason. */
+  async function approveByRule(request: AccessRequest, rule: string, policyHash: string | undefined): Promise<AccessRequest | undefined> {
+    const actor = deps.botActor();
+    const reason = `Approved by the policy rule "${rule}"`;
+    const approved = await move(request, ['pending'], {
+      state: 'approved',
+      owner: deps.liveness.instanceId,
+      decision: { by: actor, at: now().toISOString(), reason },
+    });
+    if (!approved) return undefined;
+    await record(approved, 'approved', actor, { reason, policy: policyHash });
+    void provision(approved.id, actor);
+    return approved;
+  }
+
   /** The `requested` record, which the outbox turns into the request message: written once. */
   async function announce(request: AccessRequest): Promise<void> {
     if (await store.add(announcedKey(request.id), true)) await record(request, 'requested', request.requester, { reason: request.reason });
@@ -337,6 +355,11 @@ export function createLifecycle(deps: LifecycleDeps) {
     }): Promise<SubmitResult> {
       const checked = validate(args.provider, args.form);
       if (!checked.ok) return { ok: false, errors: checked.errors };
+      const policy = deps.policy();
+      const rules = policyFor(policy, checked.provider.id);
+      const target = checked.provider.target(checked.input);
+      const admission = await admit(rules, directory, { requester: args.requester, fields: checked.values, email: target.includes('@') ? target : undefined }, checked.provider.label);
+      if (admission.kind === 'refused') return { ok: false, errors: { provider: admission.why } };
       const waiting = await index.pendingCountOf(args.requester);
       if (waiting >= deps.maxPending) {
         return {
@@ -353,7 +376,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         state: 'pending',
         requester: args.requester,
         reason,
-        target: provider.target(input),
+        target,
         details: provider.summary(input).map((choice) => ({ label: choice.label, value: String(choice.value) })),
         form: sealForm(provider, values),
         generated,
@@ -362,14 +385,17 @@ export function createLifecycle(deps: LifecycleDeps) {
         attempts: 0,
         createdAt: created.toISOString(),
         updatedAt: created.toISOString(),
-        expiresAt: new Date(created.getTime() + deps.ttlMs).toISOString(),
+        expiresAt: new Date(created.getTime() + rules.ttlMs).toISOString(),
       };
+      const escalateAt = escalationDueAt(rules, request.createdAt);
+      if (escalateAt !== undefined) request.escalateAt = new Date(escalateAt).toISOString();
       await Promise.all([index.enter(request), index.unannounced(request.id)]);
       await store.add(requestKey(request.id), request);
       await Promise.all([store.append(byUserKey(request.requester), request.id), store.append(ALL_REQUESTS_KEY, request.id)]);
       crashPoint('after-store');
       await announce(request);
       crashPoint('after-submit');
+      if (admission.kind === 'auto') return { ok: true, request: (await approveByRule(request, admission.rule.name, policy.hash)) ?? request };
       return { ok: true, request };
     },
 
@@ -381,15 +407,15 @@ export function createLifecycle(deps: LifecycleDeps) {
         await expire(request, 'adduser-bot');
         return { ok: false, why: 'This request has expired: it can no longer be approved. Ask again with /adduser if it is still needed.' };
       }
-      const verdict = await mayApprove(policy, directory, request, user, await approvers(id));
+      const verdict = await mayApprove(deps.policy(), directory, request, user, await approvers(id));
       if (!verdict.ok) return verdict;
       if (!(await store.add(approvalMarkKey(id, user), true))) {
         return { ok: false, why: 'You have already approved this request.' };
       }
       const count = await store.append(approvalsKey(id), { user, at: now().toISOString() });
-      const remaining = Math.max(0, policy.requiredApprovals - count);
+      const remaining = Math.max(0, policyFor(deps.policy(), request.provider).requiredApprovals - count);
       if (remaining > 0) {
-        await record(request, 'approved', user);
+        await record(request, 'approved', user, { policy: deps.policy().hash });
         return { ok: true, request, remaining };
       }
       const approved = await move(request, ['pending'], {
@@ -399,21 +425,21 @@ export function createLifecycle(deps: LifecycleDeps) {
       });
       if (!approved) return refusedBecauseMoved(id);
       crashPoint('after-approval');
-      void inBackground(record(approved, 'approved', user));
+      void inBackground(record(approved, 'approved', user, { policy: deps.policy().hash }));
       return { ok: true, request: approved, remaining: 0 };
     },
 
     async reject(id: string, user: string, reason: string): Promise<DecisionResult> {
       const request = await get(id);
       if (!request) return { ok: false, why: 'This request no longer exists.' };
-      const verdict = await mayReject(policy, directory, request, user);
+      const verdict = await mayReject(deps.policy(), directory, request, user);
       if (!verdict.ok) return verdict;
       const rejected = await move(request, ['pending'], {
         state: 'rejected',
         decision: { by: user, at: now().toISOString(), reason },
       });
       if (!rejected) return refusedBecauseMoved(id);
-      await record(rejected, 'rejected', user, { reason });
+      await record(rejected, 'rejected', user, { reason, policy: deps.policy().hash });
       return { ok: true, request: rejected };
     },
 
@@ -445,7 +471,7 @@ export function createLifecycle(deps: LifecycleDeps) {
     async retry(id: string, user: string): Promise<DecisionResult> {
       const request = await get(id);
       if (!request) return { ok: false, why: 'This request no longer exists.' };
-      const verdict = await mayResolveUnknown(policy, directory, request, user);
+      const verdict = await mayResolveUnknown(deps.policy(), directory, request, user);
       if (!verdict.ok) return verdict;
       const approved = await move(request, ['unknown'], {
         state: 'approved',
@@ -461,7 +487,7 @@ export function createLifecycle(deps: LifecycleDeps) {
     async markDone(id: string, user: string): Promise<DecisionResult> {
       const request = await get(id);
       if (!request) return { ok: false, why: 'This request no longer exists.' };
-      const verdict = await mayResolveUnknown(policy, directory, request, user);
+      const verdict = await mayResolveUnknown(deps.policy(), directory, request, user);
       if (!verdict.ok) return verdict;
       const done = await move(request, ['unknown'], { state: 'succeeded', decision: { by: user, at: now().toISOString(), reason: 'marked as done' } });
       if (!done) return refusedBecauseMoved(id);

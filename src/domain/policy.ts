@@ -1,3 +1,4 @@
+import { type AccessPolicy, isIn, policyFor } from './access-policy.js';
 import type { AccessRequest } from './request.js';
 
 export interface ApproverSet {
@@ -12,16 +13,11 @@ export interface Directory {
   groupMembers(group: string): Promise<readonly string[]>;
 }
 
-export interface PolicyConfig {
-  approvers: { all: ApproverSet | undefined; byProvider: Record<string, ApproverSet | undefined> };
-  requiredApprovals: number;
-}
-
 export type Verdict = { ok: true } | { ok: false; why: string };
 
-/** SPEC §2: the provider's own list, else ADDUSER_APPROVERS, else the workspace's admins and owners. */
-export function approversFor(config: PolicyConfig, provider: string): ApproverSet | undefined {
-  return config.approvers.byProvider[provider] ?? config.approvers.all;
+/** SPEC §2: the provider's own approvers, else the default ones; undefined = the workspace's admins and owners. */
+export function approversFor(policy: AccessPolicy, provider: string): ApproverSet | undefined {
+  return policyFor(policy, provider).approvers;
 }
 
 export function describeApprovers(set: ApproverSet | undefined): string {
@@ -30,19 +26,18 @@ export function describeApprovers(set: ApproverSet | undefined): string {
   return people.join(', ');
 }
 
+/** `escalatedTo`: the people a request escalated to, who may decide it as well as its approvers. */
 export async function isApprover(
-  config: PolicyConfig,
+  policy: AccessPolicy,
   directory: Directory,
   provider: string,
   user: string,
+  escalatedTo?: ApproverSet,
 ): Promise<boolean> {
-  const set = approversFor(config, provider);
+  if (escalatedTo && (await isIn(escalatedTo, directory, user))) return true;
+  const set = approversFor(policy, provider);
   if (!set) return directory.isAdminOrOwner(user);
-  if (set.users.includes(user)) return true;
-  for (const group of set.groups) {
-    if ((await directory.groupMembers(group)).includes(user)) return true;
-  }
-  return false;
+  return isIn(set, directory, user);
 }
 
 /**
@@ -50,7 +45,7 @@ export async function isApprover(
  * when they are an approver: that is the point of asking someone else.
  */
 export async function mayApprove(
-  config: PolicyConfig,
+  policy: AccessPolicy,
   directory: Directory,
   request: AccessRequest,
   user: string,
@@ -60,27 +55,27 @@ export async function mayApprove(
   if (user === request.requester) {
     return { ok: false, why: 'You cannot approve your own request: another approver has to.' };
   }
-  if (!(await isApprover(config, directory, request.provider, user))) {
-    const who = describeApprovers(approversFor(config, request.provider));
+  if (!(await isApprover(policy, directory, request.provider, user, request.escalatedTo))) {
+    const who = describeApprovers(approversFor(policy, request.provider));
     return { ok: false, why: `Only approvers can approve this request (${who}).` };
   }
   if (approvedBy.includes(user)) {
-    const remaining = config.requiredApprovals - approvedBy.length;
+    const remaining = policyFor(policy, request.provider).requiredApprovals - approvedBy.length;
     return { ok: false, why: `You have already approved this request; it needs ${remaining} more approval${remaining === 1 ? '' : 's'} from someone else.` };
   }
   return { ok: true };
 }
 
 export async function mayReject(
-  config: PolicyConfig,
+  policy: AccessPolicy,
   directory: Directory,
   request: AccessRequest,
   user: string,
 ): Promise<Verdict> {
   if (request.state !== 'pending') return { ok: false, why: `This request is already ${request.state}.` };
   if (user === request.requester) return { ok: false, why: 'To withdraw your own request, use Cancel.' };
-  if (!(await isApprover(config, directory, request.provider, user))) {
-    return { ok: false, why: `Only approvers can reject this request (${describeApprovers(approversFor(config, request.provider))}).` };
+  if (!(await isApprover(policy, directory, request.provider, user, request.escalatedTo))) {
+    return { ok: false, why: `Only approvers can reject this request (${describeApprovers(approversFor(policy, request.provider))}).` };
   }
   return { ok: true };
 }
@@ -93,13 +88,13 @@ export function mayCancel(request: AccessRequest, user: string): Verdict {
 
 /** Retry and Mark as done after an unknown outcome: approvers only, the requester included if they are one. */
 export async function mayResolveUnknown(
-  config: PolicyConfig,
+  policy: AccessPolicy,
   directory: Directory,
   request: AccessRequest,
   user: string,
 ): Promise<Verdict> {
   if (request.state !== 'unknown') return { ok: false, why: `This request is ${request.state}, not waiting for a decision.` };
-  if (!(await isApprover(config, directory, request.provider, user))) {
+  if (!(await isApprover(policy, directory, request.provider, user, request.escalatedTo))) {
     return { ok: false, why: 'Only approvers can retry or close a request whose outcome is unknown.' };
   }
   return { ok: true };

@@ -47,6 +47,10 @@ export const requestSchema = z.object({
   /** The process that moved it to approved or provisioning, for recovery if that process dies. */
   owner: z.string().optional(),
   attempts: z.number().int().nonnegative(),
+  /** When it escalates if still pending (the policy's `escalate.after`, fixed at submission). */
+  escalateAt: z.string().optional(),
+  /** Who it escalated to, fixed when it did: they may decide it as well as its approvers. */
+  escalatedTo: z.object({ users: z.array(z.string()), groups: z.array(z.string()) }).optional(),
   /**
    * One more on every transition, and each transition names the version it read: a late click,
    * a recovering replica and a stalled one cannot all move the request. Absent on records

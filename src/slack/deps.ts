@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { LookupService } from '../adapters/providers/lookups.js';
 import type { AnyProvider } from '../adapters/providers/types.js';
 import type { Config } from '../config/schema.js';
+import type { AccessPolicy } from '../domain/access-policy.js';
 import type { AuditLog } from '../domain/audit.js';
 import type { Lifecycle } from '../domain/lifecycle.js';
 import type { Directory } from '../domain/policy.js';
@@ -12,6 +13,8 @@ import type { Threads } from './threads.js';
 /** What every listener may use: the domain and read-only configuration, never an adapter's internals. */
 export interface SlackDeps {
   config: Config;
+  /** The policy in force now: a SIGHUP may replace it, so read it per use. */
+  policy: () => AccessPolicy;
   providers: readonly AnyProvider[];
   lifecycle: Lifecycle;
   audit: AuditLog;

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { AnyProvider } from '../adapters/providers/types.js';
 import type { Store } from '../adapters/store/types.js';
 import type { Lifecycle } from '../domain/lifecycle.js';
-import { type Directory, isApprover, type PolicyConfig } from '../domain/policy.js';
+import type { AccessPolicy } from '../domain/access-policy.js';
+import { type Directory, isApprover } from '../domain/policy.js';
 import type { AccessRequest } from '../domain/request.js';
 import { homeView } from './blocks/home.js';
 import type { Threads } from './threads.js';
@@ -22,7 +23,7 @@ export function createHome(deps: {
   lifecycle: () => Lifecycle;
   threads: Threads;
   providers: readonly AnyProvider[];
-  policy: PolicyConfig;
+  policy: () => AccessPolicy;
   directory: Directory;
   log: Logger;
 }) {
@@ -34,7 +35,7 @@ export function createHome(deps: {
     const [pending, own] = await Promise.all([lifecycle.pending(500), lifecycle.recentFor(user, 20)]);
     const toDecide: AccessRequest[] = [];
     for (const request of pending) {
-      if (request.requester !== user && (await isApprover(policy, directory, request.provider, user))) {
+      if (request.requester !== user && (await isApprover(policy(), directory, request.provider, user, request.escalatedTo))) {
         toDecide.push(request);
       }
     }
@@ -57,7 +58,7 @@ export function createHome(deps: {
       const audience = new Set<string>();
       if (viewers.includes(request.requester)) audience.add(request.requester);
       for (const viewer of viewers) {
-        if (viewer !== request.requester && (await isApprover(policy, directory, request.provider, viewer))) audience.add(viewer);
+        if (viewer !== request.requester && (await isApprover(policy(), directory, request.provider, viewer, request.escalatedTo))) audience.add(viewer);
       }
       await Promise.all(
         [...audience].map((user) => publish(user).catch((error: unknown) => log.warn({ err: error, user }, 'could not refresh App Home'))),

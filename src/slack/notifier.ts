@@ -18,7 +18,8 @@ export interface SlackNotifierDeps {
   threads: Threads;
   providers: readonly AnyProvider[];
   auditChannel: string | undefined;
-  requiredApprovals: number;
+  /** Approvals a request of this provider needs under the policy in force. */
+  requiredApprovals: (provider: string) => number;
   approversText: (provider: string) => string;
   /** The request and its approvers as they are now, so a late delivery never shows a stale state. */
   current: (id: string) => Promise<{ request: AccessRequest; approvedBy: readonly string[] } | undefined>;
@@ -74,7 +75,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
       request: now.request,
       providerLabel: labelOf(now.request.provider),
       approvedBy: now.approvedBy,
-      requiredApprovals: deps.requiredApprovals,
+      requiredApprovals: deps.requiredApprovals(now.request.provider),
       approversText: deps.approversText(now.request.provider),
     });
   }
@@ -128,7 +129,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     if (record.action !== 'requested') {
       if (!thread) throw new NotYetDeliverable(`the request message of ${request.id} is not posted yet`);
       const position = approvedBy.indexOf(record.actor) + 1;
-      const remaining = record.action === 'approved' && request.state === 'pending' ? Math.max(0, deps.requiredApprovals - position) : 0;
+      const remaining = record.action === 'approved' && request.state === 'pending' ? Math.max(0, deps.requiredApprovals(request.provider) - position) : 0;
       const reply = threadReply({ request, audit: record, remaining }, labelOf(request.provider));
       if (reply) await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: reply.text });
       const message = await render(request.id);

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Outcome } from '../../src/adapters/providers/outcome.js';
 import { providers } from '../../src/adapters/providers/registry.js';
+import { policyFromVariables } from '../../src/config/policy-variables.js';
 import { createSecretBox } from '../../src/adapters/store/sealed.js';
 import { openStore } from '../../src/adapters/store/open.js';
 import type { Store } from '../../src/adapters/store/types.js';
@@ -54,12 +55,12 @@ describe('fencing: a transition moves only the version its caller read', () => {
         const answer = answers.shift() ?? (async (): Promise<Outcome> => ({ kind: 'unknown', message: 'timed out after sending' }));
         return { outcome: await answer(), request: 'POST /users' };
       },
-      policy: { approvers: { all: { users: APPROVERS, groups: [] }, byProvider: {} }, requiredApprovals: 1 },
+      policy: () => policyFromVariables({ requestsChannel: undefined, approvers: { users: APPROVERS, groups: [] }, approversByProvider: {}, requiredApprovals: 1, ttlMs: 3_600_000 }),
+      botActor: () => 'UBOT',
       directory: { isAdminOrOwner: async () => false, groupMembers: async () => [] },
       notifier: { publish: () => undefined },
       liveness: createLiveness(store, 'this-process'),
       dryRun: false,
-      ttlMs: 3_600_000,
       maxPending: 10,
       log: pino({ level: 'silent' }),
       secrets: createSecretBox(undefined),

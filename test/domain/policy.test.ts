@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { type Directory, isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown, type PolicyConfig } from '../../src/domain/policy.js';
+import { policyFromVariables } from '../../src/config/policy-variables.js';
+import type { AccessPolicy } from '../../src/domain/access-policy.js';
+import { type ApproverSet, type Directory, isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown } from '../../src/domain/policy.js';
 import { aRequest } from '../support/fixtures.js';
 
 const directory: Directory = {
@@ -9,11 +11,21 @@ const directory: Directory = {
 
 const request = aRequest;
 
-const config = (changes: Partial<PolicyConfig> = {}): PolicyConfig => ({
-  approvers: { all: { users: ['UAPPROVER', 'UASKER'], groups: ['SGROUP1'] }, byProvider: {} },
-  requiredApprovals: 1,
-  ...changes,
-});
+interface Variables {
+  approvers: { all: ApproverSet | undefined; byProvider: Record<string, ApproverSet | undefined> };
+  requiredApprovals: number;
+}
+
+const config = (changes: Partial<Variables> = {}): AccessPolicy => {
+  const variables: Variables = { approvers: { all: { users: ['UAPPROVER', 'UASKER'], groups: ['SGROUP1'] }, byProvider: {} }, requiredApprovals: 1, ...changes };
+  return policyFromVariables({
+    requestsChannel: undefined,
+    approvers: variables.approvers.all,
+    approversByProvider: variables.approvers.byProvider,
+    requiredApprovals: variables.requiredApprovals,
+    ttlMs: 3_600_000,
+  });
+};
 
 describe('approval policy', () => {
   test('listed users and members of listed user groups approve; others do not', async () => {
@@ -32,6 +44,13 @@ describe('approval policy', () => {
     const none = config({ approvers: { all: undefined, byProvider: {} } });
     expect(await isApprover(none, directory, 'digicert', 'UADMIN')).toBe(true);
     expect(await isApprover(none, directory, 'digicert', 'UAPPROVER')).toBe(false);
+  });
+
+  test('people a request escalated to may decide it as well as its approvers, and only that request', async () => {
+    const escalated = request({ escalatedTo: { users: ['UCISO'], groups: [] } });
+    expect((await mayApprove(config(), directory, escalated, 'UCISO', [])).ok).toBe(true);
+    expect((await mayReject(config(), directory, escalated, 'UCISO')).ok).toBe(true);
+    expect((await mayApprove(config(), directory, request(), 'UCISO', [])).ok).toBe(false);
   });
 
   test("the requester's own approval never counts, even for an approver", async () => {

@@ -284,7 +284,7 @@ describe('/adduser end to end, through signed requests into the Bolt receiver', 
     await e2e.command(APPROVER, `audit ${form.email}`);
     await waitFor(() => e2e.slack.calls.some((call) => call.method.startsWith('/respond/') && String(call.args.text).includes(`\`${id}\` *requested*`)), { what: 'the audit answer' });
     await e2e.command(APPROVER, `audit ${id.toLowerCase()}`);
-    await waitFor(() => e2e.slack.calls.filter((call) => call.method.startsWith('/respond/') && String(call.args.text).includes(`record for \`${id.toLowerCase()}\``)).length > 0, { what: 'the audit by id' });
+    await waitFor(() => e2e.slack.calls.filter((call) => call.method.startsWith('/respond/') && String(call.args.text).includes(`record for \`${id}\``)).length > 0, { what: 'the audit by id' });
   });
 
   test('forged signatures and stale timestamps get 401 and change nothing', async () => {

@@ -40,7 +40,7 @@ export function registerDecisions(app: App, deps: SlackDeps): void {
     const [id, user] = [click.actions[0].value, click.user.id];
     const request = await lifecycle.get(id);
     if (!request) return refuse(client, click, 'This request no longer exists.');
-    const verdict = await mayReject(deps.config, deps.directory, request, user);
+    const verdict = await mayReject(deps.policy(), deps.directory, request, user);
     if (!verdict.ok) return refuse(client, click, verdict.why);
     await client.views.open({ trigger_id: click.trigger_id, view: rejectModal(id, request.target) });
   });

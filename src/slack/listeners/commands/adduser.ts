@@ -42,7 +42,7 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
       await ack();
       const query = rest.join(' ').trim();
       const allowed = await Promise.all(
-        providers.map((provider) => isApprover(config, deps.directory, provider.id, command.user_id)),
+        providers.map((provider) => isApprover(deps.policy(), deps.directory, provider.id, command.user_id)),
       );
       // An approver reads the history of what they may approve, not of every provider.
       const readable = new Set(providers.filter((_, index) => allowed[index]).map((provider) => provider.id));

@@ -1,3 +1,4 @@
+import { policyFor } from '../../../domain/access-policy.js';
 import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import type { ModalMetadata } from '../../blocks/modal.js';
@@ -24,7 +25,7 @@ export function registerRequestSubmit(app: App, deps: SlackDeps): void {
     const { view } = body;
     const metadata = metadataOf(view.private_metadata);
     const provider = selectedProvider(view.state.values) ?? metadata.provider ?? '';
-    const channel = deps.config.requestsChannel ?? metadata.channel;
+    const channel = policyFor(deps.policy(), provider).requestsChannel ?? metadata.channel;
     if (!channel) {
       await ack(inlineErrors(view, { [IDS.providerBlock]: 'I lost track of the channel: close this form and type /adduser again.' }));
       return;

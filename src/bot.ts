@@ -203,10 +203,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     expirySweepInterval(shortestTtl(policy)),
     async () => {
       await remindDue({ lifecycle: lifecycle!, store, threads, client: slackClient, approversText, log });
+      await lifecycle!.escalateDue();
       await expireDue(lifecycle!, botActor());
     },
     log,
-    'reminder and expiry sweep',
+    'reminder, escalation and expiry sweep',
   );
 
   return {

@@ -74,6 +74,21 @@ export async function mayAsk(
   return { ok: false, why: `You are not among the people who may ask for ${providerLabel} accounts. Ask your IT team if you need one.` };
 }
 
+/** The providers (of `ids`) `user` may ask for accounts in, in the order given. */
+export async function askable(
+  policy: AccessPolicy,
+  directory: Pick<Directory, 'groupMembers'>,
+  user: string,
+  ids: readonly string[],
+): Promise<string[]> {
+  const allowed: string[] = [];
+  for (const id of ids) {
+    const { requesters } = policyFor(policy, id);
+    if (!requesters || (await isIn(requesters, directory, user))) allowed.push(id);
+  }
+  return allowed;
+}
+
 /** What the rules look at in a request: who asks, the submitted fields, the new account's email. */
 export interface RuleInput {
   requester: string;

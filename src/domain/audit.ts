@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'failed',
   'unknown',
   'retried',
+  /** Still pending at the policy's `escalate.after`: more people may decide it now. */
+  'escalated',
   /** A provider answered a create after its request had moved on (a Retry chosen meanwhile, say). */
   'late_answer',
 ] as const;

@@ -544,6 +544,23 @@ export function createLifecycle(deps: LifecycleDeps) {
     reminded: (id: string) => index.reminded(id),
     /** Pending requests, soonest to expire first. */
     pending: (limit = 200) => index.pending(get, limit),
+
+    /**
+     * SPEC §8: a request still pending at its escalation time escalates once (a versioned move,
+     * so of several replicas one does it) to the people the policy names then, who may decide
+     * it from that moment as well as its approvers.
+     */
+    async escalateDue(): Promise<number> {
+      let escalated = 0;
+      for (const request of await index.escalating(get, RECOVERY_BATCH)) {
+        const to = policyFor(deps.policy(), request.provider).escalate?.to ?? { users: [], groups: [] };
+        const moved = await move(request, ['pending'], { escalatedTo: { users: [...to.users], groups: [...to.groups] } });
+        if (!moved) continue;
+        await record(moved, 'escalated', deps.botActor(), { policy: deps.policy().hash });
+        escalated += 1;
+      }
+      return escalated;
+    },
     pendingCount: () => index.pendingCount(),
     /** Indexes requests stored by versions that kept no indexes (once per store). */
     backfillIndexes: () => index.backfill(get),

@@ -15,6 +15,7 @@ type Get = (id: string) => Promise<AccessRequest | undefined>;
  */
 const PENDING = 'requests:pending';
 const REMIND = 'requests:remind';
+const ESCALATE = 'requests:escalate';
 const IN_FLIGHT = 'requests:in-flight';
 const pendingOf = (requester: string) => `requests:pending:by-user:${requester}`;
 /** Stored, but its `requested` record (and so its announcement) may not be written yet. */
@@ -24,7 +25,7 @@ const BACKFILLED = 'requests:indexed:v1';
 /** An entry whose request is missing for this long after it was indexed was never stored (a crash at submit). */
 const NEVER_STORED_MS = 60_000;
 
-type Indexed = Pick<AccessRequest, 'id' | 'state' | 'requester' | 'createdAt' | 'expiresAt'>;
+type Indexed = Pick<AccessRequest, 'id' | 'state' | 'requester' | 'createdAt' | 'expiresAt' | 'escalateAt' | 'escalatedTo'>;
 
 const halfLife = (request: Indexed) => {
   const created = Date.parse(request.createdAt);
@@ -38,12 +39,13 @@ function placesOf(request: Indexed, now: number): Map<string, number> {
     places.set(PENDING, Date.parse(request.expiresAt));
     places.set(REMIND, halfLife(request));
     places.set(pendingOf(request.requester), Date.parse(request.expiresAt));
+    if (request.escalateAt && !request.escalatedTo) places.set(ESCALATE, Date.parse(request.escalateAt));
   }
   if (request.state === 'approved' || request.state === 'provisioning') places.set(IN_FLIGHT, now);
   return places;
 }
 
-const indexesOf = (request: Indexed) => [PENDING, REMIND, IN_FLIGHT, pendingOf(request.requester)];
+const indexesOf = (request: Indexed) => [PENDING, REMIND, ESCALATE, IN_FLIGHT, pendingOf(request.requester)];
 
 /** `everyRequest` is the list of every request id ever stored, read once for the backfill. */
 export function createRequestIndex(store: Store, everyRequest: string, now: () => number = Date.now) {
@@ -88,6 +90,8 @@ export function createRequestIndex(store: Store, everyRequest: string, now: () =
     expiring: (get: Get, limit: number) => read(PENDING, get, { max: now(), limit }),
     /** Pending requests past half their time to live that have not been reminded yet. */
     remindable: (get: Get, limit: number) => read(REMIND, get, { max: now(), limit }),
+    /** Pending requests whose escalation time has come and that have not escalated yet. */
+    escalating: (get: Get, limit: number) => read(ESCALATE, get, { max: now(), limit }),
     /** Pending requests, soonest to expire first. */
     pending: (get: Get, limit: number) => read(PENDING, get, { limit }),
     /** Requests in `approved` or `provisioning`, longest in flight first. */

@@ -1,6 +1,6 @@
 import type { AuditRecord } from '../../domain/audit.js';
 import type { LifecycleEvent } from '../../domain/events.js';
-import { clipMd, code, codeBlock, joinMd, link, md, type Mrkdwn, quote, user } from './text.js';
+import { clipMd, code, codeBlock, group, joinMd, link, md, type Mrkdwn, quote, user } from './text.js';
 
 /**
  * The thread reply for an event, or undefined when the parent message already says it all.
@@ -13,6 +13,10 @@ export function threadReply(event: LifecycleEvent & { remaining?: number }, prov
       return undefined;
     case 'approved': {
       const remaining = event.remaining ?? 0;
+      // Only the bot's own approval carries a reason: the policy rule that approved.
+      if (audit.reason) {
+        return md`:robot_face: ${audit.reason}: nobody had to approve it. ${request.dryRun ? 'Dry run: preparing the request without sending it.' : `Creating the account in ${provider}…`}`;
+      }
       if (remaining > 0) {
         return md`:ballot_box_with_check: ${user(audit.actor)} approved. ${remaining} more approval${remaining === 1 ? '' : 's'} needed.`;
       }
@@ -40,6 +44,13 @@ export function threadReply(event: LifecycleEvent & { remaining?: number }, prov
       return md`:x: ${provider} did not create the account: ${quote(audit.error ?? 'no reason given')}`;
     case 'unknown':
       return md`:warning: *Outcome unknown.* ${audit.error ?? ''}\nThe request may have reached ${provider}, so the account may exist. An approver should check ${provider}, then choose *Mark as done* if the user is there or *Retry the create* if not. The bot never repeats it by itself.`;
+    case 'escalated': {
+      const to = request.escalatedTo;
+      const people = to ? [...to.users.map((id) => user(id)), ...to.groups.map((id) => group(id))] : [];
+      return people.length > 0
+        ? md`:arrow_double_up: Still waiting for approval: escalated to ${joinMd(people, ', ')}, who may approve or reject it too.`
+        : md`:arrow_double_up: Still waiting for approval, and the policy no longer names anyone to escalate to.`;
+    }
     case 'late_answer':
       return audit.providerUserId
         ? md`:information_source: A late answer from ${provider} to an earlier create call: it created user id ${code(audit.providerUserId)} for *${request.target}*. Check ${provider} before anything else is sent.`

@@ -98,9 +98,13 @@ export const quote = (text: string): Mrkdwn => new MrkdwnText(`>${escapeText(tex
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
+const SLACK_GROUP = /^S[A-Z0-9]{2,}$/;
 
 /** A mention of a Slack user; anything that is not a user id is shown as text, never parsed. */
 export const user = (id: string): Mrkdwn => (SLACK_USER.test(id) ? new MrkdwnText(`<@${id}>`) : md`${id}`);
+
+/** A mention of a user group (it notifies its members); anything else is shown as text. */
+export const group = (id: string): Mrkdwn => (SLACK_GROUP.test(id) ? new MrkdwnText(`<!subteam^${id}>`) : md`${id}`);
 
 /** A link to a channel; anything that is not a channel id is shown as text. */
 export const channel = (id: string): Mrkdwn => (SLACK_CHANNEL.test(id) ? new MrkdwnText(`<#${id}>`) : md`${id}`);

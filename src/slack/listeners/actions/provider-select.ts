@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import { type ModalMetadata, requestModal } from '../../blocks/modal.js';
+import { providersFor } from '../../askable.js';
 import type { SlackDeps } from '../../deps.js';
 import { dryRunNotice } from '../../dry-run.js';
 import { payloadOf } from '../../payloads/index.js';
@@ -13,7 +14,7 @@ import { payloadOf } from '../../payloads/index.js';
 export function registerProviderSelect(app: App, deps: SlackDeps): void {
   app.action(IDS.providerSelect, async ({ ack, context, client, logger }) => {
     await ack();
-    const { view, actions } = payloadOf(context, 'providerSelectAction');
+    const { view, actions, user } = payloadOf(context, 'providerSelectAction');
     const [action] = actions;
     const provider = deps.providers.find((candidate) => candidate.id === action.selected_option.value);
     let metadata: ModalMetadata;
@@ -27,7 +28,7 @@ export function registerProviderSelect(app: App, deps: SlackDeps): void {
         view_id: view.id,
         hash: view.hash,
         view: requestModal({
-          providers: deps.providers,
+          providers: await providersFor(deps, user.id),
           provider,
           dryRun: (chosen) => dryRunNotice(deps.config, chosen),
           metadata: { channel: metadata.channel },

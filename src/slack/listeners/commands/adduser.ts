@@ -6,6 +6,7 @@ import { code, md } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
 import { dryRunNotice } from '../../dry-run.js';
 import { payloadOf } from '../../payloads/index.js';
+import { providersFor } from '../../askable.js';
 import { parseAuditQuery } from './audit-query.js';
 
 /**
@@ -73,10 +74,16 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
     }
 
     await ack();
+    const offered = await providersFor(deps, command.user_id);
+    if (offered.length === 0 || (provider && !offered.includes(provider))) {
+      const what = provider ? `${provider.label} accounts` : 'accounts with this bot';
+      await respond({ response_type: 'ephemeral', text: md`You are not among the people who may ask for ${what}. Ask your IT team if you need one.`.text });
+      return;
+    }
     await client.views.open({
       trigger_id: command.trigger_id,
       view: requestModal({
-        providers,
+        providers: offered,
         provider,
         dryRun: (chosen) => dryRunNotice(config, chosen),
         metadata: { channel: command.channel_id },

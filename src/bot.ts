@@ -12,7 +12,7 @@ import { createAuditLog } from './domain/audit.js';
 import { expireDue, expirySweepInterval } from './domain/expiry.js';
 import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
 import { createLiveness } from './domain/liveness.js';
-import { type AccessPolicy, policyFor, shortestTtl } from './domain/access-policy.js';
+import { type AccessPolicy, policyFor, shortestDeadline } from './domain/access-policy.js';
 import { approversFor, describeApprovers } from './domain/policy.js';
 import { respond, type Route, startHttpServer } from './http/server.js';
 import { registerSecretValues } from './logging/logger.js';
@@ -200,7 +200,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
   // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
   const expiry = every(
-    expirySweepInterval(shortestTtl(policy)),
+    expirySweepInterval(shortestDeadline(policy)),
     async () => {
       await remindDue({ lifecycle: lifecycle!, store, threads, client: slackClient, approversText, log });
       await lifecycle!.escalateDue();

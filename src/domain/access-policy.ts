@@ -51,9 +51,9 @@ export interface AccessPolicy {
 export const policyFor = (policy: AccessPolicy, provider: string): ProviderPolicy =>
   policy.providers[provider] ?? policy.defaults;
 
-/** The shortest time to live any provider has: the expiry sweep runs often enough for it. */
-export const shortestTtl = (policy: AccessPolicy): number =>
-  Math.min(policy.defaults.ttlMs, ...Object.values(policy.providers).map((rules) => rules.ttlMs));
+/** The shortest time to live or escalation delay any provider has: the sweep runs often enough for it. */
+export const shortestDeadline = (policy: AccessPolicy): number =>
+  Math.min(...[policy.defaults, ...Object.values(policy.providers)].flatMap((rules) => [rules.ttlMs, rules.escalate?.afterMs ?? Infinity]));
 
 /** Whether `user` is one of `set`'s users or a member of one of its groups. */
 export async function isIn(set: ApproverSet, directory: Pick<Directory, 'groupMembers'>, user: string): Promise<boolean> {

@@ -1,0 +1,118 @@
+import type { AnyProvider } from '../../adapters/providers/types.js';
+import { CannotDecrypt } from '../../adapters/store/sealed.js';
+import type { AuditAction } from '../audit.js';
+import type { DecisionResult, LifecycleDeps } from '../lifecycle.js';
+import { type AccessRequest, isFinal, type RequestState, withoutForm } from '../request.js';
+import { createRequestIndex } from '../request-index.js';
+import { ALL_REQUESTS_KEY, approvalsKey, requestKey } from './keys.js';
+
+/**
+ * What every step of the lifecycle shares: reading a request, moving it (one versioned store
+ * transition), recording what happened (audit, then the notifier), sealed forms, and the work
+ * that runs after the caller is answered.
+ */
+export function createCore(deps: LifecycleDeps) {
+  const { store, audit, notifier, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const index = createRequestIndex(store, ALL_REQUESTS_KEY, () => now().getTime());
+
+  const providerOf = (id: string) => deps.providers.find((provider) => provider.id === id);
+  const passwordFields = (provider: AnyProvider) => provider.fields.filter((field) => field.kind === 'password').map((field) => field.id);
+
+  /** The form as the store keeps it: password fields sealed. */
+  function sealForm(provider: AnyProvider, values: Record<string, string | string[]>) {
+    const sealed = { ...values };
+    for (const id of passwordFields(provider)) {
+      const value = sealed[id];
+      if (typeof value === 'string' && value !== '') sealed[id] = deps.secrets.seal(value);
+    }
+    return sealed;
+  }
+
+  /** The stored form with its passwords opened; undefined when they were sealed under another key. */
+  function openForm(provider: AnyProvider, request: AccessRequest): AccessRequest['form'] | undefined {
+    const opened = { ...request.form };
+    try {
+      for (const id of passwordFields(provider)) {
+        const value = opened[id];
+        if (typeof value !== 'string') continue;
+        opened[id] = deps.secrets.open(value);
+        deps.hideFromLogs(opened[id]);
+      }
+      return opened;
+    } catch (error) {
+      if (!(error instanceof CannotDecrypt)) throw error;
+      log.warn({ requestId: request.id }, 'a stored password cannot be decrypted with this ADDUSER_SECRET_KEY');
+      return undefined;
+    }
+  }
+
+  async function record(
+    request: AccessRequest,
+    action: AuditAction,
+    actor: string,
+    fields: { reason?: string; providerUserId?: string; error?: string; policy?: string } = {},
+  ): Promise<void> {
+    log.info({ requestId: request.id, action, actor, provider: request.provider, state: request.state }, `request ${action}`);
+    const entry = await audit.append({
+      requestId: request.id,
+      actor,
+      action,
+      provider: request.provider,
+      target: request.target,
+      dryRun: request.dryRun,
+      ...fields,
+    });
+    // The form may hold a password: nothing outside the store ever sees it.
+    notifier.publish({ request: withoutForm(request), audit: entry });
+  }
+
+  const inFlight = new Set<Promise<void>>();
+  /**
+   * Work that need not hold up the caller: audit appends (the provider call waits for nobody;
+   * appends are queued in order per process, so the chain still reads approved → provisioning)
+   * and provider calls after an ack. `settled()` waits for all of it.
+   */
+  function inBackground(work: Promise<void>): Promise<void> {
+    const tracked = work.catch((error: unknown) => log.error({ err: error }, 'background lifecycle work failed'));
+    inFlight.add(tracked);
+    void tracked.finally(() => inFlight.delete(tracked));
+    return tracked;
+  }
+
+  async function get(id: string): Promise<AccessRequest | undefined> {
+    return store.get<AccessRequest>(requestKey(id));
+  }
+
+  async function approvers(id: string): Promise<string[]> {
+    return (await store.range<{ user: string }>(approvalsKey(id), 0, -1)).map((entry) => entry.user);
+  }
+
+  /**
+   * Moves `request` to `next` if it is still in one of `from` and nobody moved it since it was
+   * read (its version); undefined when someone else moved it first.
+   */
+  async function move(request: AccessRequest, from: readonly RequestState[], changes: Partial<AccessRequest>) {
+    const version = request.version ?? 0;
+    const next: AccessRequest = { ...request, ...changes, version: version + 1, updatedAt: now().toISOString() };
+    const stored = isFinal(next.state) ? withoutForm(next) : next;
+    await index.enter(stored);
+    if (!(await store.transition(requestKey(request.id), from, stored, version))) return undefined;
+    await index.leave(stored);
+    return stored;
+  }
+
+  async function refusedBecauseMoved(id: string): Promise<DecisionResult> {
+    const current = await get(id);
+    return { ok: false, why: `This request is already ${current?.state ?? 'gone'}.` };
+  }
+
+  /** Resolves once provider calls and audit records under way are done (for shutdown). */
+  async function settled(): Promise<void> {
+    while (inFlight.size > 0) await Promise.all(inFlight);
+  }
+
+  return { deps, store, log, now, index, providerOf, passwordFields, sealForm, openForm, record, inBackground, settled, get, approvers, move, refusedBecauseMoved };
+}
+
+export type Core = ReturnType<typeof createCore>;

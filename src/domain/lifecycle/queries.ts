@@ -1,0 +1,46 @@
+import { CANNOT_DECRYPT, CannotDecrypt } from '../../adapters/store/sealed.js';
+import type { Revealed } from '../lifecycle.js';
+import type { AccessRequest } from '../request.js';
+import type { Core } from './core.js';
+import { byUserKey, revealKey } from './keys.js';
+
+/** Reads for the Slack surfaces and the sweeps: each from an index or a per-person list, never the whole history. */
+export function querying(core: Core) {
+  const { deps, store, log, index, get } = core;
+
+  return {
+    async recentFor(user: string, limit = 10): Promise<AccessRequest[]> {
+      const ids = await store.range<string>(byUserKey(user), -limit, -1);
+      const requests = await Promise.all(ids.reverse().map(get));
+      return requests.filter((request): request is AccessRequest => request !== undefined);
+    },
+
+    /** Pending requests whose expiry time has come, oldest first. */
+    expiring: (limit = 200) => index.expiring(get, limit),
+    /** Pending requests past half their time to live, not reminded yet. */
+    remindable: (limit = 200) => index.remindable(get, limit),
+    /** The reminder for this request went out. */
+    reminded: (id: string) => index.reminded(id),
+    /** Pending requests, soonest to expire first. */
+    pending: (limit = 200) => index.pending(get, limit),
+    pendingCount: () => index.pendingCount(),
+    /** Indexes requests stored by versions that kept no indexes (once per store). */
+    backfillIndexes: () => index.backfill(get),
+
+    /** Generated secrets for the requester, handed out once: the caller shows them, nobody else can. */
+    async takeRevealed(id: string): Promise<Revealed | undefined> {
+      const sealed = await store.get<{ label: string; value: string }[]>(revealKey(id));
+      if (!sealed) return undefined;
+      await store.delete(revealKey(id));
+      try {
+        const secrets = sealed.map((secret) => ({ label: secret.label, value: deps.secrets.open(secret.value) }));
+        for (const secret of secrets) deps.hideFromLogs(secret.value);
+        return { ok: true, secrets };
+      } catch (error) {
+        if (!(error instanceof CannotDecrypt)) throw error;
+        log.warn({ requestId: id }, 'a generated password cannot be decrypted with this ADDUSER_SECRET_KEY');
+        return { ok: false, why: CANNOT_DECRYPT };
+      }
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { randomInt } from 'node:crypto';
+import type { FormValues } from '../../adapters/providers/types.js';
+import { admit, escalationDueAt, policyFor } from '../access-policy.js';
+import { crashPoint } from '../crash-points.js';
+import type { SubmitResult } from '../lifecycle.js';
+import { type AccessRequest, newRequestId } from '../request.js';
+import type { Core } from './core.js';
+import { ALL_REQUESTS_KEY, announcedKey, byUserKey, requestKey } from './keys.js';
+import type { Provision } from './provision.js';
+
+export const REASON_FIELD = 'reason';
+export const REASON_MAX = 2_000;
+
+/** 20 characters from an unambiguous alphabet with every class present: ~115 bits. */
+export function generatePassword(): string {
+  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%+-=?@_'];
+  const all = sets.join('');
+  const chars = sets.map((set) => set[randomInt(set.length)]!);
+  while (chars.length < 20) chars.push(all[randomInt(all.length)]!);
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  return chars.join('');
+}
+
+/** SPEC §3: a form becomes a stored, announced request, or inline errors; a policy rule may approve it at once. */
+export function submitting(core: Core, provision: Provision) {
+  const { deps, store, now, index, providerOf, passwordFields, sealForm, record, move } = core;
+  const { directory } = deps;
+
+  function validate(providerId: string, form: FormValues) {
+    const errors: Record<string, string> = {};
+    const provider = providerOf(providerId);
+    if (!provider) return { ok: false as const, errors: { provider: 'Choose a provider.' } };
+    const reason = typeof form[REASON_FIELD] === 'string' ? form[REASON_FIELD].trim() : '';
+    if (reason.length < 3) errors[REASON_FIELD] = 'Give a reason approvers can judge (at least 3 characters).';
+    else if (reason.length > REASON_MAX) errors[REASON_FIELD] = `Keep the reason under ${REASON_MAX} characters.`;
+
+    const values: Record<string, string | string[]> = {};
+    const generated: string[] = [];
+    for (const [key, value] of Object.entries(form)) {
+      if (value !== undefined && key !== REASON_FIELD) values[key] = typeof value === 'string' ? value : [...value];
+    }
+    for (const field of provider.fields) {
+      const value = values[field.id];
+      if (field.generateIfBlank && (value === undefined || (typeof value === 'string' && value.trim() === ''))) {
+        values[field.id] = generatePassword();
+        generated.push(field.id);
+      }
+    }
+    for (const id of passwordFields(provider)) {
+      const value = values[id];
+      if (typeof value === 'string' && value !== '') deps.hideFromLogs(value);
+    }
+    const parsed = provider.input.safeParse(provider.fromForm(values));
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = provider.fieldOf(issue.path);
+        errors[field] ??= issue.message;
+      }
+    }
+    if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false as const, errors };
+    return { ok: true as const, provider, reason, values, generated, input: parsed.data as unknown };
+  }
+
+  /** SPEC §8: a rule approved it at submission; the bot is the approver and the rule the reason. */
+  async function approveByRule(request: AccessRequest, rule: string, policyHash: string | undefined): Promise<AccessRequest | undefined> {
+    const actor = deps.botActor();
+    const reason = `Approved by the policy rule "${rule}"`;
+    const approved = await move(request, ['pending'], {
+      state: 'approved',
+      owner: deps.liveness.instanceId,
+      decision: { by: actor, at: now().toISOString(), reason },
+    });
+    if (!approved) return undefined;
+    await record(approved, 'approved', actor, { reason, policy: policyHash });
+    void provision(approved.id, actor);
+    return approved;
+  }
+
+  /** The `requested` record, which the outbox turns into the request message: written once. */
+  async function announce(request: AccessRequest): Promise<void> {
+    if (await store.add(announcedKey(request.id), true)) await record(request, 'requested', request.requester, { reason: request.reason });
+    await index.announced(request.id);
+  }
+
+  return {
+    announce,
+
+    /**
+     * SPEC §3: validates with the provider's schema; only a valid request is stored. `admit`
+     * runs once the form is valid and may refuse a delivery it has already seen.
+     */
+    async submit(args: {
+      requester: string;
+      provider: string;
+      form: FormValues;
+      channel: string;
+      admit?: () => Promise<boolean>;
+    }): Promise<SubmitResult> {
+      const checked = validate(args.provider, args.form);
+      if (!checked.ok) return { ok: false, errors: checked.errors };
+      const policy = deps.policy();
+      const rules = policyFor(policy, checked.provider.id);
+      const target = checked.provider.target(checked.input);
+      const admission = await admit(rules, directory, { requester: args.requester, fields: checked.values, email: target.includes('@') ? target : undefined }, checked.provider.label);
+      if (admission.kind === 'refused') return { ok: false, errors: { provider: admission.why } };
+      const waiting = await index.pendingCountOf(args.requester);
+      if (waiting >= deps.maxPending) {
+        return {
+          ok: false,
+          errors: { provider: `You already have ${waiting} requests waiting for approval, the most one person may have. Cancel one from the App Home, or wait for a decision.` },
+        };
+      }
+      if (args.admit && !(await args.admit())) return { ok: true, duplicate: true };
+      const { provider, reason, values, generated, input } = checked;
+      const created = now();
+      const request: AccessRequest = {
+        id: newRequestId(),
+        provider: provider.id,
+        state: 'pending',
+        requester: args.requester,
+        reason,
+        target,
+        details: provider.summary(input).map((choice) => ({ label: choice.label, value: String(choice.value) })),
+        form: sealForm(provider, values),
+        generated,
+        channel: args.channel,
+        dryRun: deps.dryRun || !deps.settings[provider.id]?.configured,
+        attempts: 0,
+        createdAt: created.toISOString(),
+        updatedAt: created.toISOString(),
+        expiresAt: new Date(created.getTime() + rules.ttlMs).toISOString(),
+      };
+      const escalateAt = escalationDueAt(rules, request.createdAt);
+      if (escalateAt !== undefined) request.escalateAt = new Date(escalateAt).toISOString();
+      await Promise.all([index.enter(request), index.unannounced(request.id)]);
+      await store.add(requestKey(request.id), request);
+      await Promise.all([store.append(byUserKey(request.requester), request.id), store.append(ALL_REQUESTS_KEY, request.id)]);
+      crashPoint('after-store');
+      await announce(request);
+      crashPoint('after-submit');
+      if (admission.kind === 'auto') return { ok: true, request: (await approveByRule(request, admission.rule.name, policy.hash)) ?? request };
+      return { ok: true, request };
+    },
+  };
+}

@@ -1,14 +1,11 @@
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sameWorkspace } from '../../src/slack/gate.js';
-import { classify } from '../../src/slack/payloads/route.js';
 import { type E2E, SIGNING_SECRET, startE2E } from '../support/e2e.js';
-import { BOT } from '../support/fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from '../support/fake-socket-mode.js';
 import { signature } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 import type { OpenedView } from '../support/driver.js';
-import { encode, type Marks, marksOf, mutate, prng, type Seed, seeds } from './mutations.js';
+import { encode, expectedStatus, type Marks, marksOf, mutate, prng, type Seed, seeds } from './mutations.js';
 
 const HTTP_CASES = 20_000;
 const SOCKET_CASES = 5_000;
@@ -24,14 +21,6 @@ afterAll(() => {
   process.off('unhandledRejection', onProblem);
   process.off('uncaughtException', onProblem);
 });
-
-/** What the door must answer, from the same schemas: 400 invalid, 403 another workspace, else 200. */
-function expectedStatus(parsed: unknown): number {
-  const verdict = classify(parsed);
-  if (verdict.kind === 'invalid') return 400;
-  if (verdict.kind === 'ok' && !sameWorkspace(verdict.workspace, { teamId: BOT.teamId, enterpriseInstall: false })) return 403;
-  return 200;
-}
 
 interface Case {
   n: number;

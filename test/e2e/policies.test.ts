@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { closedPort } from '../simulators/harness.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
-import { type E2E, startE2E } from '../support/e2e.js';
+import { BOT_TOKEN, type E2E, startE2E } from '../support/e2e.js';
+import { startFakeSlack } from '../support/fake-slack.js';
 import { payloadBody, suggestion } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
@@ -109,12 +110,14 @@ describe('approval policies and provider modes', () => {
   ] as const)('a request %s, across a restart', async (_title, before, after, state, kind, dryRun) => {
     const dir = mkdtempSync(join(tmpdir(), 'adduser-dry-'));
     const shared = { STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'UAPPROVER01' };
+    // One Slack across the restart: the request message the second bot updates is still there.
+    const slack = await startFakeSlack({ token: BOT_TOKEN });
     try {
-      const first = await startE2E({ ...shared, ...before });
+      const first = await startE2E({ ...shared, ...before }, { slack });
       const { id } = await submit(first, 'digicert', digicertForm(40 + Object.keys(after).length));
       await first.close();
       const creates = dc.count(/^\/user$/);
-      const second = await startE2E({ ...shared, ...after });
+      const second = await startE2E({ ...shared, ...after }, { slack });
       try {
         await second.click('UAPPROVER01', 'request_approve', id);
         const done = await second.waitForState(id, state);
@@ -126,6 +129,7 @@ describe('approval policies and provider modes', () => {
         await second.close();
       }
     } finally {
+      await slack.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

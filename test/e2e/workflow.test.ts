@@ -78,7 +78,7 @@ beforeAll(async () => {
   sms = await startSmsCentralSimulator({ username: 'owner-account', password: SMS_OWNER_PASSWORD });
   dc = await startDigiCertSimulator({ apiKey: DC_KEY });
   e2e = await startE2E(providerEnv());
-  e2e.slack.on('usergroups.users.list', (args) => ({ ok: true, users: args.usergroup === 'SAPPROVERS1' ? [GROUP_MEMBER] : [] }));
+  e2e.slack.addUserGroup('SAPPROVERS1', [GROUP_MEMBER]);
 });
 
 afterAll(async () => {

@@ -100,8 +100,8 @@ describe('npm start', () => {
   });
 
   test('a token Slack refuses is called bad, and only then', async () => {
-    const refusing = await startFakeSlack();
-    refusing.on('auth.test', () => ({ ok: false, error: 'invalid_auth' }));
+    // Slack knows another token than the one the bot was given.
+    const refusing = await startFakeSlack({ token: 'xoxb-the-token-slack-issued' });
     const bot = spawnBot(
       { PORT: '0', SLACK_BOT_TOKEN: 'xoxb-refused-test', SLACK_SIGNING_SECRET: 'refused-signing-secret', SLACK_API_URL: refusing.url, STORE_URL: `sqlite://${join(dir, 'refused.sqlite')}` },
       dir,

@@ -97,8 +97,10 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
   const usedTriggers = new Set<string>();
   const nextTs = () => `${1_700_000_000 + seq}.${String(++seq).padStart(6, '0')}`;
 
-  const tokenProblem = (token: string | undefined) => {
+  const tokenProblem = (method: string, token: string | undefined) => {
     if (!token) return 'not_authed';
+    // Socket Mode's connection is opened with the app-level token, everything else with the bot token.
+    if (method === 'apps.connections.open') return token.startsWith('xapp-') ? undefined : 'invalid_auth';
     return (options.token ? token === options.token : token.startsWith('xoxb-')) ? undefined : 'invalid_auth';
   };
   const triggerProblem = (trigger: unknown) => {
@@ -186,7 +188,7 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
   ]);
 
   async function answer(method: string, args: Record<string, unknown>, token: string | undefined, api: boolean) {
-    const problem = api ? tokenProblem(token) : undefined;
+    const problem = api ? tokenProblem(method, token) : undefined;
     if (problem) return refused(problem);
     const check = checks[method]?.(args);
     if (check) return check;

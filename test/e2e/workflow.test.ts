@@ -162,6 +162,15 @@ describe('/adduser end to end, through signed requests into the Bolt receiver', 
     expect(await e2e.auditFor(id)).toHaveLength(1);
   });
 
+  test('when Slack refuses the private reply (user_not_in_channel), it arrives as a DM instead', async () => {
+    const { id } = await submitRequest('checkcentral');
+    e2e.slack.fail('chat.postEphemeral', { kind: 'slack_error', error: 'user_not_in_channel' }, 1);
+    await e2e.click(STRANGER, 'request_approve', id);
+    await waitFor(() => e2e.slack.delivered('chat.postMessage').some((call) => call.args.channel === STRANGER && String(call.args.text).includes('Only approvers')), { what: 'the refusal as a DM' });
+    expect(ephemeralsTo(STRANGER).at(-1)?.response).toEqual({ ok: false, error: 'user_not_in_channel' });
+    expect((await e2e.request(id))?.state).toBe('pending');
+  });
+
   test('an approver cannot approve their own request', async () => {
     const { id } = await submitRequest('checkcentral', APPROVER);
     await e2e.click(APPROVER, 'request_approve', id);

@@ -4,12 +4,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { openSqliteStore } from '../src/adapters/store/sqlite.js';
 import type { Store } from '../src/adapters/store/types.js';
 import type { AuditRecord } from '../src/domain/audit.js';
 import { type SmsCentralSimulator, startSmsCentralSimulator } from './simulators/smscentral.js';
-import { type BotProcess, spawnBot } from './support/bot-process.js';
+import { type BotProcess, killBots, spawnBot } from './support/bot-process.js';
 import { CHANNEL, createDriver, SIGNING_SECRET, type SlackDriver } from './support/driver.js';
 import { type FakeSlack, startFakeSlack } from './support/fake-slack.js';
 import { waitFor } from './support/wait.js';
@@ -36,11 +36,11 @@ beforeAll(async () => {
   store = await openSqliteStore(join(dir, 'at-rest.sqlite'), pino({ level: 'silent' }));
 });
 afterAll(async () => {
-  await bot?.kill('SIGKILL');
   await store.close();
   await Promise.all([slack.close(), sms.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
+afterEach(killBots);
 
 /** (Re)starts a real bot process on the same SQLite file with `key` as ADDUSER_SECRET_KEY. */
 async function start(key: string | undefined, crashAt?: string): Promise<SlackDriver> {

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { openSqliteStore } from '../src/adapters/store/sqlite.js';
 import type { Store } from '../src/adapters/store/types.js';
 import { type SmsCentralSimulator, startSmsCentralSimulator } from './simulators/smscentral.js';
-import { spawnBot } from './support/bot-process.js';
+import { killBots, spawnBot } from './support/bot-process.js';
 import { CHANNEL, createDriver, SIGNING_SECRET, type SlackDriver } from './support/driver.js';
 import { type FakeSlack, startFakeSlack } from './support/fake-slack.js';
 import { socketTransport, startFakeSocketMode } from './support/fake-socket-mode.js';
@@ -33,6 +33,7 @@ afterAll(async () => {
   await sms.close();
   rmSync(dir, { recursive: true, force: true });
 });
+afterEach(killBots);
 
 /** Every spelling a value can take in a log line: as is, JSON-escaped, form- and URL-encoded. */
 const spellings = (value: string) => [

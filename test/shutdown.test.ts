@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { openSqliteStore } from '../src/adapters/store/sqlite.js';
 import type { Store } from '../src/adapters/store/types.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from './simulators/digicert.js';
-import { spawnBot } from './support/bot-process.js';
+import { killBots, spawnBot } from './support/bot-process.js';
 import { CHANNEL, createDriver, SIGNING_SECRET } from './support/driver.js';
 import { type FakeSlack, startFakeSlack } from './support/fake-slack.js';
 import { waitFor } from './support/wait.js';
@@ -27,6 +27,7 @@ afterAll(async () => {
   await Promise.all([slack.close(), dc.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
+afterEach(killBots);
 
 test('SIGTERM stops taking requests, lets the provider call in flight finish, tells Slack, then exits 0', { timeout: 60_000 }, async () => {
   const bot = spawnBot(

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { spawnBot } from './support/bot-process.js';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { killBots, spawnBot } from './support/bot-process.js';
 import { type FakeSlack, startFakeSlack } from './support/fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './support/fake-socket-mode.js';
 import { waitFor } from './support/wait.js';
@@ -20,6 +20,7 @@ afterAll(async () => {
   await slack.close();
   rmSync(dir, { recursive: true, force: true });
 });
+afterEach(killBots);
 
 test('with SLACK_APP_TOKEN the bot runs in Socket Mode: no signing secret, /healthz, /readyz and /metrics served, commands acked over the socket', async () => {
   const bot = spawnBot(

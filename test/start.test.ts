@@ -1,9 +1,9 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { closedPort } from './simulators/harness.js';
-import { spawnBot } from './support/bot-process.js';
+import { killBots, spawnBot } from './support/bot-process.js';
 import { type FakeSlack, startFakeSlack } from './support/fake-slack.js';
 import { startFakeSocketMode } from './support/fake-socket-mode.js';
 import { waitFor } from './support/wait.js';
@@ -20,6 +20,7 @@ afterAll(async () => {
   await slack.close();
   rmSync(dir, { recursive: true, force: true });
 });
+afterEach(killBots);
 
 describe('npm start', () => {
   test('with no configuration it exits non-zero with one message listing what to set', async () => {
@@ -32,7 +33,7 @@ describe('npm start', () => {
     expect(message).not.toMatch(/\n\s+at /);
   });
 
-  test('with .env.example values it serves /healthz in HTTP mode, rejects unsigned events and stops on SIGTERM', async () => {
+  test('with .env.example values it serves /healthz, turns ready once Slack accepts the token, rejects unsigned events and stops on SIGTERM', async () => {
     const work = mkdtempSync(join(dir, 'http-'));
     copyFileSync(exampleEnv, join(work, '.env'));
     const bot = spawnBot({ PORT: '0', SLACK_API_URL: slack.url }, work);
@@ -42,6 +43,8 @@ describe('npm start', () => {
     expect(health.status).toBe(200);
     await waitFor(() => slack.callsTo('auth.test').length > 0, { what: 'auth.test' });
     expect(slack.callsTo('auth.test')[0]?.token).toBe('xoxb-replace-with-your-bot-token');
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, { what: '/readyz to turn 200' });
+    expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).text()).toBe('store: ok\nslack: ok\n');
 
     const unsigned = await fetch(`http://127.0.0.1:${port}/slack/events`, {
       method: 'POST',
@@ -97,8 +100,8 @@ describe('npm start', () => {
   });
 
   test('a token Slack refuses is called bad, and only then', async () => {
-    const refusing = await startFakeSlack();
-    refusing.on('auth.test', () => ({ ok: false, error: 'invalid_auth' }));
+    // Slack knows another token than the one the bot was given.
+    const refusing = await startFakeSlack({ token: 'xoxb-the-token-slack-issued' });
     const bot = spawnBot(
       { PORT: '0', SLACK_BOT_TOKEN: 'xoxb-refused-test', SLACK_SIGNING_SECRET: 'refused-signing-secret', SLACK_API_URL: refusing.url, STORE_URL: `sqlite://${join(dir, 'refused.sqlite')}` },
       dir,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { providers } from '../adapters/providers/registry.js';
 import type { AnyProvider } from '../adapters/providers/types.js';
-import { parseStoreUrl, STORE_URL_FORMS } from '../adapters/store/url.js';
+import { parseStoreUrl } from '../adapters/store/url.js';
 import { parseDuration } from './duration.js';
 import { policyFromVariables } from './policy-variables.js';
 import { optionalSecret, secret } from './secret.js';
@@ -90,7 +90,10 @@ const baseShape = {
     .string()
     .trim()
     .default('sqlite://data/adduser.sqlite')
-    .refine((url) => !('error' in parseStoreUrl(url)), { error: `STORE_URL must be ${STORE_URL_FORMS}` }),
+    .superRefine((url, ctx) => {
+      const location = parseStoreUrl(url);
+      if ('error' in location) ctx.addIssue({ code: 'custom', message: location.error });
+    }),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` }).default('info'),
   ADDUSER_POLICY_FILE: z.string().trim().optional(),
   ADDUSER_MAX_PENDING: wholeNumber('ADDUSER_MAX_PENDING', 1, 1_000, 10),

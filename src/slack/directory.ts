@@ -37,6 +37,12 @@ export function isWorkspaceAdmin(user: unknown, workspace: BotWorkspace): boolea
   return member && full && Boolean(person.is_admin || person.is_owner || person.is_primary_owner);
 }
 
+/** The `error` of Slack's `{ok: false}` answer, as the WebClient throws it. */
+function slackError(error: unknown): string | undefined {
+  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
 /**
  * Who is an admin and who is in which user group, from Slack, cached briefly: an approver
  * removed from a group loses the right within a minute, and a burst of clicks costs one call.
@@ -65,8 +71,14 @@ export function createSlackDirectory(
     },
     groupMembers: (group) =>
       cached(`group:${group}`, async () => {
-        const result = await client.usergroups.users.list({ usergroup: group });
-        return result.users ?? [];
+        try {
+          const result = await client.usergroups.users.list({ usergroup: group });
+          return result.users ?? [];
+        } catch (error) {
+          // A group deleted (or mistyped) in the settings has no members; it must not stop the other approvers.
+          if (slackError(error) === 'no_such_subteam') return [];
+          throw error;
+        }
       }),
   };
 }

@@ -6,7 +6,8 @@ import { PayloadRefused } from './gate.js';
 /** Slack's bodies are small; Bolt is told the same limit. */
 export const BODY_LIMIT = 1024 * 1024;
 
-function parse(raw: Buffer, contentType: string | undefined): unknown {
+/** A Slack body as Bolt will read it: JSON, a form's `payload` field, or the form itself; undefined when unreadable. */
+export function parseSlackBody(raw: Buffer, contentType: string | undefined): unknown {
   try {
     const text = raw.toString('utf8');
     if (contentType?.startsWith('application/json')) return JSON.parse(text);
@@ -52,7 +53,7 @@ export function socketProcessEventErrorHandler(log: Logger) {
   };
 }
 
-const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Reads the body before Bolt does (Bolt reuses it) and turns away what is not even an object:
@@ -63,7 +64,7 @@ export function guardSlackBody(listener: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     HTTPModuleFunctions.bufferIncomingMessage(req, BODY_LIMIT).then(
       (buffered) => {
-        if (!isObject(parse(buffered.rawBody, req.headers['content-type']))) {
+        if (!isObject(parseSlackBody(buffered.rawBody, req.headers['content-type']))) {
           res.writeHead(400, { 'content-type': 'text/plain' });
           res.end('not a Slack payload\n');
           return;

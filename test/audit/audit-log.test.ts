@@ -9,13 +9,17 @@ import { openSqliteStore } from '../../src/adapters/store/sqlite.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import { type AuditEvent, type AuditRecord, createAuditLog } from '../../src/domain/audit.js';
 import { runAudit, startAudit } from '../support/cli.js';
-import { redisForTests } from '../support/redis.js';
+import { redisForTests, redisScope } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
 
 const log = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'adduser-audit-'));
 const redisUrl = await redisForTests();
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const scope = redisUrl ? redisScope(redisUrl, 'audit') : undefined;
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await scope?.clean();
+});
 
 const event = (n: number, changes: Partial<AuditEvent> = {}): AuditEvent => ({
   requestId: `AR-${n}`,
@@ -30,7 +34,7 @@ const key = (seq: number) => `audit:record:${seq}`;
 
 describe.each([
   { name: 'sqlite', skip: false, open: () => openSqliteStore(join(dir, `${randomUUID()}.sqlite`), log) },
-  { name: 'redis', skip: !redisUrl, open: () => openRedisStore(redisUrl!, log, `adduser-audit-${randomUUID()}`) },
+  { name: 'redis', skip: !redisUrl, open: () => openRedisStore(redisUrl!, log, `${scope!.prefix}:${randomUUID()}`) },
 ])('hash chain on $name', ({ skip, open }) => {
   let store: Store;
   beforeEach(async () => {

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { openSqliteStore } from '../../src/adapters/store/sqlite.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
-import { type BotProcess, spawnBot } from '../support/bot-process.js';
+import { type BotProcess, killBots, spawnBot } from '../support/bot-process.js';
 import { CHANNEL, createDriver, SIGNING_SECRET, type SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { waitFor } from '../support/wait.js';
@@ -29,11 +29,11 @@ beforeAll(async () => {
   store = await openSqliteStore(join(dir, 'crash.sqlite'), pino({ level: 'silent' }));
 });
 afterAll(async () => {
-  await bot?.kill('SIGKILL');
   await store.close();
   await Promise.all([slack.close(), dc.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
+afterEach(killBots);
 
 /** (Re)starts the bot on the same store, optionally set to kill itself at a crash point. */
 async function start(crashAt?: string): Promise<SlackDriver> {

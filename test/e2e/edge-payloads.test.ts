@@ -102,6 +102,24 @@ describe('one workspace', () => {
     }
   });
 
+  test('an approver group Slack no longer knows (no_such_subteam) counts as empty: the other group’s members still approve, nobody else does', async () => {
+    const groups = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'SDELETED01,SAPPROVERS1' }, { beforeStart: (slack) => slack.addUserGroup('SAPPROVERS1', ['UGROUPMEMB1']) });
+    try {
+      const view = await groups.openModal(REQUESTER, 'digicert');
+      const before = groups.slack.calls.length;
+      expect((await groups.submit(REQUESTER, view, { ...digicertForm, username: 'group.approved', email: 'group.approved@example.com' })).status).toBe(200);
+      const id = await groups.postedRequestId(before);
+      await waitFor(async () => groups.store.get(`slack:thread:${id}`), { what: 'the thread' });
+      await groups.click('USTRANGER01', 'request_approve', id);
+      await waitFor(() => groups.slack.callsTo('chat.postEphemeral').some((call) => call.args.user === 'USTRANGER01' && String(call.args.text).includes('Only approvers')), { what: 'the refusal' });
+      await groups.click('UGROUPMEMB1', 'request_approve', id);
+      await groups.waitForState(id, 'succeeded');
+      expect(groups.slack.callsTo('usergroups.users.list').some((call) => call.args.usergroup === 'SDELETED01' && call.response?.error === 'no_such_subteam')).toBe(true);
+    } finally {
+      await groups.close();
+    }
+  });
+
   test('workspace admins approve by default only as full members of the bot’s team: not restricted, not a guest, not a stranger, not from another team', async () => {
     const people: Record<string, Record<string, unknown>> = {
       UADMINFULL1: { team_id: 'TTEAM0001', is_admin: true },

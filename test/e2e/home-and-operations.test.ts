@@ -20,7 +20,8 @@ afterAll(async () => {
   await dc.close();
 });
 
-const openHome = (user: string) => e2e.send(JSON.stringify(homeOpenedPayload(user)), { headers: { 'content-type': 'application/json' } });
+/** app_home_opened: the user opening the Home is a member of the workspace. */
+const openHome = (user: string) => (e2e.slack.addUser(user), e2e.send(JSON.stringify(homeOpenedPayload(user)), { headers: { 'content-type': 'application/json' } }));
 
 const homesOf = (user: string) => e2e.slack.callsTo('views.publish').filter((call) => call.args.user_id === user);
 const text = (call: SlackCall | undefined) => JSON.stringify(call?.args.view ?? {});

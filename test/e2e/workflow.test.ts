@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createAuditLog } from '../../src/domain/audit.js';
 import { type CheckCentralSimulator, startCheckCentralSimulator } from '../simulators/checkcentral.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { type SmsCentralSimulator, startSmsCentralSimulator } from '../simulators/smscentral.js';
 import { AUDIT_CHANNEL, BOT_TOKEN, CHANNEL, type E2E, SIGNING_SECRET, startE2E } from '../support/e2e.js';
 import type { SlackCall } from '../support/fake-slack.js';
-import { commandBody } from '../support/slack-requests.js';
+import { clickPayload } from '../support/driver.js';
+import { commandBody, payloadBody } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
 const CC_TOKEN = 'cc-e2e-token-31d7';
@@ -76,7 +78,7 @@ beforeAll(async () => {
   sms = await startSmsCentralSimulator({ username: 'owner-account', password: SMS_OWNER_PASSWORD });
   dc = await startDigiCertSimulator({ apiKey: DC_KEY });
   e2e = await startE2E(providerEnv());
-  e2e.slack.on('usergroups.users.list', (args) => ({ ok: true, users: args.usergroup === 'SAPPROVERS1' ? [GROUP_MEMBER] : [] }));
+  e2e.slack.addUserGroup('SAPPROVERS1', [GROUP_MEMBER]);
 });
 
 afterAll(async () => {
@@ -98,8 +100,8 @@ describe('/adduser end to end, through signed requests into the Bolt receiver', 
     const posted = e2e.slack.callsTo('chat.postMessage').find((call) => call.args.channel === CHANNEL && String(call.args.text).includes(id))!;
     expect(buttonsOf(posted)).toEqual(['request_approve', 'request_reject', 'request_cancel']);
     expect(JSON.stringify(posted.args.blocks)).toContain(`<@${REQUESTER}>`);
-    const confirmation = e2e.slack.callsTo('chat.postMessage').find((call) => call.args.channel === REQUESTER && String(call.args.text).includes(id));
-    expect(String(confirmation?.args.text)).toContain('https://fake.slack.com/archives/');
+    const confirmation = await waitFor(() => e2e.slack.callsTo('chat.postMessage').find((call) => call.args.channel === REQUESTER && String(call.args.text).includes(id)), { what: 'the requester’s confirmation DM' });
+    expect(String(confirmation.args.text)).toContain('https://fake.slack.com/archives/');
 
     const click = await e2e.click(APPROVER, 'request_approve', id);
     expect(click.status).toBe(200);
@@ -158,6 +160,15 @@ describe('/adduser end to end, through signed requests into the Bolt receiver', 
     await waitFor(() => ephemeralsTo(STRANGER).some((call) => String(call.args.text).includes('Only approvers')), { what: 'the refusal' });
     expect((await e2e.request(id))?.state).toBe('pending');
     expect(await e2e.auditFor(id)).toHaveLength(1);
+  });
+
+  test('when Slack refuses the private reply (user_not_in_channel), it arrives as a DM instead', async () => {
+    const { id } = await submitRequest('checkcentral');
+    e2e.slack.fail('chat.postEphemeral', { kind: 'slack_error', error: 'user_not_in_channel' }, 1);
+    await e2e.click(STRANGER, 'request_approve', id);
+    await waitFor(() => e2e.slack.delivered('chat.postMessage').some((call) => call.args.channel === STRANGER && String(call.args.text).includes('Only approvers')), { what: 'the refusal as a DM' });
+    expect(ephemeralsTo(STRANGER).at(-1)?.response).toEqual({ ok: false, error: 'user_not_in_channel' });
+    expect((await e2e.request(id))?.state).toBe('pending');
   });
 
   test('an approver cannot approve their own request', async () => {
@@ -288,19 +299,40 @@ describe('/adduser end to end, through signed requests into the Bolt receiver', 
   });
 
   test('forged signatures and stale timestamps get 401 and change nothing', async () => {
-    const body = commandBody({ user: REQUESTER, channel: 'C1', text: 'help', responseUrl: 'http://127.0.0.1:1/' });
-    const forged = await e2e.send(body, { signature: 'v0=0000000000000000000000000000000000000000000000000000000000000000' });
+    const { id } = await submitRequest('digicert');
+    const thread = await e2e.store.get<{ channel: string; ts: string }>(`slack:thread:${id}`);
+    // Let the request's own messages land first, so any later call is the forged requests' doing.
+    await waitFor(() => callsIn(AUDIT_CHANNEL, id).length === 1 && callsIn(REQUESTER, id).length === 1, { what: 'the request’s own messages' });
+    const creates = dc.count(/^\/user$/);
+    const slackCalls = e2e.slack.calls.length;
+    const approve = payloadBody(clickPayload(APPROVER, 'request_approve', id, thread, `${e2e.slack.url.replace(/\/api\/$/, '')}/respond/forged`));
+    const forged = await e2e.send(approve, { signature: 'v0=0000000000000000000000000000000000000000000000000000000000000000' });
     expect(forged.status).toBe(401);
-    const stale = await e2e.send(body, { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const stale = await e2e.send(approve, { timestamp: Math.floor(Date.now() / 1000) - 600 });
     expect(stale.status).toBe(401);
-    const signedElsewhere = await e2e.send(body.replace('help', 'status'), { signature: undefined, timestamp: undefined, headers: {} });
-    expect(signedElsewhere.status).toBe(200);
+    const modal = await e2e.send(commandBody({ user: REQUESTER, channel: 'C1', text: 'digicert', responseUrl: 'http://127.0.0.1:1/', triggerId: 'trigger-forged' }), { signature: 'v0=1111111111111111111111111111111111111111111111111111111111111111' });
+    expect(modal.status).toBe(401);
+    // Nothing happened: no state change, no audit record, no provider call, no Slack call.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await e2e.request(id))?.state).toBe('pending');
+    expect((await e2e.auditFor(id)).map((record) => record.action)).toEqual(['requested']);
+    expect(dc.count(/^\/user$/)).toBe(creates);
+    expect(e2e.slack.calls.slice(slackCalls).filter((call) => call.method === 'views.open' || call.raw.includes(id) || call.args.user === APPROVER)).toEqual([]);
+
+    const signed = await e2e.send(approve);
+    expect(signed.status).toBe(200);
+    await e2e.waitForState(id, 'succeeded');
   });
 
   test('no secret reaches a Slack call, an audit record or a log line', async () => {
-    await waitFor(() => e2e.logs.lines.length > 0);
-    const audit = JSON.stringify(await e2e.store.range('audit:by-request:none', 0, -1)) + JSON.stringify(await Promise.all(Array.from({ length: 200 }, (_, i) => e2e.store.get(`audit:record:${i + 1}`))));
-    const places = { slack: e2e.slackText(), audit, logs: e2e.logs.text() };
+    // Its own traffic: one approved request per provider, every secret in use.
+    const ids = [(await submitRequest('checkcentral')).id, (await submitRequest('smscentral')).id, (await submitRequest('digicert')).id];
+    for (const id of ids) await e2e.click(APPROVER, 'request_approve', id);
+    for (const id of ids) await e2e.waitForState(id, 'succeeded');
+    await waitFor(async () => (await Promise.all(ids.map((id) => e2e.auditFor(id)))).every((records) => records.at(-1)?.action === 'succeeded'), { what: 'the audit records' });
+    const records = await createAuditLog(e2e.store).read(1, 10_000);
+    for (const id of ids) expect(records.filter((record) => record.requestId === id)).toHaveLength(4);
+    const places = { slack: e2e.slackText(), audit: JSON.stringify(records), logs: e2e.logs.text() };
     for (const [where, text] of Object.entries(places)) {
       for (const secret of SECRETS) expect(text.includes(secret), `${secret} in ${where}`).toBe(false);
     }

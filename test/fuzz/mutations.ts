@@ -1,3 +1,6 @@
+import { sameWorkspace } from '../../src/slack/gate.js';
+import { classify } from '../../src/slack/payloads/route.js';
+import { BOT } from '../support/fake-slack.js';
 import { clickPayload, type OpenedView, selectPayload, submissionPayload } from '../support/driver.js';
 import { homeOpenedPayload, suggestionPayload } from '../support/slack-requests.js';
 
@@ -127,4 +130,12 @@ export function encode(seed: Seed, payload: Record<string, unknown>): { body: st
   const fields = Object.entries(payload).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : (JSON.stringify(value) ?? '')]);
   const body = new URLSearchParams(fields).toString();
   return { body, contentType: 'application/x-www-form-urlencoded', parsed: Object.fromEntries(new URLSearchParams(body)) };
+}
+
+/** What the door must answer, from the same schemas: 400 invalid, 403 another workspace, else 200. */
+export function expectedStatus(parsed: unknown): number {
+  const verdict = classify(parsed);
+  if (verdict.kind === 'invalid') return 400;
+  if (verdict.kind === 'ok' && !sameWorkspace(verdict.workspace, { teamId: BOT.teamId, enterpriseInstall: false })) return 403;
+  return 200;
 }

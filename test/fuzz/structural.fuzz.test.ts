@@ -1,14 +1,12 @@
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sameWorkspace } from '../../src/slack/gate.js';
-import { classify } from '../../src/slack/payloads/route.js';
 import { type E2E, SIGNING_SECRET, startE2E } from '../support/e2e.js';
-import { BOT } from '../support/fake-slack.js';
+import { newTriggerId } from '../support/fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from '../support/fake-socket-mode.js';
 import { signature } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 import type { OpenedView } from '../support/driver.js';
-import { encode, type Marks, marksOf, mutate, prng, type Seed, seeds } from './mutations.js';
+import { encode, expectedStatus, type Marks, marksOf, mutate, prng, type Seed, seeds } from './mutations.js';
 
 const HTTP_CASES = 20_000;
 const SOCKET_CASES = 5_000;
@@ -24,14 +22,6 @@ afterAll(() => {
   process.off('unhandledRejection', onProblem);
   process.off('uncaughtException', onProblem);
 });
-
-/** What the door must answer, from the same schemas: 400 invalid, 403 another workspace, else 200. */
-function expectedStatus(parsed: unknown): number {
-  const verdict = classify(parsed);
-  if (verdict.kind === 'invalid') return 400;
-  if (verdict.kind === 'ok' && !sameWorkspace(verdict.workspace, { teamId: BOT.teamId, enterpriseInstall: false })) return 403;
-  return 200;
-}
 
 interface Case {
   n: number;
@@ -147,9 +137,10 @@ describe('structural fuzzing of real payloads', { timeout: 600_000 }, () => {
     try {
       const sm = socket!;
       await waitFor(() => sm.connected(), { timeoutMs: 15_000, what: 'the WebSocket' });
-      sm.send('slash_commands', { team_id: 'TTEAM0001', channel_id: 'CSOCKET01', user_id: 'UREQUESTER1', command: '/adduser', text: 'digicert', api_app_id: 'AAPP00001', response_url: `${e2e.slack.url}respond/0`, trigger_id: 'trigger-socket-seed' });
-      const opened = await waitFor(() => e2e.slack.callsTo('views.open').find((call) => call.args.trigger_id === 'trigger-socket-seed'), { what: 'the modal' });
-      const view = { ...(opened.args.view as OpenedView), id: 'VSEED0001', hash: 'hash-seed' };
+      const trigger = newTriggerId();
+      sm.send('slash_commands', { team_id: 'TTEAM0001', channel_id: 'CSOCKET01', user_id: 'UREQUESTER1', command: '/adduser', text: 'digicert', api_app_id: 'AAPP00001', response_url: `${e2e.slack.url}respond/0`, trigger_id: trigger });
+      const opened = await waitFor(() => e2e.slack.delivered('views.open').find((call) => call.args.trigger_id === trigger), { what: 'the modal' });
+      const view = opened.response!.view as OpenedView;
       // @slack/socket-mode reads payload.event.type of an events_api envelope before the app sees it:
       // a missing or null `event` throws inside the client, so that one field is not mutated here.
       const skip = (seed: Seed, path: (string | number)[]) => seed.transport === 'json' && path.length === 1 && path[0] === 'event';

@@ -79,6 +79,34 @@ describe('CheckCentral: wire contract', () => {
     }
   });
 
+  test.each([
+    ['userId', (id: string) => id],
+    ['id', (id: string) => id],
+    ['user', (id: string) => id],
+    // Nothing names the user: the outcome says so rather than inventing an id.
+    ['bare', () => 'created (no id returned)'],
+  ] as const)('every success shape CheckCentral may answer is a creation: %s', async (shape, expectedId) => {
+    const shaped = await startCheckCentralSimulator({ token: TOKEN, success: shape });
+    try {
+      const input = parse(form());
+      const result = await createUser(checkcentral, settings(shaped.url), input, { http, log: logs.log, dryRun: false });
+      const created = shaped.users.at(-1)!;
+      expect(result.outcome).toEqual({ kind: 'created', providerUserId: expectedId(String(created.userId)) });
+    } finally {
+      await shaped.close();
+    }
+  });
+
+  test('a notification entry with a property CheckCentral does not document is refused by it', async () => {
+    const res = await fetch(`${sim.url}/createUser/?apiToken=${TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'extra@myorg.example', accessLevel: 'user', notifications: [{ type: 'failures', services: ['sms'], channel: 'x' }] }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ Error: { Id: 18, Message: 'Unknown notification property: channel' } });
+  });
+
   test('a duplicate email → already_exists', async () => {
     const input = parse(form());
     await createUser(checkcentral, settings(sim.url), input, { http, log: logs.log, dryRun: false });

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect, createServer, type Server as NetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHttpClient } from '../../src/adapters/http/client.js';
 import { createUser, type CreateResult } from '../../src/adapters/providers/execute.js';
@@ -113,13 +115,29 @@ export function describeOutcomeMapping<S extends Simulator>(c: ProviderCase<S>):
       expect(creates() - before).toBe(1);
     });
 
-    test('connection refused → unavailable after bounded retries; nothing received', async () => {
+    test('connection refused → unavailable after bounded retries, waiting between them', async () => {
       const port = await closedPort();
-      const before = creates();
+      sleeps.length = 0;
       const result = await create(c.settings(`http://127.0.0.1:${port}`));
       expect(result.outcome).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('ECONNREFUSED') });
       expect(result.attempts).toBe(3);
-      expect(creates() - before).toBe(0);
+      expect(sleeps).toHaveLength(2);
+    });
+
+    test('connection refused is retried, since nothing was sent: the provider back by the second attempt gets one create request', async () => {
+      const port = await closedPort();
+      const before = creates();
+      let forwarder: NetServer | undefined;
+      const result = await create(c.settings(`http://127.0.0.1:${port}`), undefined, {
+        // The provider comes back on the refused port while the executor waits to retry.
+        sleep: async () => {
+          forwarder ??= await forward(port, sim.port);
+        },
+      });
+      forwarder?.close();
+      expect(result.outcome.kind).toBe('created');
+      expect(result.attempts).toBe(2);
+      expect(creates() - before).toBe(1);
     });
 
     test('an HTML error page → a clear failure that quotes it, sent once', async () => {
@@ -153,6 +171,21 @@ export function describeOutcomeMapping<S extends Simulator>(c: ProviderCase<S>):
       expect(sim.requests.length).toBe(before);
     });
   });
+}
+
+/** Listens on `port` and pipes every connection to `target`, as the provider coming back would. */
+async function forward(port: number, target: number): Promise<NetServer> {
+  const server = createServer((socket) => {
+    // Not kept alive past the test: the client's pooled connection would otherwise hold it open.
+    socket.unref();
+    const upstream = connect(target, '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
 }
 
 /** Form values the provider must refuse: the first issue belongs to `field` and its message says why. */

@@ -7,8 +7,8 @@ import { openStore } from '../../src/adapters/store/open.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import type { SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { redisForTests } from '../support/redis.js';
-import { emptyRedisDb, startReplicas } from '../support/replicas.js';
+import { type RedisScope, redisForTests, redisScope } from '../support/redis.js';
+import { startReplicas } from '../support/replicas.js';
 import { waitFor } from '../support/wait.js';
 
 const redisUrl = await redisForTests();
@@ -16,21 +16,24 @@ let slack: FakeSlack;
 let dir: string;
 let store: Store;
 let drivers: SlackDriver[] = [];
-let stop: () => Promise<void>;
+let stop: (() => Promise<void>) | undefined;
+let scope: RedisScope;
 
 beforeAll(async () => {
   if (!redisUrl) return;
   slack = await startFakeSlack();
   dir = mkdtempSync(join(tmpdir(), 'adduser-expiry-'));
-  const url = await emptyRedisDb(redisUrl, 10);
+  scope = redisScope(redisUrl, 'expiry');
+  const url = scope.storeUrl;
   store = await openStore(url, { log: pino({ level: 'silent' }) });
   ({ drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { ADDUSER_REQUEST_TTL: '4s' } }));
 });
 afterAll(async () => {
   if (!redisUrl) return;
-  await stop();
-  await store.close();
-  await slack.close();
+  await stop?.();
+  await store?.close();
+  await slack?.close();
+  await scope.clean();
   rmSync(dir, { recursive: true, force: true });
 });
 

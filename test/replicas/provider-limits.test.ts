@@ -8,8 +8,8 @@ import type { Store } from '../../src/adapters/store/types.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import type { SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { redisForTests } from '../support/redis.js';
-import { emptyRedisDb, startReplicas } from '../support/replicas.js';
+import { type RedisScope, redisForTests, redisScope } from '../support/redis.js';
+import { startReplicas } from '../support/replicas.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-shared-limit-key-41d0';
@@ -22,20 +22,23 @@ describe.skipIf(!redisUrl)('provider limits across replicas', { timeout: 120_000
   let dir: string;
   let store: Store;
   let drivers: SlackDriver[] = [];
-  let stop: () => Promise<void>;
+  let stop: (() => Promise<void>) | undefined;
+  let scope: RedisScope;
 
   beforeAll(async () => {
     slack = await startFakeSlack();
     dc = await startDigiCertSimulator({ apiKey: DC_KEY, rateLimits: [{ limit: 100, perMs: 5_000 }, { limit: 1_000, perMs: 180_000 }] });
     dir = mkdtempSync(join(tmpdir(), 'adduser-shared-limits-'));
-    const url = await emptyRedisDb(redisUrl!, 11);
+    scope = redisScope(redisUrl!, 'limits');
+    const url = scope.storeUrl;
     store = await openStore(url, { log: pino({ level: 'silent' }) });
     ({ drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url } }));
   });
   afterAll(async () => {
-    await stop();
-    await store.close();
-    await Promise.all([slack.close(), dc.close()]);
+    await stop?.();
+    await store?.close();
+    await Promise.all([slack?.close(), dc?.close()]);
+    await scope.clean();
     rmSync(dir, { recursive: true, force: true });
   });
 

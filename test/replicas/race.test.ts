@@ -9,8 +9,8 @@ import type { AuditRecord } from '../../src/domain/audit.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import type { SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { redisForTests } from '../support/redis.js';
-import { emptyRedisDb, startReplicas } from '../support/replicas.js';
+import { redisForTests, redisScope } from '../support/redis.js';
+import { startReplicas } from '../support/replicas.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-race-key-2b7c';
@@ -18,32 +18,34 @@ const REQUESTS = 50;
 const redisUrl = await redisForTests();
 
 const setups = [
-  { name: 'two processes on one Redis', skip: !redisUrl, replicas: 2, storeUrl: async () => emptyRedisDb(redisUrl!, 9) },
-  { name: 'one process on SQLite', skip: false, replicas: 1, storeUrl: async (dir: string) => `sqlite://${join(dir, 'race.sqlite')}` },
+  { name: 'two processes on one Redis', skip: !redisUrl, replicas: 2, scope: redisUrl ? () => redisScope(redisUrl, 'race') : undefined },
+  { name: 'one process on SQLite', skip: false, replicas: 1, scope: undefined },
 ];
 
-describe.each(setups)('$name', { timeout: 120_000 }, ({ skip, storeUrl, replicas }) => {
+describe.each(setups)('$name', { timeout: 120_000 }, ({ skip, scope: newScope, replicas }) => {
   let slack: FakeSlack;
   let dc: DigiCertSimulator;
   let dir: string;
   let store: Store;
   let drivers: SlackDriver[] = [];
-  let stop: () => Promise<void>;
+  let stop: (() => Promise<void>) | undefined;
+  const scope = newScope?.();
 
   beforeAll(async () => {
     if (skip) return;
     slack = await startFakeSlack();
     dc = await startDigiCertSimulator({ apiKey: DC_KEY });
     dir = mkdtempSync(join(tmpdir(), 'adduser-race-'));
-    const url = await storeUrl(dir);
+    const url = scope?.storeUrl ?? `sqlite://${join(dir, 'race.sqlite')}`;
     store = await openStore(url, { log: pino({ level: 'silent' }) });
     ({ drivers, stop } = await startReplicas({ count: replicas, storeUrl: url, store, slack, cwd: dir, env: { DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url } }));
   });
   afterAll(async () => {
     if (skip) return;
-    await stop();
-    await store.close();
-    await Promise.all([slack.close(), dc.close()]);
+    await stop?.();
+    await store?.close();
+    await Promise.all([slack?.close(), dc?.close()]);
+    await scope?.clean();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,13 +9,22 @@ const ACCESS = ['disabled', 'custom', 'readonly', 'user', 'editor', 'manager', '
 const TYPES = ['digest', 'failures', 'warnings', 'unmatched'];
 const SERVICES = ['email', 'sms', 'push', 'pushbullet', 'pushover'];
 const FIELDS = new Set(['email', 'accessLevel', 'name', 'sendWelcomeEmail', 'userGroups', 'notifications']);
+const NOTIFICATION_FIELDS = new Set(['type', 'services']);
+
+/**
+ * CheckCentral documents no success body (NOTES.md): each shape public clients have met, for
+ * the product to read all of them. `user` nests the new user, `bare` names no id at all.
+ */
+export type CheckCentralSuccess = 'userId' | 'id' | 'user' | 'bare';
+const successBody = (shape: CheckCentralSuccess, user: Record<string, unknown>, userId: string) =>
+  shape === 'userId' ? { userId } : shape === 'id' ? { id: userId } : shape === 'user' ? { user: { ...user, userId } } : { success: true };
 
 /**
  * CheckCentral's createUser as documented: token in the query, JSON body, email and
  * accessLevel required, enums in lowercase. Its answers are undocumented; public clients read
  * {"Error":{"Id","Message"}} bodies, sometimes with HTTP 200, so `errorsWithStatus200` plays that.
  */
-export async function startCheckCentralSimulator(options: { token: string; errorsWithStatus200?: boolean }): Promise<CheckCentralSimulator> {
+export async function startCheckCentralSimulator(options: { token: string; errorsWithStatus200?: boolean; success?: CheckCentralSuccess }): Promise<CheckCentralSimulator> {
   const users: Record<string, unknown>[] = [];
   const groups = [
     { userGroupId: 'grp-ops', userGroupName: 'Operations' },
@@ -40,7 +49,10 @@ export async function startCheckCentralSimulator(options: { token: string; error
     if (body.notifications !== undefined) {
       if (!Array.isArray(body.notifications)) return fail(400, 17, 'notifications must be an array.');
       for (const entry of body.notifications as { type?: unknown; services?: unknown }[]) {
-        if (typeof entry?.type !== 'string' || !TYPES.includes(entry.type)) return fail(400, 18, 'Invalid notification type.');
+        if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return fail(400, 18, 'A notification must be an object.');
+        const extra = Object.keys(entry).find((key) => !NOTIFICATION_FIELDS.has(key));
+        if (extra) return fail(400, 18, `Unknown notification property: ${extra}`);
+        if (typeof entry.type !== 'string' || !TYPES.includes(entry.type)) return fail(400, 18, 'Invalid notification type.');
         if (entry.services !== undefined && (!Array.isArray(entry.services) || entry.services.some((s) => !SERVICES.includes(s as string)))) {
           return fail(400, 19, 'Invalid notification service.');
         }
@@ -71,7 +83,7 @@ export async function startCheckCentralSimulator(options: { token: string; error
     if (users.some((user) => user.email === email)) return fail(400, 20, 'A user with this email already exists.');
     const userId = `u${nextId++}`;
     users.push({ ...(body as object), userId });
-    return json(200, { userId });
+    return json(200, successBody(options.success ?? 'userId', body as Record<string, unknown>, userId));
   }
 
   const simulator = await startSimulator(handle);

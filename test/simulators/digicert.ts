@@ -27,7 +27,7 @@ const FIELDS = new Set([
  */
 export async function startDigiCertSimulator(options: {
   apiKey: string;
-  /** Enforce DigiCert's per-key rate limits over every request, lookups included (100 per 5 s, 1000 per 3 min), with 429 request_limit_exceeded. */
+  /** DigiCert's per-key rate limits over every request, lookups included, answered 429 request_limit_exceeded. Default: both documented windows, 100 per 5 s and 1000 per 3 min. */
   rateLimits?: { limit: number; perMs: number }[];
   containers?: { id: number; name: string; is_active?: boolean; roles: { id: number; name: string }[] }[];
 }): Promise<DigiCertSimulator> {
@@ -39,6 +39,10 @@ export async function startDigiCertSimulator(options: {
   const users: DigiCertSimulator['users'] = [];
   let nextId = 1_538_858;
   const arrivals: number[] = [];
+  const rateLimits = options.rateLimits ?? [
+    { limit: 100, perMs: 5_000 },
+    { limit: 1_000, perMs: 180_000 },
+  ];
 
   function validate(body: Record<string, unknown>): Reply | undefined {
     const bad = (message: string) => error(400, 'bad_request_format', message);
@@ -70,16 +74,19 @@ export async function startDigiCertSimulator(options: {
     if (!Array.isArray(assignments) || assignments.some((id) => !Number.isInteger(id))) {
       return bad('container_id_assignments is required and must be a list of container ids.');
     }
+    // The documentation does not say whether an empty list is refused, so it is accepted; ids must be containers.
+    const unknown = (assignments as number[]).find((id) => !containers.some((candidate) => candidate.id === id));
+    if (unknown !== undefined) return error(404, 'not_found', `Container ${unknown} not found.`);
     if (body.is_saml_sso_only !== undefined && typeof body.is_saml_sso_only !== 'boolean') return bad('is_saml_sso_only must be a boolean.');
     return undefined;
   }
 
   function handle(request: Recorded): Reply {
     if (request.headers['x-dc-devkey'] !== options.apiKey) return error(401, 'access_denied', 'Invalid API key.');
-    for (const { limit, perMs } of options.rateLimits ?? []) {
+    for (const { limit, perMs } of rateLimits) {
       if (arrivals.filter((time) => time > request.receivedAt - perMs).length >= limit) return error(429, 'request_limit_exceeded', 'Rate limit exceeded.');
     }
-    if (options.rateLimits) arrivals.push(request.receivedAt);
+    arrivals.push(request.receivedAt);
     if (request.method === 'GET' && request.path === '/container') {
       return json(200, { containers: containers.map(({ roles: _roles, ...container }) => ({ parent_id: null, is_active: true, ...container })) });
     }

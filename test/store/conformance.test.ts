@@ -8,17 +8,18 @@ import { openRedisStore } from '../../src/adapters/store/redis.js';
 import { openSqliteStore } from '../../src/adapters/store/sqlite.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import { parseStoreUrl } from '../../src/adapters/store/url.js';
-import { redisForTests } from '../support/redis.js';
+import { redisForTests, redisScope } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
 
 const log = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'adduser-store-'));
 const redisUrl = await redisForTests();
-const namespace = `adduser-test-${randomUUID()}`;
+const scope = redisUrl ? redisScope(redisUrl, 'conformance') : undefined;
 const opened: Store[] = [];
 
 afterAll(async () => {
   await Promise.all(opened.map((store) => store.close()));
+  await scope?.clean();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,7 +38,7 @@ const backends: { name: string; open: () => Promise<Store>; skip: boolean }[] = 
     name: 'redis',
     skip: !redisUrl,
     open: async () => {
-      const store = await openRedisStore(redisUrl!, log, namespace);
+      const store = await openRedisStore(redisUrl!, log, scope!.prefix);
       opened.push(store);
       return store;
     },
@@ -250,11 +251,21 @@ describe('STORE_URL', () => {
     ['sqlite:///var/lib/x.sqlite', { kind: 'sqlite', path: '/var/lib/x.sqlite' }],
     ['redis://127.0.0.1:6379', { kind: 'redis', url: 'redis://127.0.0.1:6379' }],
     ['rediss://cache.example.com:6380/0', { kind: 'redis', url: 'rediss://cache.example.com:6380/0' }],
+    ['redis://127.0.0.1:6379/2?prefix=adduser-staging', { kind: 'redis', url: 'redis://127.0.0.1:6379/2', prefix: 'adduser-staging' }],
   ])('%s', (url, expected) => {
     expect(parseStoreUrl(url, '/srv/bot')).toEqual(expected);
   });
 
   test.each(['mysql://db', 'sqlite://', 'redis://', 'data/adduser.sqlite', ''])('rejects %j with the accepted forms', (url) => {
     expect(parseStoreUrl(url)).toEqual({ error: expect.stringContaining('sqlite://PATH') });
+  });
+
+  test.each([
+    ['redis://h:6379?prefix=', 'prefix'],
+    ['redis://h:6379?prefix=a*b', 'prefix'],
+    ['redis://h:6379?prefix=a:b', 'prefix'],
+    ['redis://h:6379?db=2', '"db"'],
+  ])('rejects %j, naming the %s', (url, named) => {
+    expect(parseStoreUrl(url)).toEqual({ error: expect.stringContaining(named) });
   });
 });

@@ -20,6 +20,16 @@ export interface BotProcess {
   kill: (signal?: NodeJS.Signals) => Promise<number | string>;
 }
 
+const live = new Set<BotProcess>();
+
+/**
+ * SIGKILLs every bot this worker spawned that is still running: for `afterEach`, so a failed
+ * assertion (which skips the test's own `kill`) never leaves a bot behind for the next test.
+ */
+export async function killBots(): Promise<void> {
+  await Promise.all([...live].map((bot) => bot.kill('SIGKILL')));
+}
+
 /**
  * Runs `src/main.ts` as `npm start` does, in its own process, with exactly `env` (plus PATH):
  * nothing leaks in from the developer's shell or a .env file, since `cwd` defaults to the repo
@@ -45,7 +55,7 @@ export function spawnBot(env: Record<string, string>, cwd: string): BotProcess {
       { timeoutMs: 20_000, what: 'the bot to log its port' },
     );
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
-  return {
+  const bot: BotProcess = {
     child,
     stdout: () => out,
     stderr: () => err,
@@ -68,4 +78,7 @@ export function spawnBot(env: Record<string, string>, cwd: string): BotProcess {
       return exited;
     },
   };
+  live.add(bot);
+  void exited.then(() => live.delete(bot));
+  return bot;
 }

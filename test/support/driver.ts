@@ -1,7 +1,7 @@
 import type { Store } from '../../src/adapters/store/types.js';
 import type { AuditRecord } from '../../src/domain/audit.js';
 import type { AccessRequest, RequestState } from '../../src/domain/request.js';
-import type { FakeSlack, SlackCall } from './fake-slack.js';
+import { type FakeSlack, newTriggerId, type SlackCall } from './fake-slack.js';
 import { commandBody, payloadBody, postToSlackEvents, type SlackResponse } from './slack-requests.js';
 import { waitFor } from './wait.js';
 
@@ -44,7 +44,7 @@ export interface SlackDriver {
   slackText: () => string;
 }
 
-let triggerCounter = 0;
+let responseCounter = 0;
 
 /** What every block_actions payload carries: who clicked, where, and a fresh trigger. */
 const actionEnvelope = (user: string) => ({
@@ -53,7 +53,7 @@ const actionEnvelope = (user: string) => ({
   team: { id: 'TTEAM0001', domain: 'example' },
   api_app_id: 'AAPP00001',
   token: 'deprecated',
-  trigger_id: `trigger-${++triggerCounter}`,
+  trigger_id: newTriggerId(),
 });
 
 /** view.state for a modal filled with `values` keyed by field id, as Slack sends it. */
@@ -102,7 +102,7 @@ export const submissionPayload = (user: string, view: OpenedView, values: Record
   user: { id: user, username: user.toLowerCase(), team_id: 'TTEAM0001' },
   api_app_id: 'AAPP00001',
   token: 'deprecated',
-  trigger_id: `trigger-${++triggerCounter}`,
+  trigger_id: newTriggerId(),
   view: {
     ...view,
     type: 'modal',
@@ -152,13 +152,22 @@ export function createDriver({
   const send: SlackDriver['send'] = (body, extra = {}) =>
     transport ? transport(body) : postToSlackEvents(url, body, { secret: SIGNING_SECRET, ...extra });
 
-  const command: SlackDriver['command'] = (user, text, channel = 'CTYPEDHERE') =>
-    send(commandBody({ user, channel, text, responseUrl: `${responseUrl}${++triggerCounter}`, triggerId: `trigger-${triggerCounter}` }));
+  /** Whoever Slack sends an interaction from is a member of the workspace. */
+  const member = (user: string) => {
+    if (user) slack.addUser(user);
+  };
 
+  const command: SlackDriver['command'] = (user, text, channel = 'CTYPEDHERE') => {
+    member(user);
+    slack.addChannel(channel);
+    return send(commandBody({ user, channel, text, responseUrl: `${responseUrl}${++responseCounter}` }));
+  };
+
+  /** The view as Slack answered it: with the id and hash it gave. */
   const lastView = async (method: 'views.open' | 'views.update', after: number): Promise<OpenedView> => {
-    const call = await waitFor(() => slack.calls.slice(after).find((c) => c.method === method), { what: method });
-    const view = call.args.view as OpenedView;
-    return { ...view, id: view.id ?? `V-${after}`, hash: view.hash ?? `hash-${after}` };
+    const call = await waitFor(() => slack.calls.slice(after).find((c) => c.method === method && c.response !== undefined), { what: method });
+    if (call.response?.ok !== true) throw new Error(`${method} was refused: ${JSON.stringify(call.response)}`);
+    return call.response.view as OpenedView;
   };
 
   const request: SlackDriver['request'] = (id) => store.get<AccessRequest>(`request:${id}`);
@@ -176,18 +185,21 @@ export function createDriver({
       return lastView('views.open', before);
     },
     async chooseProvider(user, view, provider) {
+      member(user);
       const before = slack.calls.length;
       const res = await send(payloadBody(selectPayload(user, view, provider)));
       if (res.status !== 200) throw new Error(`provider select answered ${res.status}`);
       return lastView('views.update', before);
     },
     submit(user, view, values) {
+      member(user);
       return send(payloadBody(submissionPayload(user, view, values)));
     },
     async click(user, actionId, requestId, where = 'message') {
+      member(user);
       const thread = await store.get<{ channel: string; ts: string }>(`slack:thread:${requestId}`);
       const inMessage = where === 'message' && thread ? thread : undefined;
-      return send(payloadBody(clickPayload(user, actionId, requestId, inMessage, `${responseUrl}${triggerCounter}`)));
+      return send(payloadBody(clickPayload(user, actionId, requestId, inMessage, `${responseUrl}${++responseCounter}`)));
     },
     request,
     async waitForState(id, state, timeoutMs = 10_000) {

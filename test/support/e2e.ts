@@ -24,8 +24,11 @@ export interface E2E extends SlackDriver {
  * The bot as Slack sees it: started in-process on a random port with a real store, a fake
  * Slack Web API recording every call, and requests signed like Slack's.
  */
-export async function startE2E(env: Record<string, string> = {}, options: { beforeStart?: (slack: FakeSlack) => void | Promise<void> } = {}): Promise<E2E> {
-  const slack = await startFakeSlack();
+export async function startE2E(
+  env: Record<string, string> = {},
+  options: { beforeStart?: (slack: FakeSlack) => void | Promise<void>; /** Slack of an earlier start, for a restart: the same messages, users and channels. */ slack?: FakeSlack } = {},
+): Promise<E2E> {
+  const slack = options.slack ?? (await startFakeSlack({ token: env.SLACK_BOT_TOKEN ?? BOT_TOKEN }));
   await options.beforeStart?.(slack);
   const dir = mkdtempSync(join(tmpdir(), 'adduser-e2e-'));
   const storeUrl = env.STORE_URL ?? `sqlite://${join(dir, 'e2e.sqlite')}`;
@@ -55,7 +58,7 @@ export async function startE2E(env: Record<string, string> = {}, options: { befo
     async close() {
       await bot.stop();
       await store.close();
-      await slack.close();
+      if (!options.slack) await slack.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

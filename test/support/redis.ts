@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { createConnection } from 'node:net';
+import { createClient } from '@keyv/redis';
 
 async function answers(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
@@ -27,4 +29,33 @@ export async function redisForTests(): Promise<string | undefined> {
   if (process.env.CI === 'true') throw new Error(`Redis suites cannot run: ${why} (CI must provide Redis)`);
   console.warn(`\n  ⚠ Skipping the Redis suites: ${why}. Set REDIS_URL=redis://127.0.0.1:6379 to run them.\n`);
   return undefined;
+}
+
+export interface RedisScope {
+  /** The key prefix: every key the store writes starts with `prefix:`. */
+  prefix: string;
+  /** STORE_URL for the bot: REDIS_URL with `?prefix=`. */
+  storeUrl: string;
+  /** Deletes this scope's keys, and nothing else in the database. */
+  clean: () => Promise<void>;
+}
+
+/**
+ * A fresh key prefix on REDIS_URL's database, so suites (and two runs at once) share one Redis
+ * without ever seeing, or wiping, each other's keys or a developer's data.
+ */
+export function redisScope(redisUrl: string, label: string): RedisScope {
+  const prefix = `adduser-test-${label}-${randomUUID()}`;
+  return {
+    prefix,
+    storeUrl: `${redisUrl}?prefix=${prefix}`,
+    async clean() {
+      const client = createClient({ url: redisUrl });
+      await client.connect();
+      for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) {
+        if (keys.length > 0) await client.unlink(keys);
+      }
+      await client.quit();
+    },
+  };
 }

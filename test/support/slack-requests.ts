@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { newTriggerId } from './fake-slack.js';
 
 /** Slack's request signature: v0= + HMAC-SHA256 of "v0:{timestamp}:{raw body}". */
 export function signature(secret: string, timestamp: number, body: string): string {
@@ -59,7 +60,7 @@ export function commandBody(fields: {
     text: fields.text,
     api_app_id: 'AAPP00001',
     response_url: fields.responseUrl,
-    trigger_id: fields.triggerId ?? `trigger-${Math.random().toString(36).slice(2)}`,
+    trigger_id: fields.triggerId ?? newTriggerId(),
   }).toString();
 }
 

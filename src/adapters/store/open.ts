@@ -14,5 +14,5 @@ export async function openStore(url: string, options: { log: Logger; namespace?:
     return openSqliteStore(location.path, options.log);
   }
   const { openRedisStore } = await import('./redis.js');
-  return openRedisStore(location.url, options.log, options.namespace);
+  return openRedisStore(location.url, options.log, location.prefix ?? options.namespace);
 }

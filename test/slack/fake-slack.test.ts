@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { blocksProblems, viewProblems } from '../support/block-kit.js';
+import { type FakeSlack, newTriggerId, startFakeSlack, TRIGGER_TTL_MS } from '../support/fake-slack.js';
+
+const TOKEN = 'xoxb-strict-fake-test';
+let slack: FakeSlack;
+
+beforeAll(async () => {
+  slack = await startFakeSlack({ token: TOKEN });
+});
+afterAll(async () => {
+  await slack.close();
+});
+
+/** One Web API call as the WebClient makes it: form-encoded, JSON fields encoded, bearer token. */
+async function call(method: string, args: Record<string, unknown>, token: string | null = TOKEN): Promise<Record<string, unknown>> {
+  const body = new URLSearchParams(Object.entries(args).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
+  const res = await fetch(`${slack.url}${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token && { authorization: `Bearer ${token}` }) },
+    body,
+  });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+const modal = { type: 'modal', title: { type: 'plain_text', text: 'Request access' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }] };
+
+describe('the fake Slack refuses what Slack refuses', () => {
+  test('a missing or wrong token', async () => {
+    expect(await call('auth.test', {}, null)).toEqual({ ok: false, error: 'not_authed' });
+    expect(await call('auth.test', {}, 'xoxb-someone-else')).toEqual({ ok: false, error: 'invalid_auth' });
+    expect(await call('auth.test', {})).toMatchObject({ ok: true });
+  });
+
+  test('a trigger_id opens one view, within 3 s of the interaction', async () => {
+    expect(await call('views.open', { trigger_id: 'made-up', view: modal })).toMatchObject({ error: 'invalid_trigger_id' });
+    expect(await call('views.open', { trigger_id: newTriggerId(Date.now() - TRIGGER_TTL_MS - 100), view: modal })).toMatchObject({ error: 'expired_trigger_id' });
+    const trigger = newTriggerId();
+    expect(await call('views.open', { trigger_id: trigger, view: modal })).toMatchObject({ ok: true });
+    expect(await call('views.open', { trigger_id: trigger, view: modal })).toMatchObject({ error: 'exchanged_trigger_id' });
+  });
+
+  test('views.update with a stale hash or an unknown view', async () => {
+    const { view } = (await call('views.open', { trigger_id: newTriggerId(), view: modal })) as { view: { id: string; hash: string } };
+    expect(await call('views.update', { view_id: 'VNOSUCH01', view: modal })).toMatchObject({ error: 'not_found' });
+    const updated = (await call('views.update', { view_id: view.id, hash: view.hash, view: modal })) as { ok: boolean; view: { hash: string } };
+    expect(updated.ok).toBe(true);
+    expect(await call('views.update', { view_id: view.id, hash: view.hash, view: modal })).toMatchObject({ error: 'hash_conflict' });
+    expect(await call('views.update', { view_id: view.id, hash: updated.view.hash, view: modal })).toMatchObject({ ok: true });
+  });
+
+  test('unknown users, user groups, channels and messages', async () => {
+    expect(await call('users.info', { user: 'UNOBODY01' })).toMatchObject({ error: 'user_not_found' });
+    expect(await call('usergroups.users.list', { usergroup: 'SNOSUCH01' })).toMatchObject({ error: 'no_such_subteam' });
+    expect(await call('chat.postMessage', { channel: 'CNOSUCH01', text: 'hi' })).toMatchObject({ error: 'channel_not_found' });
+    expect(await call('chat.postMessage', { channel: 'UNOBODY01', text: 'hi' })).toMatchObject({ error: 'channel_not_found' });
+    expect(await call('chat.postEphemeral', { channel: 'CREQUESTS1', user: 'UNOBODY01', text: 'hi' })).toMatchObject({ error: 'user_not_found' });
+    expect(await call('chat.update', { channel: 'CREQUESTS1', ts: '1.000001', text: 'hi' })).toMatchObject({ error: 'message_not_found' });
+    slack.addUser('UKNOWN001');
+    slack.addUserGroup('SKNOWN001', ['UKNOWN001']);
+    expect(await call('users.info', { user: 'UKNOWN001' })).toMatchObject({ ok: true, user: { id: 'UKNOWN001' } });
+    expect(await call('usergroups.users.list', { usergroup: 'SKNOWN001' })).toEqual({ ok: true, users: ['UKNOWN001'] });
+    const posted = (await call('chat.postMessage', { channel: 'UKNOWN001', text: 'hi' })) as { ok: boolean; channel: string; ts: string };
+    expect(posted.ok).toBe(true);
+    expect(await call('chat.update', { channel: posted.channel, ts: posted.ts, text: 'edited' })).toMatchObject({ ok: true });
+  });
+
+  test('any method can be made to answer 200 {ok: false, error}, and such a call is not delivered', async () => {
+    slack.fail('chat.postMessage', { kind: 'slack_error', error: 'is_archived' }, 1);
+    expect(await call('chat.postMessage', { channel: 'CREQUESTS1', text: 'hi' })).toEqual({ ok: false, error: 'is_archived' });
+    expect(slack.delivered('chat.postMessage').some((c) => c.response?.error === 'is_archived')).toBe(false);
+    expect(await call('chat.postMessage', { channel: 'CREQUESTS1', text: 'hi' })).toMatchObject({ ok: true });
+  });
+
+  test('messages and views beyond Block Kit’s documented limits', async () => {
+    const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+    expect(await call('chat.postMessage', { channel: 'CREQUESTS1', text: 'x', blocks: Array.from({ length: 51 }, () => section('a')) })).toMatchObject({ error: 'invalid_blocks' });
+    expect(await call('chat.postMessage', { channel: 'CREQUESTS1', text: 'x', blocks: [section('a'.repeat(3001))] })).toMatchObject({ error: 'invalid_blocks' });
+    expect(await call('chat.postMessage', { channel: 'CREQUESTS1', text: 'x'.repeat(40_001) })).toMatchObject({ error: 'msg_too_long' });
+    expect(await call('chat.postMessage', { channel: 'CREQUESTS1' })).toMatchObject({ error: 'no_text' });
+    const longTitle = { ...modal, title: { type: 'plain_text', text: 'A title of more than 24 chars' } };
+    expect(await call('views.open', { trigger_id: newTriggerId(), view: longTitle })).toMatchObject({ error: 'invalid_arguments' });
+  });
+});
+
+describe('Block Kit limits', () => {
+  test.each([
+    ['51 blocks in a message', Array.from({ length: 51 }, () => ({ type: 'divider' })), 'message', /blocks: 51 items/],
+    ['a header over 150', [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }], 'message', /header|151 characters/],
+    ['a button text over 75', [{ type: 'actions', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'b'.repeat(76) } }] }], 'message', /76 characters/],
+    ['an option text over 75', [{ type: 'input', label: { type: 'plain_text', text: 'L' }, element: { type: 'static_select', action_id: 's', options: [{ text: { type: 'plain_text', text: 'o'.repeat(76) }, value: 'v' }] } }], 'modal', /76 characters/],
+    ['an input block in a message', [{ type: 'input', label: { type: 'plain_text', text: 'L' }, element: { type: 'plain_text_input', action_id: 'p' } }], 'message', /input blocks belong/],
+    ['a mrkdwn header', [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }], 'message', /plain_text/],
+    ['duplicate block ids', [{ type: 'divider', block_id: 'x' }, { type: 'divider', block_id: 'x' }], 'message', /unique/],
+    ['an unknown block type', [{ type: 'video' }], 'message', /not a block/],
+  ] as const)('%s is refused', (_what, blocks, surface, problem) => {
+    expect(blocksProblems(blocks, surface).join('\n')).toMatch(problem);
+  });
+
+  test('101 blocks in a modal are refused, 100 pass', () => {
+    const blocks = (n: number) => Array.from({ length: n }, () => ({ type: 'divider' }));
+    expect(viewProblems({ ...modal, blocks: blocks(100) })).toEqual([]);
+    expect(viewProblems({ ...modal, blocks: blocks(101) }).join()).toMatch(/101 items/);
+  });
+
+});

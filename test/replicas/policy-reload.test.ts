@@ -8,8 +8,8 @@ import type { Store } from '../../src/adapters/store/types.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { CHANNEL, type SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { redisForTests } from '../support/redis.js';
-import { emptyRedisDb, startReplicas } from '../support/replicas.js';
+import { redisForTests, redisScope } from '../support/redis.js';
+import { startReplicas } from '../support/replicas.js';
 import { waitFor } from '../support/wait.js';
 
 const redisUrl = await redisForTests();
@@ -34,13 +34,14 @@ describe.skipIf(!redisUrl)('policy file on two replicas', { timeout: 120_000 }, 
   let bots: BotProcess[] = [];
   let drivers: SlackDriver[] = [];
   let stop: () => Promise<void>;
+  const scope = redisScope(redisUrl ?? 'redis://127.0.0.1:6379', 'policy-reload');
 
   beforeAll(async () => {
     slack = await startFakeSlack();
     dir = mkdtempSync(join(tmpdir(), 'adduser-policy-reload-'));
     file = join(dir, 'policy.yml');
     writeFileSync(file, policy('UAPPROVER01'));
-    const url = await emptyRedisDb(redisUrl!, 13);
+    const url = scope.storeUrl;
     store = await openStore(url, { log: pino({ level: 'silent' }) });
     // The file replaces the policy variables the replicas would otherwise get.
     ({ bots, drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { ADDUSER_POLICY_FILE: file, ADDUSER_APPROVERS: '', ADDUSER_REQUESTS_CHANNEL: '' } }));
@@ -48,6 +49,7 @@ describe.skipIf(!redisUrl)('policy file on two replicas', { timeout: 120_000 }, 
   afterAll(async () => {
     await stop();
     await store.close();
+    await scope.clean();
     await slack.close();
     rmSync(dir, { recursive: true, force: true });
   });

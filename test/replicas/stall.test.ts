@@ -10,8 +10,8 @@ import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/di
 import type { BotProcess } from '../support/bot-process.js';
 import type { SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { redisForTests } from '../support/redis.js';
-import { emptyRedisDb, startReplicas } from '../support/replicas.js';
+import { redisForTests, redisScope } from '../support/redis.js';
+import { startReplicas } from '../support/replicas.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-stall-key-5e3a';
@@ -25,12 +25,13 @@ describe.skipIf(!redisUrl)('a replica stalled mid-create', { timeout: 120_000 },
   let bots: BotProcess[] = [];
   let drivers: SlackDriver[] = [];
   let stop: () => Promise<void>;
+  const scope = redisScope(redisUrl ?? 'redis://127.0.0.1:6379', 'stall');
 
   beforeAll(async () => {
     slack = await startFakeSlack();
     dc = await startDigiCertSimulator({ apiKey: DC_KEY });
     dir = mkdtempSync(join(tmpdir(), 'adduser-stall-'));
-    const url = await emptyRedisDb(redisUrl!, 12);
+    const url = scope.storeUrl;
     store = await openStore(url, { log: pino({ level: 'silent' }) });
     ({ bots, drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url } }));
   });
@@ -38,6 +39,7 @@ describe.skipIf(!redisUrl)('a replica stalled mid-create', { timeout: 120_000 },
     for (const bot of bots) bot.child.kill('SIGCONT');
     await stop();
     await store.close();
+    await scope.clean();
     await Promise.all([slack.close(), dc.close()]);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -183,7 +183,7 @@ export function createOutbox(deps: OutboxDeps) {
     publish(record: AuditRecord): Promise<unknown> {
       return enqueue(record.requestId, async () => {
         for (const kind of await plan(record)) await deliver(record, kind);
-      });
+      }).catch((error: unknown) => log.warn({ err: error, requestId: record.requestId, seq: record.seq }, 'Slack delivery not started; the outbox sweep will take it'));
     },
 
     /**

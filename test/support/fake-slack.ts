@@ -185,6 +185,10 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
         return members ? { ok: true, users: members } : refused('no_such_subteam');
       },
     ],
+    [
+      'conversations.info',
+      (args) => (channels.has(String(args.channel)) ? { ok: true, channel: { id: args.channel, name: `chan-${String(args.channel).toLowerCase()}`, is_member: true } } : refused('channel_not_found')),
+    ],
   ]);
 
   async function answer(method: string, args: Record<string, unknown>, token: string | undefined, api: boolean) {

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createAuditLog } from '../../src/domain/audit.js';
+import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
+import { runAudit } from '../support/cli.js';
+import { AUDIT_CHANNEL, CHANNEL, type E2E, startE2E } from '../support/e2e.js';
+import type { SlackCall } from '../support/fake-slack.js';
+import { waitFor } from '../support/wait.js';
+
+const DC_KEY = 'dc-undeliverable-key-3e1f';
+const REQUESTER = 'UREQUESTER1';
+const APPROVER = 'UAPPROVER01';
+let dc: DigiCertSimulator;
+beforeAll(async () => {
+  dc = await startDigiCertSimulator({ apiKey: DC_KEY });
+});
+afterAll(async () => {
+  await dc.close();
+});
+
+const env = () => ({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: APPROVER });
+const form = (n: number) => ({ username: `lost.user${n}`, first_name: 'Lou', last_name: 'Lost', email: `lou${n}@example.com`, container: '93288', access_roles: ['5'], reason: 'Slack refuses one destination' });
+
+let ts = 0;
+const posted = (args: Record<string, unknown>) => ({ ok: true, channel: args.channel, ts: `1700000500.${String(++ts).padStart(6, '0')}` });
+const drained = (e2e: E2E) => waitFor(async () => (await e2e.store.indexCount('slack:outbox:due')) === 0, { timeoutMs: 30_000, what: 'the outbox to drain' });
+const texts = (calls: SlackCall[]) => calls.map((call) => String(call.args.text));
+const settle = () => new Promise((resolve) => setTimeout(resolve, 2_500));
+
+describe('the audit channel refuses for good (not_in_channel)', { timeout: 60_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E(env(), {
+      beforeStart: (slack) => slack.on('chat.postMessage', (args) => (args.channel === AUDIT_CHANNEL ? { ok: false, error: 'not_in_channel' } : posted(args))),
+    });
+  });
+  afterAll(async () => {
+    await e2e.close();
+  });
+
+  test('every thread reply and DM goes out exactly once, the request completes, each refused line is recorded once', async () => {
+    const view = await e2e.openModal(REQUESTER, 'digicert');
+    expect((await e2e.submit(REQUESTER, view, form(1))).body).toBe('');
+    const id = await e2e.postedRequestId();
+    await waitFor(() => e2e.slack.delivered('chat.postMessage').some((call) => call.args.channel === REQUESTER), { what: 'the first DM' });
+    await e2e.click(APPROVER, 'request_approve', id);
+    await e2e.waitForState(id, 'succeeded');
+    expect(dc.count(/^\/user$/)).toBe(1);
+    await drained(e2e);
+    await settle();
+
+    const thread = (await e2e.store.get<{ ts: string }>(`slack:thread:${id}`))!;
+    const replies = texts(e2e.slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread.ts));
+    expect(replies).toHaveLength(2);
+    expect(new Set(replies).size).toBe(2);
+    expect(replies.some((text) => text.includes('Account created'))).toBe(true);
+    const dms = texts(e2e.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === REQUESTER));
+    expect(dms).toHaveLength(2);
+    expect(dms[0]).toContain('waiting for approval');
+    expect(dms[1]).toContain('is done');
+    const parents = e2e.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === CHANNEL && !call.args.thread_ts);
+    expect(parents).toHaveLength(1);
+
+    // One attempt per audit line, each recorded once: requested, approved, provisioning, succeeded.
+    const records = await e2e.auditFor(id);
+    expect(records.map((record) => record.action)).toEqual(['requested', 'approved', 'provisioning', 'succeeded']);
+    const lines = e2e.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === AUDIT_CHANNEL);
+    expect(lines).toHaveLength(records.length);
+    expect(await e2e.store.indexCount('slack:outbox:undeliverable')).toBe(records.length);
+    const logged = e2e.logs.lines.filter((line) => line.includes('recorded as undeliverable'));
+    expect(logged).toHaveLength(records.length);
+
+    const metrics = await (await fetch(`${e2e.url}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^adduser_slack_undeliverable_total\\{kind="audit_line"\\} ${records.length}$`, 'm'));
+    expect(metrics).toMatch(/^adduser_outbox_depth 0$/m);
+
+    const listed = runAudit(['undelivered'], { STORE_URL: `sqlite://${e2e.dir}/e2e.sqlite` }, e2e.dir);
+    expect(listed.status).toBe(0);
+    const rows = listed.stdout.trim().split('\n');
+    expect(rows).toHaveLength(records.length);
+    for (const [index, record] of records.entries()) {
+      expect(rows[index]).toContain(`${id} record ${record.seq} audit_line to ${AUDIT_CHANNEL}: not_in_channel`);
+    }
+  });
+});
+
+describe('one unpostable request, then 600 audit records', { timeout: 90_000 }, () => {
+  let e2e: E2E;
+  let refuseRequests = true;
+  beforeAll(async () => {
+    e2e = await startE2E(env(), {
+      beforeStart: (slack) =>
+        slack.on('chat.postMessage', (args) => (refuseRequests && args.channel === CHANNEL ? { ok: false, error: 'not_in_channel' } : posted(args))),
+    });
+  });
+  afterAll(async () => {
+    await e2e.close();
+  });
+
+  test('a later Slack failure on another message is still retried and delivered', async () => {
+    const first = await e2e.openModal(REQUESTER, 'digicert');
+    expect((await e2e.submit(REQUESTER, first, form(2))).body).toBe('');
+    const told = await waitFor(() => e2e.slack.delivered('chat.postMessage').find((call) => call.args.channel === REQUESTER), { what: 'the requester to hear it was not posted' });
+    expect(String(told.args.text)).toMatch(/could not post it in <#CREQUESTS1>.*not_in_channel.*\/invite @adduser/s);
+    await drained(e2e);
+    refuseRequests = false;
+
+    // Records written straight to the chain: history the sweep must not walk.
+    const audit = createAuditLog(e2e.store);
+    for (let n = 0; n < 600; n++) {
+      await audit.append({ requestId: `AR-FILLER${n}`, actor: APPROVER, action: 'requested', provider: 'digicert', target: `filler${n}@example.com`, dryRun: false });
+    }
+    await drained(e2e);
+
+    const before = e2e.slack.calls.length;
+    // More than the WebClient's own retries: only the outbox can get this message through.
+    e2e.slack.fail('chat.postMessage', { kind: 'error', status: 500 }, 5);
+    const second = await e2e.openModal(REQUESTER, 'digicert');
+    expect((await e2e.submit(REQUESTER, second, form(3))).body).toBe('');
+    const id = await e2e.postedRequestId(before);
+    await waitFor(() => e2e.slack.delivered('chat.postMessage').some((call) => call.args.channel === CHANNEL && String(call.args.text).includes(id)), {
+      timeoutMs: 30_000,
+      what: 'the request message, retried by the outbox',
+    });
+    await waitFor(() => e2e.slack.delivered('chat.postMessage').some((call) => call.args.channel === REQUESTER && String(call.args.text).includes(id)), {
+      timeoutMs: 30_000,
+      what: 'the DM linking to it',
+    });
+    await drained(e2e);
+    await settle();
+    const mine = e2e.slack.calls.slice(before).filter((call) => call.method === 'chat.postMessage' && String(call.args.text).includes(id));
+    expect(mine.filter((call) => call.status === 500).length).toBeGreaterThanOrEqual(5);
+    expect(mine.filter((call) => call.status === 200 && call.args.channel === CHANNEL)).toHaveLength(1);
+    expect(mine.filter((call) => call.status === 200 && call.args.channel === REQUESTER)).toHaveLength(1);
+
+    // The first request is recorded once as undeliverable and never tried again.
+    const refusedPosts = e2e.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === CHANNEL && call.status === 200 && !String(call.args.text).includes(id));
+    expect(refusedPosts).toHaveLength(1);
+    expect(await e2e.store.indexCount('slack:outbox:undeliverable')).toBe(1);
+  });
+});
+
+describe('the form, when the bot is not in the requests channel', { timeout: 30_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E(env(), {
+      beforeStart: (slack) => slack.on('conversations.info', (args) => ({ ok: true, channel: { id: args.channel, name: 'access-requests', is_member: false } })),
+    });
+  });
+  afterAll(async () => {
+    await e2e.close();
+  });
+
+  test('says so inline and stores nothing', async () => {
+    const view = await e2e.openModal(REQUESTER, 'digicert');
+    const res = await e2e.submit(REQUESTER, view, form(4));
+    const answer = JSON.parse(res.body) as { response_action: string; errors: Record<string, string> };
+    expect(answer.response_action).toBe('errors');
+    expect(Object.values(answer.errors).join(' ')).toContain("I'm not in #access-requests — invite me with `/invite @adduser`");
+    expect(e2e.slack.callsTo('conversations.info').at(-1)?.args.channel).toBe(CHANNEL);
+    expect(await e2e.store.get('audit:count')).toBeUndefined();
+    expect(await e2e.store.length('requests:all')).toBe(0);
+    expect(e2e.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+});

@@ -24,6 +24,7 @@ let ts = 0;
 const posted = (args: Record<string, unknown>) => ({ ok: true, channel: args.channel, ts: `1700000500.${String(++ts).padStart(6, '0')}` });
 const drained = (e2e: E2E) => waitFor(async () => (await e2e.store.indexCount('slack:outbox:due')) === 0, { timeoutMs: 30_000, what: 'the outbox to drain' });
 const texts = (calls: SlackCall[]) => calls.map((call) => String(call.args.text));
+const idOf = (call: Pick<SlackCall, 'args'>) => (call.args.channel === CHANNEL && !call.args.thread_ts ? /AR-[0-9A-Z]+/.exec(String(call.args.text))?.[0] : undefined);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2_500));
 
 describe('the audit channel refuses for good (not_in_channel)', { timeout: 60_000 }, () => {
@@ -85,11 +86,16 @@ describe('the audit channel refuses for good (not_in_channel)', { timeout: 60_00
 
 describe('one unpostable request, then 600 audit records', { timeout: 90_000 }, () => {
   let e2e: E2E;
-  let refuseRequests = true;
+  /** The first request message is refused for good; every later one is welcome. */
+  let unpostable: string | undefined;
   beforeAll(async () => {
     e2e = await startE2E(env(), {
       beforeStart: (slack) =>
-        slack.on('chat.postMessage', (args) => (refuseRequests && args.channel === CHANNEL ? { ok: false, error: 'not_in_channel' } : posted(args))),
+        slack.on('chat.postMessage', (args) => {
+          const id = idOf({ args });
+          unpostable ??= id;
+          return id && id === unpostable ? { ok: false, error: 'not_in_channel' } : posted(args);
+        }),
     });
   });
   afterAll(async () => {
@@ -102,7 +108,6 @@ describe('one unpostable request, then 600 audit records', { timeout: 90_000 }, 
     const told = await waitFor(() => e2e.slack.delivered('chat.postMessage').find((call) => call.args.channel === REQUESTER), { what: 'the requester to hear it was not posted' });
     expect(String(told.args.text)).toMatch(/could not post it in <#CREQUESTS1>.*not_in_channel.*\/invite @adduser/s);
     await drained(e2e);
-    refuseRequests = false;
 
     // Records written straight to the chain: history the sweep must not walk.
     const audit = createAuditLog(e2e.store);
@@ -112,11 +117,11 @@ describe('one unpostable request, then 600 audit records', { timeout: 90_000 }, 
     await drained(e2e);
 
     const before = e2e.slack.calls.length;
-    // More than the WebClient's own retries: only the outbox can get this message through.
-    e2e.slack.fail('chat.postMessage', { kind: 'error', status: 500 }, 5);
+    // Twice the WebClient's own four tries, on the next request message only: only the outbox can get it through.
+    e2e.slack.fail('chat.postMessage', { kind: 'error', status: 500 }, 8, (args) => args.channel === CHANNEL && !args.thread_ts && !String(args.text).includes(unpostable!));
     const second = await e2e.openModal(REQUESTER, 'digicert');
     expect((await e2e.submit(REQUESTER, second, form(3))).body).toBe('');
-    const id = await e2e.postedRequestId(before);
+    const id = await waitFor(() => e2e.slack.calls.slice(before).map(idOf).find((found) => found && found !== unpostable), { what: 'the second request message' });
     await waitFor(() => e2e.slack.delivered('chat.postMessage').some((call) => call.args.channel === CHANNEL && String(call.args.text).includes(id)), {
       timeoutMs: 30_000,
       what: 'the request message, retried by the outbox',
@@ -128,12 +133,13 @@ describe('one unpostable request, then 600 audit records', { timeout: 90_000 }, 
     await drained(e2e);
     await settle();
     const mine = e2e.slack.calls.slice(before).filter((call) => call.method === 'chat.postMessage' && String(call.args.text).includes(id));
-    expect(mine.filter((call) => call.status === 500).length).toBeGreaterThanOrEqual(5);
+    expect(mine.filter((call) => call.status === 500)).toHaveLength(8);
+    expect(e2e.logs.lines.some((line) => line.includes('request_message not delivered; retrying') && line.includes(id))).toBe(true);
     expect(mine.filter((call) => call.status === 200 && call.args.channel === CHANNEL)).toHaveLength(1);
     expect(mine.filter((call) => call.status === 200 && call.args.channel === REQUESTER)).toHaveLength(1);
 
     // The first request is recorded once as undeliverable and never tried again.
-    const refusedPosts = e2e.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === CHANNEL && call.status === 200 && !String(call.args.text).includes(id));
+    const refusedPosts = e2e.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === CHANNEL && String(call.args.text).includes(unpostable!));
     expect(refusedPosts).toHaveLength(1);
     expect(await e2e.store.indexCount('slack:outbox:undeliverable')).toBe(1);
   });

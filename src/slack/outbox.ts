@@ -71,9 +71,10 @@ const laneKey = (requestId: string, kind: StepKind) => `slack:outbox:lane:${requ
 const legacyDeliveredKey = (seq: number) => `slack:outbox:delivered:${seq}`;
 const CLAIM_TTL_MS = 60_000;
 const MARKER_TTL_MS = 30 * 86_400_000;
-/** Records turned into steps per sweep, and due steps read per sweep: a bound on one sweep's work. */
+/** Records turned into steps per sweep, and due steps read per batch and batches per sweep: a bound on one sweep's work. */
 const PLAN_BATCH = 500;
 const DUE_BATCH = 200;
+const DUE_BATCHES = 10;
 
 const stepId = (seq: number, kind: StepKind) => `${seq}:${kind}`;
 function parseStep(member: string): { seq: number; kind: StepKind } {
@@ -143,7 +144,11 @@ export function createOutbox(deps: OutboxDeps) {
       await settle(record, kind, step);
       return true;
     }
-    if (!(await claim(step))) return false;
+    if (!(await claim(step))) {
+      // Another delivery holds it; looked at again after that one's lease would have run out.
+      await store.indexAdd(DUE_KEY, step, now() + CLAIM_TTL_MS);
+      return false;
+    }
     try {
       if (ORDERED.has(kind)) {
         const [first] = await store.indexRange(laneKey(record.requestId, kind), { limit: 1 });
@@ -196,18 +201,21 @@ export function createOutbox(deps: OutboxDeps) {
       for (const record of records) await plan(record);
       if (records.length > 0) await store.set(CURSOR_KEY, records.at(-1)!.seq);
 
-      const due = (await store.indexRange(DUE_KEY, { max: now(), limit: DUE_BATCH })).map((entry) => parseStep(entry.member));
-      due.sort((a, b) => a.seq - b.seq);
-      const work: Promise<unknown>[] = [];
-      for (const { seq, kind } of due) {
-        const [record] = await deps.audit.read(seq, 1);
-        if (!record) {
-          await store.indexRemove(DUE_KEY, stepId(seq, kind));
-          continue;
+      for (let batch = 0; batch < DUE_BATCHES; batch++) {
+        const due = (await store.indexRange(DUE_KEY, { max: now(), limit: DUE_BATCH })).map((entry) => parseStep(entry.member));
+        due.sort((a, b) => a.seq - b.seq);
+        const work: Promise<unknown>[] = [];
+        for (const { seq, kind } of due) {
+          const [record] = await deps.audit.read(seq, 1);
+          if (!record) {
+            await store.indexRemove(DUE_KEY, stepId(seq, kind));
+            continue;
+          }
+          work.push(enqueue(record.requestId, () => deliver(record, kind)));
         }
-        work.push(enqueue(record.requestId, () => deliver(record, kind)));
+        await Promise.all(work);
+        if (due.length < DUE_BATCH) break;
       }
-      await Promise.all(work);
     },
 
     /** Steps owed and not yet delivered, by every replica. */

@@ -2,11 +2,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAuditLog } from '../../src/domain/audit.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { runAudit } from '../support/cli.js';
+import { redisForTests, redisScope } from '../support/redis.js';
 import { AUDIT_CHANNEL, CHANNEL, type E2E, startE2E } from '../support/e2e.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-undeliverable-key-3e1f';
+const redisUrl = await redisForTests();
+const stores = [
+  { name: 'SQLite', skip: false, user: 1, scope: () => undefined },
+  { name: 'Redis', skip: !redisUrl, user: 5, scope: () => redisScope(redisUrl!, 'undeliverable') },
+];
 const REQUESTER = 'UREQUESTER1';
 const APPROVER = 'UAPPROVER01';
 let dc: DigiCertSimulator;
@@ -20,32 +26,36 @@ afterAll(async () => {
 const env = () => ({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: APPROVER });
 const form = (n: number) => ({ username: `lost.user${n}`, first_name: 'Lou', last_name: 'Lost', email: `lou${n}@example.com`, container: '93288', access_roles: ['5'], reason: 'Slack refuses one destination' });
 
-let ts = 0;
-const posted = (args: Record<string, unknown>) => ({ ok: true, channel: args.channel, ts: `1700000500.${String(++ts).padStart(6, '0')}` });
+const NOT_IN_CHANNEL = { kind: 'slack_error', error: 'not_in_channel' } as const;
 const drained = (e2e: E2E) => waitFor(async () => (await e2e.store.indexCount('slack:outbox:due')) === 0, { timeoutMs: 30_000, what: 'the outbox to drain' });
 const texts = (calls: SlackCall[]) => calls.map((call) => String(call.args.text));
 const idOf = (call: Pick<SlackCall, 'args'>) => (call.args.channel === CHANNEL && !call.args.thread_ts ? /AR-[0-9A-Z]+/.exec(String(call.args.text))?.[0] : undefined);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2_500));
 
-describe('the audit channel refuses for good (not_in_channel)', { timeout: 60_000 }, () => {
+describe.each(stores)('the audit channel refuses for good (not_in_channel), on $name', { timeout: 60_000 }, ({ skip, user, scope }) => {
   let e2e: E2E;
+  const redis = skip ? undefined : scope();
   beforeAll(async () => {
-    e2e = await startE2E(env(), {
-      beforeStart: (slack) => slack.on('chat.postMessage', (args) => (args.channel === AUDIT_CHANNEL ? { ok: false, error: 'not_in_channel' } : posted(args))),
+    if (skip) return;
+    e2e = await startE2E({ ...env(), ...(redis && { STORE_URL: redis.storeUrl }) }, {
+      beforeStart: (slack) => slack.fail('chat.postMessage', NOT_IN_CHANNEL, Number.MAX_SAFE_INTEGER, (args) => args.channel === AUDIT_CHANNEL),
     });
   });
   afterAll(async () => {
+    if (skip) return;
     await e2e.close();
+    await redis?.clean();
   });
 
-  test('every thread reply and DM goes out exactly once, the request completes, each refused line is recorded once', async () => {
+  test.skipIf(skip)('every thread reply and DM goes out exactly once, the request completes, each refused line is recorded once', async () => {
+    const creates = dc.count(/^\/user$/);
     const view = await e2e.openModal(REQUESTER, 'digicert');
-    expect((await e2e.submit(REQUESTER, view, form(1))).body).toBe('');
+    expect((await e2e.submit(REQUESTER, view, form(user))).body).toBe('');
     const id = await e2e.postedRequestId();
     await waitFor(() => e2e.slack.delivered('chat.postMessage').some((call) => call.args.channel === REQUESTER), { what: 'the first DM' });
     await e2e.click(APPROVER, 'request_approve', id);
     await e2e.waitForState(id, 'succeeded');
-    expect(dc.count(/^\/user$/)).toBe(1);
+    expect(dc.count(/^\/user$/)).toBe(creates + 1);
     await drained(e2e);
     await settle();
 
@@ -74,7 +84,7 @@ describe('the audit channel refuses for good (not_in_channel)', { timeout: 60_00
     expect(metrics).toMatch(new RegExp(`^adduser_slack_undeliverable_total\\{kind="audit_line"\\} ${records.length}$`, 'm'));
     expect(metrics).toMatch(/^adduser_outbox_depth 0$/m);
 
-    const listed = runAudit(['undelivered'], { STORE_URL: `sqlite://${e2e.dir}/e2e.sqlite` }, e2e.dir);
+    const listed = runAudit(['undelivered'], { STORE_URL: redis?.storeUrl ?? `sqlite://${e2e.dir}/e2e.sqlite` }, e2e.dir);
     expect(listed.status).toBe(0);
     const rows = listed.stdout.trim().split('\n');
     expect(rows).toHaveLength(records.length);
@@ -91,10 +101,10 @@ describe('one unpostable request, then 600 audit records', { timeout: 90_000 }, 
   beforeAll(async () => {
     e2e = await startE2E(env(), {
       beforeStart: (slack) =>
-        slack.on('chat.postMessage', (args) => {
+        slack.fail('chat.postMessage', NOT_IN_CHANNEL, Number.MAX_SAFE_INTEGER, (args) => {
           const id = idOf({ args });
           unpostable ??= id;
-          return id && id === unpostable ? { ok: false, error: 'not_in_channel' } : posted(args);
+          return id !== undefined && id === unpostable;
         }),
     });
   });

@@ -60,8 +60,8 @@ export interface OutboxDeps {
 
 const CURSOR_KEY = 'slack:outbox:cursor';
 const DUE_KEY = 'slack:outbox:due';
-export const UNDELIVERABLE_KEY = 'slack:outbox:undeliverable';
-export const undeliverableKey = (step: string) => `slack:outbox:undeliverable:${step}`;
+const UNDELIVERABLE_KEY = 'slack:outbox:undeliverable';
+const undeliverableKey = (step: string) => `slack:outbox:undeliverable:${step}`;
 const doneKey = (step: string) => `slack:outbox:done:${step}`;
 const claimKey = (step: string) => `slack:outbox:claim:${step}`;
 const attemptsKey = (step: string) => `slack:outbox:attempts:${step}`;

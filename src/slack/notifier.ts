@@ -36,6 +36,10 @@ export interface SlackNotifierDeps {
   log: Logger;
 }
 
+const escalationDmKey = (requestId: string, user: string) => `slack:escalation-dm:${requestId}:${user}`;
+/** Longer than any retry of the step. */
+const ESCALATION_DM_MARK_MS = 7 * 86_400_000;
+
 const FINAL_NOTICE: Partial<Record<AccessRequest['state'], string>> = {
   succeeded: 'is done: the account was created',
   failed: 'failed',
@@ -124,6 +128,25 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     return dm(request.requester, md`Your request ${code(request.id)} ${notice}.${see}`.text);
   }
 
+  /**
+   * SPEC §8: the people a request escalated to hear it by DM. One DM each, marked once sent, so
+   * a retry after one of them failed does not repeat the others.
+   */
+  async function escalationDms(request: AccessRequest): Promise<StepResult> {
+    const users = request.escalatedTo?.users ?? [];
+    if (users.length === 0) return 'skipped';
+    const thread = await threadOf(request.id);
+    const see = thread?.permalink ? md` ${link(thread.permalink, 'See the request.')}` : md``;
+    const text = md`Request ${code(request.id)} for a ${labelOf(request.provider)} account for *${request.target}* is still waiting for approval, and the policy now asks you too: you may approve or reject it.${see}`.text;
+    for (const user of users) {
+      const sent = escalationDmKey(request.id, user);
+      if (await store.get(sent)) continue;
+      await dm(user, text);
+      await store.set(sent, true, ESCALATION_DM_MARK_MS);
+    }
+    return 'delivered';
+  }
+
   async function threadReplyStep(record: AuditRecord, request: AccessRequest, approvedBy: readonly string[]): Promise<StepResult> {
     const thread = await threadOf(request.id);
     if (!thread) return 'skipped';
@@ -191,6 +214,8 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
         return showRevealed(request);
       case 'requester_dm':
         return requesterDm(record, request);
+      case 'escalation_dm':
+        return escalationDms(request);
       case 'audit_line':
         return auditLine(record, request);
       case 'home':
@@ -205,7 +230,8 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     if (record.action === 'requested') return ['request_message', 'requester_dm', ...tail];
     const steps: StepKind[] = ['thread_reply', 'parent_update'];
     if (record.action === 'succeeded') steps.push('reveal');
-    if (record.action !== 'approved') steps.push('requester_dm');
+    if (record.action === 'escalated') steps.push('escalation_dm');
+    else if (record.action !== 'approved') steps.push('requester_dm');
     return [...steps, ...tail];
   }
 

@@ -63,7 +63,7 @@ describe.skipIf(!redisUrl)('policy file on two replicas', { timeout: 120_000 }, 
     return id;
   }
 
-  test('a request still pending at escalate.after escalates once, whichever replica sweeps; the person it names may approve', async () => {
+  test('a request still pending at escalate.after escalates once, whichever replica sweeps; the person it names hears it by DM and may approve', async () => {
     const id = await submit(drivers[0]!, 1);
     await waitFor(async () => (await drivers[1]!.auditFor(id)).some((record) => record.action === 'escalated'), { timeoutMs: 15_000, what: 'the escalation' });
     // Both replicas sweep every second or so: give a second one time to (wrongly) escalate again.
@@ -72,6 +72,8 @@ describe.skipIf(!redisUrl)('policy file on two replicas', { timeout: 120_000 }, 
     const thread = await store.get<{ ts: string }>(`slack:thread:${id}`);
     const replies = slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread?.ts && String(call.args.text).includes('escalated to <@U0CISO>'));
     expect(replies).toHaveLength(1);
+    await waitFor(() => slack.callsTo('chat.postMessage').some((call) => call.args.channel === 'U0CISO'), { what: 'the DM to the person it escalated to' });
+    expect(slack.callsTo('chat.postMessage').filter((call) => call.args.channel === 'U0CISO' && String(call.args.text).includes(id))).toHaveLength(1);
     expect((await drivers[1]!.request(id))?.escalatedTo).toEqual({ users: ['U0CISO'], groups: [] });
     await drivers[1]!.click('U0CISO', 'request_approve', id);
     await drivers[0]!.waitForState(id, 'succeeded');

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { startCheckCentralSimulator } from '../test/simulators/checkcentral.js';
 import { closedPort } from '../test/simulators/harness.js';
 import { type OpenedView, stateValues } from '../test/support/e2e.js';
@@ -25,7 +25,6 @@ const TOKEN = 'xoxb-bench-token';
 const CC_TOKEN = 'bench-cc-token';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const loader = pathToFileURL(`${root}node_modules/tsx/dist/loader.mjs`).href;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
@@ -41,7 +40,8 @@ interface Child {
 async function launch(script: string, env: Record<string, string>): Promise<Child> {
   const port = await closedPort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', loader, script], {
+  // As `npm start` runs it: compiled, no loader, source maps on.
+  const child = spawn(process.execPath, ['--enable-source-maps', script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -105,8 +105,8 @@ const slack = await startFakeSlack();
 const provider = await startCheckCentralSimulator({ token: CC_TOKEN });
 const dir = mkdtempSync(join(tmpdir(), 'adduser-bench-'));
 const common = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url };
-const bare = await launch(`${root}bench/bare-bolt.ts`, common);
-const bot = await launch(`${root}src/main.ts`, {
+const bare = await launch(`${root}bench/bare-bolt.js`, common);
+const bot = await launch(`${root}dist/main.js`, {
   ...common,
   LOG_LEVEL: 'warn',
   STORE_URL: `sqlite://${join(dir, 'bench.sqlite')}`,

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --lifecycles N]: the compiled adduser-bot against two bare Bolt
+// npm run bench [-- --quick] [--lifecycles N] [--cpu-prof DIR]: the compiled adduser-bot against two bare Bolt
 // floors, in one process tree on loopback, in one run. Prints numbers and whether each target of
 // issue 10 is met; never fails on them.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -22,6 +22,9 @@ const lifecyclesArg = process.argv.indexOf('--lifecycles');
 const LIFECYCLES = lifecyclesArg > 0 ? Number(process.argv[lifecyclesArg + 1]) : quick ? 100 : 5_000;
 // Before the memory baseline: caches, JIT and the heap settle, so the growth is what stays.
 const WARMUP_LIFECYCLES = quick ? 20 : 200;
+// --cpu-prof DIR: the long-running adduser-bot writes a V8 CPU profile there when it stops.
+const profileArg = process.argv.indexOf('--cpu-prof');
+const profileDir = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
 const LIFECYCLE_CONCURRENCY = 8;
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
@@ -44,11 +47,11 @@ interface Child {
   stop: () => Promise<void>;
 }
 
-async function launch(script: string, env: Record<string, string>): Promise<Child> {
+async function launch(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
   const port = await closedPort();
   const started = performance.now();
   // As `npm start` runs it: compiled, no loader, source maps on.
-  const child = spawn(process.execPath, ['--enable-source-maps', script], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -121,7 +124,7 @@ const apps = [
   { name: 'bare Bolt, ack + views.open', start: () => launch(`${root}bench/bare-bolt.js`, { ...common, BARE_MODAL: '1' }) },
   {
     name: 'adduser-bot',
-    start: () =>
+    start: (nodeArgs?: string[]) =>
       launch(`${root}dist/main.js`, {
         ...common,
         LOG_LEVEL: 'warn',
@@ -131,7 +134,7 @@ const apps = [
         ADDUSER_APPROVERS: 'UAPPROVER01',
         CHECKCENTRAL_API_TOKEN: CC_TOKEN,
         CHECKCENTRAL_BASE_URL: provider.url,
-      }),
+      }, nodeArgs),
   },
 ] as const;
 /** The apps in a different order each round, so no app always runs first or last. */
@@ -167,7 +170,7 @@ say(
     `ratio ${(rssOurs / rssModal).toFixed(2)}× ${verdict(rssOurs / rssModal, 1.5, '×')}`,
 );
 
-const running = [await apps[ackOnly].start(), await apps[modal].start(), await apps[ours].start()] as const;
+const running = [await apps[ackOnly].start(), await apps[modal].start(), await apps[ours].start(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])] as const;
 const bot = running[ours];
 try {
   for (const concurrency of [1, 32]) {

@@ -119,11 +119,11 @@ const provider = await startCheckCentralSimulator({ token: CC_TOKEN });
 const dir = mkdtempSync(join(tmpdir(), 'adduser-bench-'));
 const common = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url };
 let launches = 0;
+/** Ack only, ack + views.open, adduser-bot: indexed by the three constants below. */
 const apps = [
-  { name: 'bare Bolt, ack only', start: () => launch(`${root}bench/bare-bolt.js`, common) },
-  { name: 'bare Bolt, ack + views.open', start: () => launch(`${root}bench/bare-bolt.js`, { ...common, BARE_MODAL: '1' }) },
+  { start: () => launch(`${root}bench/bare-bolt.js`, common) },
+  { start: () => launch(`${root}bench/bare-bolt.js`, { ...common, BARE_MODAL: '1' }) },
   {
-    name: 'adduser-bot',
     start: (nodeArgs?: string[]) =>
       launch(`${root}dist/main.js`, {
         ...common,

@@ -258,8 +258,8 @@ try {
   say(`approve → provider request start: p50 ${ms(percentile(approveToProvider, 50))}, p99 ${ms(p99)} ${verdict(p99, 50, ' ms')}`);
   const growth = memoryAfter.rss - memoryBefore.rss;
   say(
-    `adduser-bot memory over ${LIFECYCLES} lifecycles after ${WARMUP_LIFECYCLES} to warm up: RSS ${mb(memoryBefore.rss)} → ${mb(memoryAfter.rss)} ` +
-      `(${mb(growth)}${quick ? '' : ` ${verdict(growth, 20, ' MB')}`}), V8 heap used ${mb(memoryBefore.heap)} → ${mb(memoryAfter.heap)} (${mb(memoryAfter.heap - memoryBefore.heap)})`,
+    `adduser-bot memory over ${LIFECYCLES} lifecycles after ${WARMUP_LIFECYCLES} to warm up: RSS ${mb(memoryBefore.rss)} → ${mb(memoryAfter.rss)}, ` +
+      `growth ${mb(growth)}${quick ? '' : ` ${verdict(growth, 20, ' MB')}`}; V8 heap used ${mb(memoryBefore.heap)} → ${mb(memoryAfter.heap)} (${mb(memoryAfter.heap - memoryBefore.heap)})`,
   );
 } finally {
   await Promise.all(running.map((child) => child.stop()));

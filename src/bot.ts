@@ -123,7 +123,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       const request = await lifecycle?.get(id);
       return request && { request, approvedBy: await lifecycle!.approvers(id) };
     },
-    takeRevealed: (id) => lifecycle!.takeRevealed(id),
+    hasRevealed: (id) => lifecycle!.hasRevealed(id),
     refreshHome: (request) => home.refreshFor(request),
     onUndeliverable: (entry) => metrics.undeliverable(entry.kind),
     instanceId,

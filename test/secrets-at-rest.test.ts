@@ -142,13 +142,14 @@ describe('ADDUSER_SECRET_KEY: passwords the store keeps are encrypted', { timeou
     expect(storeBytes().includes(generated)).toBe(false);
 
     driver = await start(KEY_B);
+    await waitFor(() => slack.callsTo('chat.postEphemeral').some((call) => call.args.user === REQUESTER && call.raw.includes('request_reveal')), { timeoutMs: 15_000, what: 'the Show the password button' });
+    await driver.click(REQUESTER, 'request_reveal', id);
     const told = await waitFor(
-      () => slack.calls.find((call) => String(call.args.text).includes(`The generated password for \`${id}\` cannot be shown: ${CANNOT_DECRYPT}`)),
-      { timeoutMs: 15_000, what: 'the reveal failure' },
+      () => slack.callsTo('views.open').find((call) => JSON.stringify(call.args).includes(`cannot be shown: ${CANNOT_DECRYPT}`)),
+      { timeoutMs: 15_000, what: 'the reveal failure, in the modal only the requester opened' },
     );
-    expect(told.method).toBe('chat.postEphemeral');
-    expect(told.args.user).toBe(REQUESTER);
-    console.info(`secrets-at-rest: the requester is told privately: ${String(told.args.text)}`);
+    expect(JSON.stringify(told.args)).toContain('The generated password for');
+    console.info(`secrets-at-rest: the requester is told privately, in a modal: cannot be shown: ${CANNOT_DECRYPT}`);
     expect(slack.calls.some((call) => call.raw.includes(generated))).toBe(false);
     expect(await store.get(`request:${id}:reveal`)).toBeUndefined();
     expect(await bot!.kill('SIGTERM')).toBe(0);

@@ -67,7 +67,7 @@ describe.each(['http', 'socket'] as const)('LOG_LEVEL=debug in %s mode', (mode) 
   test('full SMS Central workflows (typed and generated password, approve, reveal) leave no secret in any byte of output', { timeout: 90_000 }, async () => {
     const slack = await startFakeSlack();
     const socket = mode === 'socket' ? await startFakeSocketMode(slack) : undefined;
-    // The reveal falls back to a DM, whose Web API result echoes the message text.
+    // The reveal's button falls back to a DM, whose Web API result echoes the message text.
     slack.on('chat.postEphemeral', () => ({ ok: false, error: 'user_not_in_channel' }));
     const storeFile = join(dir, `${mode}.sqlite`);
     const bot = spawnBot(
@@ -101,10 +101,12 @@ describe.each(['http', 'socket'] as const)('LOG_LEVEL=debug in %s mode', (mode) 
       expect(await smsWorkflow(driver, slack, TYPED_PASSWORD)).toBe(TYPED_PASSWORD);
       const generated = await smsWorkflow(driver, slack, '');
       expect(generated).toMatch(/^\S{20}$/);
-      await waitFor(
-        () => slack.callsTo('chat.postMessage').some((call) => call.args.channel === REQUESTER && String(call.args.text).includes(generated)),
-        { what: 'the generated password, revealed by DM' },
+      const offer = await waitFor(
+        () => slack.callsTo('chat.postMessage').find((call) => call.args.channel === REQUESTER && call.raw.includes('request_reveal')),
+        { what: 'the Show the password button, by DM' },
       );
+      await driver.click(REQUESTER, 'request_reveal', /AR-[0-9A-Z]+/.exec(offer.raw)![0], 'home');
+      await waitFor(() => slack.callsTo('views.open').some((call) => JSON.stringify(call.args).includes(generated)), { what: 'the generated password, in a modal' });
       expect(await bot.kill('SIGTERM')).toBe(0);
 
       const output = bot.stdout() + bot.stderr();

@@ -4,11 +4,11 @@ import type { AnyProvider } from '../adapters/providers/types.js';
 import type { Store } from '../adapters/store/types.js';
 import type { AuditLog, AuditRecord } from '../domain/audit.js';
 import type { Notifier } from '../domain/events.js';
-import type { Revealed } from '../domain/lifecycle.js';
 import type { AccessRequest } from '../domain/request.js';
 import { auditMessage, threadReply } from './blocks/event-messages.js';
-import { requestMessage } from './blocks/request-message.js';
-import { channel as channelLink, code, joinMd, link, md } from './blocks/text.js';
+import { IDS } from './blocks/ids.js';
+import { button, requestMessage } from './blocks/request-message.js';
+import { channel as channelLink, code, link, md, mrkdwn } from './blocks/text.js';
 import { createOutbox, NotYet, Refused, type StepKind, type StepResult, toSlack, type Undeliverable } from './outbox.js';
 import type { Thread, Threads } from './threads.js';
 
@@ -25,7 +25,8 @@ export interface SlackNotifierDeps {
   /** The request and its approvers as they are now, so a late delivery never shows a stale state. */
   current: (id: string) => Promise<{ request: AccessRequest; approvedBy: readonly string[] } | undefined>;
   /** Generated secrets to show the requester once (taken: a second call gets nothing). */
-  takeRevealed: (id: string) => Promise<Revealed | undefined>;
+  /** Whether generated passwords wait for the requester to open them. */
+  hasRevealed: (id: string) => Promise<boolean>;
   /** Refreshes the App Homes that show the request. */
   refreshHome?: (request: AccessRequest) => Promise<void>;
   /** Counts a message Slack refused for good (for /metrics). */
@@ -166,27 +167,27 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     return 'delivered';
   }
 
-  async function showRevealed(request: AccessRequest): Promise<StepResult> {
+  /**
+   * A button, not the password: the requester opens it in a modal (reveal listener), so the
+   * secret is never in a message, a DM's history or a notification.
+   */
+  async function offerReveal(request: AccessRequest): Promise<StepResult> {
+    if (!(await deps.hasRevealed(request.id))) return 'skipped';
     const thread = await threadOf(request.id);
-    const revealed = await deps.takeRevealed(request.id);
-    if (!revealed || (revealed.ok && revealed.secrets.length === 0)) return 'skipped';
-    const { text } = revealed.ok
-      ? joinMd(
-          [
-            md`Keep this safe: it is shown only to you, only once, and the bot does not keep it.`,
-            ...revealed.secrets.map((secret) => md`*${secret.label}:* ${code(secret.value)}`),
-          ],
-          '\n',
-        )
-      : md`The generated password for ${code(request.id)} cannot be shown: ${revealed.why} Set a new password for the account in ${labelOf(request.provider)}.`;
+    const offer = md`Your new ${labelOf(request.provider)} account for *${request.target}* has a password the bot generated. Open it once, only you can: it is not kept after that.`;
+    const blocks = [
+      { type: 'section', text: mrkdwn(offer) },
+      { type: 'actions', elements: [button('Show the password', IDS.reveal, request.id, 'primary')] },
+    ];
     if (thread) {
-      const shown = await client.chat.postEphemeral({ channel: thread.channel, user: request.requester, thread_ts: thread.ts, text }).then(
+      const shown = await client.chat.postEphemeral({ channel: thread.channel, user: request.requester, thread_ts: thread.ts, text: offer.text, blocks }).then(
         () => true,
         () => false,
       );
       if (shown) return 'delivered';
     }
-    return dm(request.requester, text);
+    await toSlack(request.requester, () => client.chat.postMessage({ channel: request.requester, text: offer.text, blocks }));
+    return 'delivered';
   }
 
   async function auditLine(record: AuditRecord, request: AccessRequest): Promise<StepResult> {
@@ -211,7 +212,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
       case 'parent_update':
         return parentUpdate(request);
       case 'reveal':
-        return showRevealed(request);
+        return offerReveal(request);
       case 'requester_dm':
         return requesterDm(record, request);
       case 'escalation_dm':

@@ -262,20 +262,46 @@ describe('/adduser end to end, through signed requests into the Bolt receiver', 
     expect(marked.decision).toMatchObject({ by: APPROVER, reason: 'marked as done' });
   });
 
-  test('a blank SMS Central password is generated and shown once, privately, to the requester', async () => {
+  test('a blank SMS Central password is generated and opened once, by the requester only, in a modal: never in a message', async () => {
     const form = { ...values.smscentral(), PASSWORD: '' };
     const { id } = await submitRequest('smscentral', REQUESTER, form);
     await e2e.click(APPROVER, 'request_approve', id);
     await e2e.waitForState(id, 'succeeded');
     const sent = JSON.parse(new URLSearchParams(sms.requests.at(-1)!.body).get('USER')!) as { PASSWORD: string };
     expect(sent.PASSWORD).toMatch(/^\S{20}$/);
-    const shown = await waitFor(() => ephemeralsTo(REQUESTER).find((call) => String(call.args.text).includes(sent.PASSWORD)), { what: 'the private password' });
-    expect(shown.args.user).toBe(REQUESTER);
-    const elsewhere = e2e.slack.calls.filter((call) => call !== shown && call.raw.includes(sent.PASSWORD));
+    const offer = await waitFor(() => ephemeralsTo(REQUESTER).find((call) => call.raw.includes('request_reveal')), { what: 'the Show the password button' });
+    expect(offer.raw).not.toContain(sent.PASSWORD);
+
+    const opened = () => e2e.slack.callsTo('views.open').filter((call) => JSON.stringify(call.args).includes(sent.PASSWORD));
+    await e2e.click(STRANGER, 'request_reveal', id);
+    await waitFor(() => ephemeralsTo(STRANGER).some((call) => String(call.args.text).includes('Only the person who asked')), { what: 'the stranger refused' });
+    expect(opened()).toEqual([]);
+    await e2e.click(REQUESTER, 'request_reveal', id);
+    const [shown] = await waitFor(() => (opened().length > 0 ? opened() : undefined), { what: 'the password in a modal' });
+    await waitFor(async () => (await e2e.store.get(`request:${id}:reveal`)) === undefined, { what: 'the password forgotten once shown' });
+    await e2e.click(REQUESTER, 'request_reveal', id);
+    await waitFor(() => ephemeralsTo(REQUESTER).some((call) => String(call.args.text).includes('already shown once')), { what: 'a second click told it is gone' });
+    expect(opened()).toHaveLength(1);
+    // Decoded arguments too: a form-encoded body hides a password's +, = and %.
+    const elsewhere = e2e.slack.calls.filter((call) => call !== shown && (call.raw.includes(sent.PASSWORD) || JSON.stringify(call.args).includes(sent.PASSWORD)));
     expect(elsewhere).toEqual([]);
     expect(e2e.logs.lines.filter((l) => l.includes(sent.PASSWORD)).map((l) => l.slice(0, 400))).toEqual([]);
     expect(JSON.stringify(await e2e.auditFor(id))).not.toContain(sent.PASSWORD);
     expect(JSON.stringify(await e2e.request(id))).not.toContain(sent.PASSWORD);
+  });
+
+  test('Mark as done on an unknown create with a generated password still offers the requester the password', async () => {
+    const { id } = await submitRequest('smscentral', REQUESTER, { ...values.smscentral(), PASSWORD: '' });
+    sms.inject({ kind: 'reset' }, { path: /^\/user\/create$/ });
+    await e2e.click(APPROVER, 'request_approve', id);
+    await e2e.waitForState(id, 'unknown');
+    expect(ephemeralsTo(REQUESTER).filter((call) => call.raw.includes('request_reveal') && call.raw.includes(id))).toEqual([]);
+    await e2e.click(APPROVER, 'request_mark_done', id);
+    await e2e.waitForState(id, 'succeeded');
+    await waitFor(() => ephemeralsTo(REQUESTER).some((call) => call.raw.includes('request_reveal') && call.raw.includes(id)), { what: 'the Show the password button' });
+    const sent = JSON.parse(new URLSearchParams(sms.requests.at(-1)!.body).get('USER')!) as { PASSWORD: string };
+    await e2e.click(REQUESTER, 'request_reveal', id);
+    await waitFor(() => e2e.slack.callsTo('views.open').some((call) => JSON.stringify(call.args).includes(sent.PASSWORD)), { what: 'the password the provider may have used' });
   });
 
   test('help, status and audit answer privately', async () => {

@@ -4,7 +4,7 @@ import type { AuditAction } from '../audit.js';
 import type { DecisionResult, LifecycleDeps } from '../lifecycle.js';
 import { type AccessRequest, isFinal, type RequestState, withoutForm } from '../request.js';
 import { createRequestIndex } from '../request-index.js';
-import { ALL_REQUESTS_KEY, approvalsKey, requestKey } from './keys.js';
+import { ALL_REQUESTS_KEY, approvalsKey, REVEAL_TTL_MS, requestKey, revealKey } from './keys.js';
 
 /**
  * What every step of the lifecycle shares: reading a request, moving it (one versioned store
@@ -107,12 +107,26 @@ export function createCore(deps: LifecycleDeps) {
     return { ok: false, why: `This request is already ${current?.state ?? 'gone'}.` };
   }
 
+  /**
+   * The passwords the bot generated for `request`, kept apart (sealed, as the form holds them)
+   * before the form is dropped, until the requester opens them once.
+   */
+  async function keepForReveal(request: AccessRequest): Promise<void> {
+    const provider = providerOf(request.provider);
+    if (!provider || request.generated.length === 0) return;
+    const secrets = request.generated.flatMap((fieldId) => {
+      const value = request.form[fieldId];
+      return typeof value === 'string' ? [{ label: provider.fields.find((field) => field.id === fieldId)?.label ?? fieldId, value }] : [];
+    });
+    if (secrets.length > 0) await store.set(revealKey(request.id), secrets, REVEAL_TTL_MS);
+  }
+
   /** Resolves once provider calls and audit records under way are done (for shutdown). */
   async function settled(): Promise<void> {
     while (inFlight.size > 0) await Promise.all(inFlight);
   }
 
-  return { deps, store, log, now, index, providerOf, passwordFields, sealForm, openForm, record, inBackground, settled, get, approvers, move, refusedBecauseMoved };
+  return { deps, store, log, now, index, providerOf, passwordFields, sealForm, openForm, record, inBackground, settled, get, approvers, move, refusedBecauseMoved, keepForReveal };
 }
 
 export type Core = ReturnType<typeof createCore>;

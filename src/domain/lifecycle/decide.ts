@@ -8,7 +8,7 @@ import { approvalMarkKey, approvalsKey, BATCH } from './keys.js';
 
 /** People's decisions (approve, reject, cancel, after unknown: retry or mark as done) and the bot's (expire, escalate). */
 export function deciding(core: Core) {
-  const { deps, store, now, index, record, inBackground, move, get, approvers, refusedBecauseMoved } = core;
+  const { deps, store, now, index, record, inBackground, move, get, approvers, refusedBecauseMoved, keepForReveal } = core;
   const { directory } = deps;
 
   async function expire(request: AccessRequest, actor: string): Promise<AccessRequest | undefined> {
@@ -101,6 +101,8 @@ export function deciding(core: Core) {
       if (!request) return { ok: false, why: 'This request no longer exists.' };
       const verdict = await mayResolveUnknown(deps.policy(), directory, request, user);
       if (!verdict.ok) return verdict;
+      // The account exists with the password the bot generated: the requester still needs it.
+      await keepForReveal(request);
       const done = await move(request, ['unknown'], { state: 'succeeded', decision: { by: user, at: now().toISOString(), reason: 'marked as done' } });
       if (!done) return refusedBecauseMoved(id);
       await record(done, 'succeeded', user, { reason: 'Marked as done by an approver after an unknown outcome' });

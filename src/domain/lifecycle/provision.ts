@@ -3,7 +3,6 @@ import { CANNOT_DECRYPT } from '../../adapters/store/sealed.js';
 import { crashPoint } from '../crash-points.js';
 import type { AccessRequest, RequestState } from '../request.js';
 import type { Core } from './core.js';
-import { REVEAL_TTL_MS, revealKey } from './keys.js';
 
 function outcomeState(outcome: Outcome): Extract<RequestState, 'succeeded' | 'failed' | 'unknown'> {
   if (outcome.kind === 'created' || outcome.kind === 'dry_run') return 'succeeded';
@@ -13,7 +12,7 @@ function outcomeState(outcome: Outcome): Extract<RequestState, 'succeeded' | 'fa
 
 /** The provider call: only the caller that moves a request to `provisioning` calls. */
 export function provisioning(core: Core) {
-  const { deps, store, log, providerOf, openForm, record, inBackground, move, get } = core;
+  const { deps, log, providerOf, openForm, record, inBackground, move, get, keepForReveal } = core;
 
   /**
    * Calls the provider for an approved request. Only the caller that moves it to
@@ -53,15 +52,8 @@ export function provisioning(core: Core) {
       }
     }
     const state = outcomeState(outcome);
-    if (outcome.kind === 'created' && provisioning.generated.length > 0) {
-      // Kept apart before the form is dropped, so a crash before Slack is told loses nothing;
-      // the values stay sealed as the stored form holds them.
-      const secrets = provisioning.generated.map((fieldId) => ({
-        label: provider.fields.find((field) => field.id === fieldId)?.label ?? fieldId,
-        value: String(provisioning.form[fieldId]),
-      }));
-      await store.set(revealKey(id), secrets, REVEAL_TTL_MS);
-    }
+    // Before the form is dropped, so a crash before Slack is told loses nothing.
+    if (outcome.kind === 'created') await keepForReveal(provisioning);
     const answer = {
       providerUserId: outcome.kind === 'created' ? outcome.providerUserId : undefined,
       error: outcome.kind !== 'created' && outcome.kind !== 'dry_run' ? outcome.message : undefined,

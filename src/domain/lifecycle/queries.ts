@@ -27,11 +27,18 @@ export function querying(core: Core) {
     /** Indexes requests stored by versions that kept no indexes (once per store). */
     backfillIndexes: () => index.backfill(get),
 
-    /** Generated secrets for the requester, handed out once: the caller shows them, nobody else can. */
-    async takeRevealed(id: string): Promise<Revealed | undefined> {
+    /** Whether generated secrets wait to be shown for this request. */
+    async hasRevealed(id: string): Promise<boolean> {
+      return (await store.get(revealKey(id))) !== undefined;
+    },
+
+    /**
+     * The generated secrets, opened, for the caller to show the requester; they stay kept until
+     * `forgetRevealed`, which the caller calls once they are on the requester's screen.
+     */
+    async peekRevealed(id: string): Promise<Revealed | undefined> {
       const sealed = await store.get<{ label: string; value: string }[]>(revealKey(id));
       if (!sealed) return undefined;
-      await store.delete(revealKey(id));
       try {
         const secrets = sealed.map((secret) => ({ label: secret.label, value: deps.secrets.open(secret.value) }));
         for (const secret of secrets) deps.hideFromLogs(secret.value);
@@ -41,6 +48,10 @@ export function querying(core: Core) {
         log.warn({ requestId: id }, 'a generated password cannot be decrypted with this ADDUSER_SECRET_KEY');
         return { ok: false, why: CANNOT_DECRYPT };
       }
+    },
+
+    async forgetRevealed(id: string): Promise<void> {
+      await store.delete(revealKey(id));
     },
   };
 }

@@ -10,6 +10,8 @@ export const IDS = {
   cancel: 'request_cancel',
   retry: 'request_retry',
   markDone: 'request_mark_done',
+  reveal: 'request_reveal',
+  revealModal: 'adduser_reveal',
   rejectReasonBlock: 'reject_reason',
 } as const;
 

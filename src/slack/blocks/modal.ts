@@ -154,6 +154,26 @@ export function optionsFrom(choices: readonly Choice[]): types.Option[] {
 }
 
 /** The small dialog that asks an approver why they reject. */
+/**
+ * The generated password, in a modal only the requester opened: unlike a message, a modal
+ * leaves nothing in any conversation's history once it is closed.
+ */
+export function revealModal(requestId: string, shown: { ok: true; secrets: readonly { label: string; value: string }[] } | { ok: false; why: string }): types.ModalView {
+  const body = shown.ok
+    ? [
+        md`Keep this safe: it is shown only to you, only once, and the bot does not keep it.`,
+        ...shown.secrets.map((secret) => md`*${secret.label}:* ${code(secret.value)}`),
+      ]
+    : [md`The generated password for ${code(requestId)} cannot be shown: ${shown.why} Set a new password for the account with the provider.`];
+  return {
+    type: 'modal',
+    callback_id: IDS.revealModal,
+    title: plain('Your new password', 24),
+    close: plain('Done', 24),
+    blocks: body.map((text) => ({ type: 'section', text: mrkdwn(text) })),
+  };
+}
+
 export function rejectModal(requestId: string, target: string): types.ModalView {
   return {
     type: 'modal',

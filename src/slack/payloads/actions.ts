@@ -14,8 +14,8 @@ export const decisionAction = z.looseObject({
   message: z.looseObject({ thread_ts: z.string().optional() }).optional(),
 });
 
-/** Reject also opens the reason dialog, which needs the click's trigger. */
-export const rejectAction = decisionAction.extend({ trigger_id: id });
+/** Reject and Show the password open a dialog, which needs the click's trigger. */
+export const dialogAction = decisionAction.extend({ trigger_id: id });
 
 /** The provider select of the request modal: the modal is rebuilt in place. */
 export const providerSelectAction = z.looseObject({

@@ -1,6 +1,6 @@
 import type { Context } from '@slack/bolt';
 import type { z } from 'zod';
-import { decisionAction, providerSelectAction, rejectAction } from './actions.js';
+import { decisionAction, dialogAction, providerSelectAction } from './actions.js';
 import { adduserCommand } from './command.js';
 import { homeOpenedEvent } from './events.js';
 import { lookupSuggestion } from './options.js';
@@ -10,7 +10,7 @@ import { rejectSubmission, requestSubmission } from './views.js';
 export const payloadSchemas = {
   adduserCommand,
   decisionAction,
-  rejectAction,
+  dialogAction,
   providerSelectAction,
   requestSubmission,
   rejectSubmission,

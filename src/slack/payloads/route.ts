@@ -20,7 +20,8 @@ const actions = new Map<string, PayloadName>([
   [IDS.cancel, 'decisionAction'],
   [IDS.retry, 'decisionAction'],
   [IDS.markDone, 'decisionAction'],
-  [IDS.reject, 'rejectAction'],
+  [IDS.reject, 'dialogAction'],
+  [IDS.reveal, 'dialogAction'],
   [IDS.providerSelect, 'providerSelectAction'],
 ]);
 const views = new Map<string, PayloadName>([

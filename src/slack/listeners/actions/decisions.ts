@@ -36,7 +36,7 @@ export function registerDecisions(app: App, deps: SlackDeps): void {
 
   app.action(IDS.reject, async ({ ack, client, context }) => {
     await ack();
-    const click = payloadOf(context, 'rejectAction');
+    const click = payloadOf(context, 'dialogAction');
     const [id, user] = [click.actions[0].value, click.user.id];
     const request = await lifecycle.get(id);
     if (!request) return refuse(client, click, 'This request no longer exists.');

@@ -8,8 +8,8 @@ import type { Store } from '../../src/adapters/store/types.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { CHANNEL, type SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { redisForTests } from '../support/redis.js';
-import { emptyRedisDb, startReplicas } from '../support/replicas.js';
+import { type RedisScope, redisForTests, redisScope } from '../support/redis.js';
+import { startReplicas } from '../support/replicas.js';
 import { waitFor } from '../support/wait.js';
 
 const redisUrl = await redisForTests();
@@ -33,22 +33,25 @@ describe.skipIf(!redisUrl)('policy file on two replicas', { timeout: 120_000 }, 
   let store: Store;
   let bots: BotProcess[] = [];
   let drivers: SlackDriver[] = [];
-  let stop: () => Promise<void>;
+  let stop: (() => Promise<void>) | undefined;
+  let scope: RedisScope;
 
   beforeAll(async () => {
     slack = await startFakeSlack();
     dir = mkdtempSync(join(tmpdir(), 'adduser-policy-reload-'));
     file = join(dir, 'policy.yml');
     writeFileSync(file, policy('UAPPROVER01'));
-    const url = await emptyRedisDb(redisUrl!, 13);
+    scope = redisScope(redisUrl!, 'policy-reload');
+    const url = scope.storeUrl;
     store = await openStore(url, { log: pino({ level: 'silent' }) });
     // The file replaces the policy variables the replicas would otherwise get.
     ({ bots, drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { ADDUSER_POLICY_FILE: file, ADDUSER_APPROVERS: '', ADDUSER_REQUESTS_CHANNEL: '' } }));
   });
   afterAll(async () => {
-    await stop();
-    await store.close();
+    await stop?.();
+    await store?.close();
     await slack.close();
+    await scope.clean();
     rmSync(dir, { recursive: true, force: true });
   });
 

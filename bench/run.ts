@@ -1,11 +1,13 @@
-// npm run bench [-- --quick]: adduser-bot against a bare Bolt app, in one process tree on
-// loopback, in one run. Prints numbers; never fails on them.
+// npm run bench [-- --quick] [--lifecycles N] [--cpu-prof DIR]: the compiled adduser-bot against two bare Bolt
+// floors, in one process tree on loopback, in one run. Prints numbers and whether each target of
+// issue 10 is met; never fails on them.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { startCheckCentralSimulator } from '../test/simulators/checkcentral.js';
 import { closedPort } from '../test/simulators/harness.js';
 import { type OpenedView, stateValues } from '../test/support/e2e.js';
@@ -14,9 +16,15 @@ import { commandBody, payloadBody, postToSlackEvents } from '../test/support/sla
 import { waitFor } from '../test/support/wait.js';
 
 const quick = process.argv.includes('--quick');
-const ACKS = quick ? 200 : 2_000;
+const ROUNDS = quick ? 3 : 7;
+const ACKS = quick ? 100 : 1_000;
 const lifecyclesArg = process.argv.indexOf('--lifecycles');
 const LIFECYCLES = lifecyclesArg > 0 ? Number(process.argv[lifecyclesArg + 1]) : quick ? 100 : 5_000;
+// Before the memory baseline: caches, JIT and the heap settle, so the growth is what stays.
+const WARMUP_LIFECYCLES = quick ? 20 : 200;
+// --cpu-prof DIR: the long-running adduser-bot writes a V8 CPU profile there when it stops.
+const profileArg = process.argv.indexOf('--cpu-prof');
+const profileDir = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
 const LIFECYCLE_CONCURRENCY = 8;
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
@@ -25,11 +33,12 @@ const TOKEN = 'xoxb-bench-token';
 const CC_TOKEN = 'bench-cc-token';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const loader = pathToFileURL(`${root}node_modules/tsx/dist/loader.mjs`).href;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 const ms = (value: number) => `${value.toFixed(2)} ms`;
-const ratio = (ours: number, base: number) => `${(ours / base).toFixed(2)}×`;
+const mb = (value: number) => `${value.toFixed(1)} MB`;
+const verdict = (value: number, limit: number, unit: string) => `(target ≤ ${limit}${unit}: ${value <= limit ? 'met' : 'missed'})`;
 
 interface Child {
   process: ChildProcess;
@@ -38,10 +47,11 @@ interface Child {
   stop: () => Promise<void>;
 }
 
-async function launch(script: string, env: Record<string, string>): Promise<Child> {
+async function launch(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
   const port = await closedPort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', loader, script], {
+  // As `npm start` runs it: compiled, no loader, source maps on.
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -59,6 +69,9 @@ async function launch(script: string, env: Record<string, string>): Promise<Chil
     },
   };
 }
+
+/** Resident megabytes of one process, as the kernel counts them. */
+const rssOf = (child: Child) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${child.process.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 async function ackLatencies(url: string, count: number, concurrency: number): Promise<number[]> {
   const times: number[] = [];
@@ -105,34 +118,80 @@ const slack = await startFakeSlack();
 const provider = await startCheckCentralSimulator({ token: CC_TOKEN });
 const dir = mkdtempSync(join(tmpdir(), 'adduser-bench-'));
 const common = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url };
-const bare = await launch(`${root}bench/bare-bolt.ts`, common);
-const bot = await launch(`${root}src/main.ts`, {
-  ...common,
-  LOG_LEVEL: 'warn',
-  STORE_URL: `sqlite://${join(dir, 'bench.sqlite')}`,
-  ADDUSER_REQUESTS_CHANNEL: 'CREQUESTS1',
-  ADDUSER_APPROVERS: 'UAPPROVER01',
-  CHECKCENTRAL_API_TOKEN: CC_TOKEN,
-  CHECKCENTRAL_BASE_URL: provider.url,
-});
+let launches = 0;
+/** Ack only, ack + views.open, adduser-bot: indexed by the three constants below. */
+const apps = [
+  { start: () => launch(`${root}bench/bare-bolt.js`, common) },
+  { start: () => launch(`${root}bench/bare-bolt.js`, { ...common, BARE_MODAL: '1' }) },
+  {
+    start: (nodeArgs?: string[]) =>
+      launch(`${root}dist/main.js`, {
+        ...common,
+        LOG_LEVEL: 'warn',
+        // A fresh store per launch, so every start is a first start.
+        STORE_URL: `sqlite://${join(dir, `bench-${launches++}.sqlite`)}`,
+        ADDUSER_REQUESTS_CHANNEL: 'CREQUESTS1',
+        ADDUSER_APPROVERS: 'UAPPROVER01',
+        // One benchmark requester keeps up to the lifecycle concurrency pending at once.
+        ADDUSER_MAX_PENDING: '1000',
+        CHECKCENTRAL_API_TOKEN: CC_TOKEN,
+        CHECKCENTRAL_BASE_URL: provider.url,
+      }, nodeArgs),
+  },
+] as const;
+/** The apps in a different order each round, so no app always runs first or last. */
+const rotated = <T>(items: readonly T[], round: number) => items.map((_, i) => items[(i + round) % items.length]!);
+const [ackOnly, modal, ours] = [0, 1, 2] as const;
 
+const say = (line: string) => process.stdout.write(`${line}\n`);
+say(
+  `adduser-bot benchmark (${quick ? 'quick' : 'full'}): node ${process.version}, ${cpus().length} cores (load ${loadavg()[0]!.toFixed(1)}), loopback, ` +
+    `${ROUNDS} interleaved rounds, medians over rounds; ${ACKS} acks per app per round`,
+);
+
+// Start and RSS after start: a fresh process of each app per round, 1 s after /healthz answers.
+const startMs: [number[], number[], number[]] = [[], [], []];
+const startRss: [number[], number[], number[]] = [[], [], []];
+for (let round = 0; round < ROUNDS; round++) {
+  for (const which of rotated([ackOnly, modal, ours], round)) {
+    const child = await apps[which].start();
+    await sleep(1_000);
+    startMs[which].push(child.startMs);
+    startRss[which].push(rssOf(child));
+    await child.stop();
+  }
+}
+const [startAck, startModal, startOurs] = startMs.map(median) as [number, number, number];
+const [rssAck, rssModal, rssOurs] = startRss.map(median) as [number, number, number];
+say(
+  `start → /healthz: ack only ${ms(startAck)}, ack + views.open ${ms(startModal)}, adduser-bot ${ms(startOurs)}; ` +
+    `ratio ${(startOurs / startModal).toFixed(2)}× ${verdict(startOurs / startModal, 1.2, '×')}`,
+);
+say(
+  `RSS after start: ack only ${mb(rssAck)}, ack + views.open ${mb(rssModal)}, adduser-bot ${mb(rssOurs)}; ` +
+    `ratio ${(rssOurs / rssModal).toFixed(2)}× ${verdict(rssOurs / rssModal, 1.5, '×')}`,
+);
+
+const running = [await apps[ackOnly].start(), await apps[modal].start(), await apps[ours].start(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])] as const;
+const bot = running[ours];
 try {
-  const rows: string[] = [];
-  const say = (line: string) => {
-    rows.push(line);
-    process.stdout.write(`${line}\n`);
-  };
-  say(`adduser-bot benchmark (${quick ? 'quick' : 'full'}): ${ACKS} acks per run, ${LIFECYCLES} lifecycles, loopback, node ${process.version}`);
-  say(`start → /healthz: bare Bolt ${ms(bare.startMs)}, adduser-bot ${ms(bot.startMs)}, ratio ${ratio(bot.startMs, bare.startMs)}`);
-
   for (const concurrency of [1, 32]) {
-    await ackLatencies(bare.url, 50, concurrency);
-    await ackLatencies(bot.url, 50, concurrency);
-    const base = await ackLatencies(bare.url, ACKS, concurrency);
-    const ours = await ackLatencies(bot.url, ACKS, concurrency);
+    const p50s: [number[], number[], number[]] = [[], [], []];
+    const p99s: [number[], number[], number[]] = [[], [], []];
+    for (const child of running) await ackLatencies(child.url, 50, concurrency);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const which of rotated([ackOnly, modal, ours], round)) {
+        const times = await ackLatencies(running[which].url, ACKS, concurrency);
+        p50s[which].push(percentile(times, 50));
+        p99s[which].push(percentile(times, 99));
+      }
+    }
+    const [p50Ack, p50Modal, p50Ours] = p50s.map(median) as [number, number, number];
+    const [p99Ack, p99Modal, p99Ours] = p99s.map(median) as [number, number, number];
     say(
-      `/adduser ack, concurrency ${concurrency}: bare Bolt p50 ${ms(percentile(base, 50))} p99 ${ms(percentile(base, 99))}; ` +
-        `adduser-bot p50 ${ms(percentile(ours, 50))} p99 ${ms(percentile(ours, 99))}; p99 ratio ${ratio(percentile(ours, 99), percentile(base, 99))}`,
+      `/adduser ack, concurrency ${concurrency}: p50/p99 ack only ${ms(p50Ack)}/${ms(p99Ack)}, ack + views.open ${ms(p50Modal)}/${ms(p99Modal)}, ` +
+        `adduser-bot ${ms(p50Ours)}/${ms(p99Ours)}; against ack + views.open p50 ${(p50Ours / p50Modal).toFixed(2)}× ` +
+        `p99 ${(p99Ours / p99Modal).toFixed(2)}× ${verdict(p99Ours / p99Modal, 1.2, '×')}; against ack only p99 ${(p99Ours / p99Ack).toFixed(2)}×`,
     );
   }
 
@@ -140,16 +199,11 @@ try {
   await postToSlackEvents(bot.url, commandBody({ user: 'UBENCH', channel: 'CBENCH', text: 'checkcentral', responseUrl: 'http://127.0.0.1:9/' }), { secret: SECRET });
   const opened = await waitFor(() => slack.callsTo('views.open').findLast((call) => JSON.stringify(call.args.view).includes('"accessLevel"')), { what: 'a CheckCentral modal' });
   const view = { ...(opened.args.view as OpenedView), id: 'VBENCH', hash: 'h' };
-  const memoryBefore = await memory(bot.url);
   const emailIn = (text: unknown) => /(bench\.user\d+)@example\.com/.exec(String(text))?.[1];
   const requestMessage = index(() => slack.calls, (call) => (call.method === 'chat.postMessage' && call.args.channel === 'CREQUESTS1' && !call.args.thread_ts ? emailIn(call.args.text) : undefined));
   const successReply = index(() => slack.calls, (call) => (call.method === 'chat.postMessage' && call.args.thread_ts && String(call.args.text).includes('Account created') ? emailIn(call.args.text) : undefined));
   const createCall = index(() => provider.requests, (request) => (request.path === '/createUser/' ? /"email":"(bench\.user\d+)@example\.com"/.exec(request.body)?.[1] : undefined));
-  const approveToProvider: number[] = [];
-  let done = 0;
-  let nextLifecycle = 0;
-  const lifecyclesStarted = performance.now();
-  const lifecycle = async (n: number) => {
+  const lifecycle = async (n: number, approveToProvider: number[]) => {
     const username = `bench.user${n}`;
     const submitted = await postToSlackEvents(
       bot.url,
@@ -183,25 +237,34 @@ try {
     const create = await waitFor(createCall(username), { what: 'the create call', intervalMs: 10 });
     approveToProvider.push(create.receivedAt - clicked);
     await waitFor(successReply(username), { what: 'the success reply', intervalMs: 10 });
-    done += 1;
   };
-  await Promise.all(
-    Array.from({ length: LIFECYCLE_CONCURRENCY }, async () => {
-      while (nextLifecycle < LIFECYCLES) await lifecycle(nextLifecycle++);
-    }),
-  );
+  /** Lifecycles numbered from `first`, `count` of them; the approve → provider-call times, sorted. */
+  const lifecycles = async (first: number, count: number) => {
+    const times: number[] = [];
+    let next = first;
+    await Promise.all(
+      Array.from({ length: LIFECYCLE_CONCURRENCY }, async () => {
+        while (next < first + count) await lifecycle(next++, times);
+      }),
+    );
+    return times.sort((a, b) => a - b);
+  };
+  await lifecycles(0, WARMUP_LIFECYCLES);
+  const memoryBefore = await memory(bot.url);
+  const lifecyclesStarted = performance.now();
+  const approveToProvider = await lifecycles(WARMUP_LIFECYCLES, LIFECYCLES);
   const seconds = (performance.now() - lifecyclesStarted) / 1000;
-  approveToProvider.sort((a, b) => a - b);
   const memoryAfter = await memory(bot.url);
-  say(`lifecycles (submit → approve → provider → Slack posts), concurrency ${LIFECYCLE_CONCURRENCY}: ${done} in ${seconds.toFixed(1)} s = ${(done / seconds).toFixed(1)}/s`);
-  say(`approve → provider request start: p50 ${ms(percentile(approveToProvider, 50))}, p99 ${ms(percentile(approveToProvider, 99))}`);
-  const mb = (value: number) => `${value.toFixed(1)} MB`;
+  const p99 = percentile(approveToProvider, 99);
+  say(`lifecycles (submit → approve → provider → Slack posts), concurrency ${LIFECYCLE_CONCURRENCY}: ${LIFECYCLES} in ${seconds.toFixed(1)} s = ${(LIFECYCLES / seconds).toFixed(1)}/s`);
+  say(`approve → provider request start: p50 ${ms(percentile(approveToProvider, 50))}, p99 ${ms(p99)} ${verdict(p99, 50, ' ms')}`);
+  const growth = memoryAfter.rss - memoryBefore.rss;
   say(
-    `adduser-bot memory over ${done} lifecycles: RSS ${mb(memoryBefore.rss)} → ${mb(memoryAfter.rss)} (${mb(memoryAfter.rss - memoryBefore.rss)}), ` +
-      `V8 heap used ${mb(memoryBefore.heap)} → ${mb(memoryAfter.heap)} (${mb(memoryAfter.heap - memoryBefore.heap)})`,
+    `adduser-bot memory over ${LIFECYCLES} lifecycles after ${WARMUP_LIFECYCLES} to warm up: RSS ${mb(memoryBefore.rss)} → ${mb(memoryAfter.rss)}, ` +
+      `growth ${mb(growth)}${quick ? '' : ` ${verdict(growth, 20, ' MB')}`}; V8 heap used ${mb(memoryBefore.heap)} → ${mb(memoryAfter.heap)} (${mb(memoryAfter.heap - memoryBefore.heap)})`,
   );
 } finally {
-  await Promise.all([bare.stop(), bot.stop()]);
+  await Promise.all(running.map((child) => child.stop()));
   await Promise.all([slack.close(), provider.close()]);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -37,7 +37,7 @@ const RUNTIME_SECRET_LOG_MASK_MS = 15 * 60_000;
 /** How often values past their time to live are deleted from the store (SQLite keeps them otherwise). */
 const PURGE_MS = 10 * 60_000;
 
-/** How often the outbox retries Slack deliveries that did not go through. */
+/** How often the outbox looks for Slack deliveries that are due (each step backs off on its own). */
 const OUTBOX_SWEEP_MS = 1_000;
 
 /** Runs `work` every `ms`, never two at once; `last()` waits for the run under way. */
@@ -124,7 +124,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       return request && { request, approvedBy: await lifecycle!.approvers(id) };
     },
     takeRevealed: (id) => lifecycle!.takeRevealed(id),
-    afterDelivery: (request) => home.refreshFor(request),
+    refreshHome: (request) => home.refreshFor(request),
+    onUndeliverable: (entry) => metrics.undeliverable(entry.kind),
     instanceId,
     alive: (instance) => liveness.alive(instance),
     log,

@@ -4,11 +4,13 @@ import { pino } from 'pino';
 import { openStore } from '../adapters/store/open.js';
 import { parseStoreUrl } from '../adapters/store/url.js';
 import { type AuditRecord, createAuditLog } from '../domain/audit.js';
+import { undeliverable } from '../slack/outbox.js';
 
 const USAGE = `Usage: npm run audit -- <command>
   export [--since ISO-DATE] [--provider ID]   every record as JSON Lines on stdout
   verify                                      exit 0 when the chain is intact, 1 naming the first bad record
   tail [--lines N]                            the last N records (default 10), then new ones as they come
+  undelivered                                 the Slack messages Slack refused for good (one line each), oldest first
 Reads STORE_URL (environment or .env) like the bot: default sqlite://data/adduser.sqlite.`;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -77,6 +79,12 @@ switch (command) {
       next += page.length;
       if (page.length === 0) await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
+    break;
+  }
+  case 'undelivered': {
+    const entries = await undeliverable(store, Number.MAX_SAFE_INTEGER);
+    for (const entry of entries) out(`${entry.at} ${entry.requestId} record ${entry.seq} ${entry.kind} to ${entry.where}: ${entry.error}`);
+    process.stderr.write(`${entries.length} undelivered message${entries.length === 1 ? '' : 's'}\n`);
     break;
   }
   default:

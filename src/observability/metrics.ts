@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  */
 export function createMetrics(sources: {
   pendingRequests: () => Promise<number>;
-  outboxDepth: () => number;
+  outboxDepth: () => Promise<number>;
   providerQueue: () => { provider: string; queued: number }[];
 }) {
   const registry = new Registry();
@@ -46,10 +46,10 @@ export function createMetrics(sources: {
   });
   new Gauge({
     name: 'adduser_outbox_depth',
-    help: 'Slack messages waiting to be delivered by this process',
+    help: 'Slack messages owed and not yet delivered (every replica: read from the store’s index of due steps)',
     registers: [registry],
-    collect() {
-      this.set(sources.outboxDepth());
+    async collect() {
+      this.set(await sources.outboxDepth());
     },
   });
   new Gauge({
@@ -61,7 +61,14 @@ export function createMetrics(sources: {
       for (const { provider, queued } of sources.providerQueue()) this.set({ provider }, queued);
     },
   });
+  const undeliverable = new Counter({
+    name: 'adduser_slack_undeliverable_total',
+    help: 'Slack messages refused for good (not_in_channel, is_archived, …) and recorded as undeliverable, by kind of message',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
   return {
+    undeliverable: (kind: string) => undeliverable.inc({ kind }),
     slackRequest: (type: string) => slackRequests.inc({ type }),
     ackObserved: (seconds: number) => ackSeconds.observe(seconds),
     providerCall: (provider: string, outcome: string, seconds: number) => {

@@ -74,3 +74,39 @@ export type SlackReporter = ReturnType<typeof createSlackReporter>;
 
 /** Waits before the next try: 1 s, 2 s, 4 s … up to a minute. */
 export const backoffMs = (attempt: number) => Math.min(60_000, 1_000 * 2 ** Math.max(0, attempt - 1));
+
+/**
+ * Slack's answers that no retry can change: the destination or the message itself is refused.
+ * A refused token is not among them: it is fixed by the operator (and said by the reporter), after
+ * which every message still owed should go out, so it is retried like an outage.
+ */
+const PERMANENT_REFUSALS = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'no_text',
+  'too_many_attachments',
+  'invalid_arguments',
+  'user_not_found',
+  'user_not_in_channel',
+  'cannot_dm_bot',
+  'messages_tab_disabled',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+]);
+
+/** Slack's error code when Slack answered and refused for good; undefined when a retry may pass. */
+export function permanentRefusal(error: unknown): string | undefined {
+  const failure = (error ?? {}) as WebApiError;
+  if (failure.code !== 'slack_webapi_platform_error') return undefined;
+  const said = failure.data?.error;
+  return said && PERMANENT_REFUSALS.has(said) ? said : undefined;
+}

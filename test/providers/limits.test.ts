@@ -73,7 +73,8 @@ describe('provider limits', () => {
     let e2e: E2E;
     beforeAll(async () => {
       dc = await startDigiCertSimulator({ apiKey: DC_KEY, rateLimits: [{ limit: 100, perMs: 5_000 }, { limit: 1_000, perMs: 180_000 }] });
-      e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'UAPPROVER01', LOG_LEVEL: 'info' });
+      // Many requests from one person, all pending at once.
+      e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'UAPPROVER01', LOG_LEVEL: 'info', ADDUSER_MAX_PENDING: '1000' });
     });
     afterAll(async () => {
       await e2e.close();

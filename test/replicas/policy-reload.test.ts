@@ -8,7 +8,7 @@ import type { Store } from '../../src/adapters/store/types.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { CHANNEL, type SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { type RedisScope, redisForTests, redisScope } from '../support/redis.js';
+import { redisForTests, redisScope } from '../support/redis.js';
 import { startReplicas } from '../support/replicas.js';
 import { waitFor } from '../support/wait.js';
 
@@ -33,25 +33,24 @@ describe.skipIf(!redisUrl)('policy file on two replicas', { timeout: 120_000 }, 
   let store: Store;
   let bots: BotProcess[] = [];
   let drivers: SlackDriver[] = [];
-  let stop: (() => Promise<void>) | undefined;
-  let scope: RedisScope;
+  let stop: () => Promise<void>;
+  const scope = redisScope(redisUrl ?? 'redis://127.0.0.1:6379', 'policy-reload');
 
   beforeAll(async () => {
     slack = await startFakeSlack();
     dir = mkdtempSync(join(tmpdir(), 'adduser-policy-reload-'));
     file = join(dir, 'policy.yml');
     writeFileSync(file, policy('UAPPROVER01'));
-    scope = redisScope(redisUrl!, 'policy-reload');
     const url = scope.storeUrl;
     store = await openStore(url, { log: pino({ level: 'silent' }) });
     // The file replaces the policy variables the replicas would otherwise get.
     ({ bots, drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { ADDUSER_POLICY_FILE: file, ADDUSER_APPROVERS: '', ADDUSER_REQUESTS_CHANNEL: '' } }));
   });
   afterAll(async () => {
-    await stop?.();
-    await store?.close();
-    await slack.close();
+    await stop();
+    await store.close();
     await scope.clean();
+    await slack.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -64,7 +63,7 @@ describe.skipIf(!redisUrl)('policy file on two replicas', { timeout: 120_000 }, 
     return id;
   }
 
-  test('a request still pending at escalate.after escalates once, whichever replica sweeps; the person it names may approve', async () => {
+  test('a request still pending at escalate.after escalates once, whichever replica sweeps; the person it names hears it by DM and may approve', async () => {
     const id = await submit(drivers[0]!, 1);
     await waitFor(async () => (await drivers[1]!.auditFor(id)).some((record) => record.action === 'escalated'), { timeoutMs: 15_000, what: 'the escalation' });
     // Both replicas sweep every second or so: give a second one time to (wrongly) escalate again.
@@ -73,6 +72,8 @@ describe.skipIf(!redisUrl)('policy file on two replicas', { timeout: 120_000 }, 
     const thread = await store.get<{ ts: string }>(`slack:thread:${id}`);
     const replies = slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread?.ts && String(call.args.text).includes('escalated to <@U0CISO>'));
     expect(replies).toHaveLength(1);
+    await waitFor(() => slack.callsTo('chat.postMessage').some((call) => call.args.channel === 'U0CISO'), { what: 'the DM to the person it escalated to' });
+    expect(slack.callsTo('chat.postMessage').filter((call) => call.args.channel === 'U0CISO' && String(call.args.text).includes(id))).toHaveLength(1);
     expect((await drivers[1]!.request(id))?.escalatedTo).toEqual({ users: ['U0CISO'], groups: [] });
     await drivers[1]!.click('U0CISO', 'request_approve', id);
     await drivers[0]!.waitForState(id, 'succeeded');

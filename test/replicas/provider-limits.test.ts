@@ -32,7 +32,7 @@ describe.skipIf(!redisUrl)('provider limits across replicas', { timeout: 120_000
     scope = redisScope(redisUrl!, 'limits');
     const url = scope.storeUrl;
     store = await openStore(url, { log: pino({ level: 'silent' }) });
-    ({ drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url } }));
+    ({ drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_MAX_PENDING: '1000' } }));
   });
   afterAll(async () => {
     await stop?.();

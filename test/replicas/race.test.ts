@@ -38,7 +38,7 @@ describe.each(setups)('$name', { timeout: 120_000 }, ({ skip, scope: newScope, r
     dir = mkdtempSync(join(tmpdir(), 'adduser-race-'));
     const url = scope?.storeUrl ?? `sqlite://${join(dir, 'race.sqlite')}`;
     store = await openStore(url, { log: pino({ level: 'silent' }) });
-    ({ drivers, stop } = await startReplicas({ count: replicas, storeUrl: url, store, slack, cwd: dir, env: { DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url } }));
+    ({ drivers, stop } = await startReplicas({ count: replicas, storeUrl: url, store, slack, cwd: dir, env: { DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_MAX_PENDING: '1000' } }));
   });
   afterAll(async () => {
     if (skip) return;

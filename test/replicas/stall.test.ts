@@ -10,7 +10,7 @@ import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/di
 import type { BotProcess } from '../support/bot-process.js';
 import type { SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { type RedisScope, redisForTests, redisScope } from '../support/redis.js';
+import { redisForTests, redisScope } from '../support/redis.js';
 import { startReplicas } from '../support/replicas.js';
 import { waitFor } from '../support/wait.js';
 
@@ -24,24 +24,23 @@ describe.skipIf(!redisUrl)('a replica stalled mid-create', { timeout: 120_000 },
   let store: Store;
   let bots: BotProcess[] = [];
   let drivers: SlackDriver[] = [];
-  let stop: (() => Promise<void>) | undefined;
-  let scope: RedisScope;
+  let stop: () => Promise<void>;
+  const scope = redisScope(redisUrl ?? 'redis://127.0.0.1:6379', 'stall');
 
   beforeAll(async () => {
     slack = await startFakeSlack();
     dc = await startDigiCertSimulator({ apiKey: DC_KEY });
     dir = mkdtempSync(join(tmpdir(), 'adduser-stall-'));
-    scope = redisScope(redisUrl!, 'stall');
     const url = scope.storeUrl;
     store = await openStore(url, { log: pino({ level: 'silent' }) });
     ({ bots, drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url } }));
   });
   afterAll(async () => {
     for (const bot of bots) bot.child.kill('SIGCONT');
-    await stop?.();
-    await store?.close();
-    await Promise.all([slack.close(), dc.close()]);
+    await stop();
+    await store.close();
     await scope.clean();
+    await Promise.all([slack.close(), dc.close()]);
     rmSync(dir, { recursive: true, force: true });
   });
 

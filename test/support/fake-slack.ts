@@ -37,8 +37,8 @@ export interface FakeSlack {
   callsTo(method: string): SlackCall[];
   /** Answer `method` with `handler` instead of the default answer (Slack's own checks still come first). */
   on(method: string, handler: SlackHandler): void;
-  /** The next `times` calls to `method` ('*' for any) meet `fault`. */
-  fail(method: string, fault: SlackFault, times: number): void;
+  /** The next `times` calls to `method` ('*' for any), among those `when` accepts, meet `fault`. */
+  fail(method: string, fault: SlackFault, times: number, when?: (args: Record<string, unknown>) => boolean): void;
   /** Calls Slack carried out: answered 200 with ok true. */
   delivered(method: string): SlackCall[];
   /** A member of the workspace, for users.info (unknown users are user_not_found). */
@@ -88,7 +88,7 @@ const refused = (error: string, extra: Record<string, unknown> = {}) => ({ ok: f
 export async function startFakeSlack(options: { port?: number; token?: string } = {}): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   let seq = 0;
-  const faults: { method: string; fault: SlackFault; remaining: number }[] = [];
+  const faults: { method: string; fault: SlackFault; remaining: number; when?: (args: Record<string, unknown>) => boolean }[] = [];
   const users = new Map<string, Record<string, unknown>>();
   const groups = new Map<string, string[]>();
   const channels = new Set(CHANNELS);
@@ -185,6 +185,10 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
         return members ? { ok: true, users: members } : refused('no_such_subteam');
       },
     ],
+    [
+      'conversations.info',
+      (args) => (channels.has(String(args.channel)) ? { ok: true, channel: { id: args.channel, name: `chan-${String(args.channel).toLowerCase()}`, is_member: true } } : refused('channel_not_found')),
+    ],
   ]);
 
   async function answer(method: string, args: Record<string, unknown>, token: string | undefined, api: boolean) {
@@ -206,7 +210,9 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
         const args = decode(req.headers['content-type'], raw);
         const token = req.headers.authorization?.replace(/^Bearer /, '') ?? (args.token as string | undefined);
-        const slot = faults.find((candidate) => candidate.remaining > 0 && (candidate.method === '*' || candidate.method === method));
+        const slot = faults.find(
+          (candidate) => candidate.remaining > 0 && (candidate.method === '*' || candidate.method === method) && (candidate.when?.(args) ?? true),
+        );
         if (slot) {
           slot.remaining -= 1;
           const { fault } = slot;
@@ -238,7 +244,7 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
     calls,
     callsTo: (method) => calls.filter((call) => call.method === method),
     on: (method, handler) => handlers.set(method, handler),
-    fail: (method, fault, times) => faults.push({ method, fault, remaining: times }),
+    fail: (method, fault, times, when) => faults.push({ method, fault, remaining: times, when }),
     delivered: (method) => calls.filter((call) => call.method === method && call.status === 200 && call.response?.ok !== false),
     addUser: (id, fields = {}) => void users.set(id, { ...users.get(id), ...fields }),
     addUserGroup: (id, members) => void groups.set(id, members),

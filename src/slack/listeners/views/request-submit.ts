@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import type { ModalMetadata } from '../../blocks/modal.js';
 import { formValues, selectedProvider } from '../../blocks/state.js';
+import { createChannelAccess } from '../../channel-access.js';
 import type { SlackDeps } from '../../deps.js';
 import { inlineErrors } from '../../inline-errors.js';
 import { payloadOf } from '../../payloads/index.js';
@@ -17,10 +18,12 @@ function metadataOf(text: string): Partial<ModalMetadata> {
 
 /**
  * The request form's submit. The request is stored before the ack, so a request the person
- * saw accepted can never be lost; Slack messages follow after the ack.
+ * saw accepted can never be lost; Slack messages follow after the ack. A requests channel the
+ * bot cannot post in is said in the form and nothing is stored.
  */
 export function registerRequestSubmit(app: App, deps: SlackDeps): void {
-  app.view(IDS.requestModal, async ({ ack, context }) => {
+  const access = createChannelAccess(deps.log);
+  app.view(IDS.requestModal, async ({ ack, context, client }) => {
     const body = payloadOf(context, 'requestSubmission');
     const { view } = body;
     const metadata = metadataOf(view.private_metadata);
@@ -28,6 +31,12 @@ export function registerRequestSubmit(app: App, deps: SlackDeps): void {
     const channel = policyFor(deps.policy(), provider).requestsChannel ?? metadata.channel;
     if (!channel) {
       await ack(inlineErrors(view, { [IDS.providerBlock]: 'I lost track of the channel: close this form and type /adduser again.' }));
+      return;
+    }
+    // Said in the form, before anything is stored: a request posted nowhere would wait unseen.
+    const refusal = await access.refusal(client, channel);
+    if (refusal) {
+      await ack(inlineErrors(view, { [IDS.providerBlock]: refusal }));
       return;
     }
     const result = await deps.lifecycle.submit({

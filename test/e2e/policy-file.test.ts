@@ -98,6 +98,8 @@ describe('a policy file in force', () => {
       const before = e2e.slack.calls.length;
       await e2e.submit(REQUESTER, view, { username: 'two.approvals', first_name: 'Two', last_name: 'Approvals', email: 'two@example.com', container: '93288', access_roles: ['5'], reason: 'Needs two approvals' });
       const id = await e2e.postedRequestId(before);
+      // The click comes from the request message, so it needs the message's thread to be known.
+      await waitFor(async () => e2e.store.get(`slack:thread:${id}`), { what: 'the request message' });
       await e2e.click('UAPPROVER01', 'request_approve', id);
       await waitFor(() => e2e.slack.callsTo('chat.postEphemeral').some((call) => String(call.args.text).includes('Only approvers can approve')), { what: 'the refusal of the default approver' });
       await e2e.click('UAPPROVER02', 'request_approve', id);

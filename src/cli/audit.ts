@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { openStore } from '../adapters/store/open.js';
 import { parseStoreUrl } from '../adapters/store/url.js';
 import { type AuditRecord, createAuditLog } from '../domain/audit.js';
 import { undeliverable } from '../slack/outbox.js';
+import { fail, out, readArgs } from './args.js';
 
 const USAGE = `Usage: npm run audit -- <command>
   export [--since ISO-DATE] [--provider ID]   every record as JSON Lines on stdout
@@ -13,26 +12,8 @@ const USAGE = `Usage: npm run audit -- <command>
   undelivered                                 the Slack messages Slack refused for good (one line each), oldest first
 Reads STORE_URL (environment or .env) like the bot: default sqlite://data/adduser.sqlite.`;
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-
-function fail(message: string, code = 2): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-if (existsSync('.env')) process.loadEnvFile('.env');
-const { positionals, values } = (() => {
-  try {
-    return parseArgs({
-      allowPositionals: true,
-      options: { since: { type: 'string' }, provider: { type: 'string' }, lines: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`);
-  }
-})();
+const { positionals, values } = readArgs({ since: { type: 'string' }, provider: { type: 'string' }, lines: { type: 'string' } }, USAGE);
 const command = positionals[0];
-if (values.help || !command) fail(USAGE, values.help ? 0 : 2);
 
 const storeUrl = process.env.STORE_URL?.trim() || 'sqlite://data/adduser.sqlite';
 const location = parseStoreUrl(storeUrl);

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { webApi } from '@slack/bolt';
 import { findProvider, providers } from '../adapters/providers/registry.js';
 import { formatProblems, readPolicyFile } from '../config/policy-file.js';
 import { policyVariablesSchema } from '../config/schema.js';
 import { serviceUrl } from '../config/url.js';
 import { type AccessPolicy, admit, policyFor } from '../domain/access-policy.js';
+import { fail, out, readArgs } from './args.js';
 import { approversSentence, describePolicy, escalationSentence, idsOnly, type Names } from './policy-words.js';
 
 const USAGE = `Usage: npm run policy -- <command>
@@ -17,33 +16,17 @@ const USAGE = `Usage: npm run policy -- <command>
       What would happen to such a request: refused, auto-approved by which rule, or who must
       approve and how many. With SLACK_BOT_TOKEN set, user groups are expanded and ids named.`;
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-
-function fail(message: string, code = 2): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-if (existsSync('.env')) process.loadEnvFile('.env');
-const { positionals, values } = (() => {
-  try {
-    return parseArgs({
-      allowPositionals: true,
-      options: {
-        provider: { type: 'string' },
-        requester: { type: 'string' },
-        field: { type: 'string', multiple: true },
-        email: { type: 'string' },
-        file: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`);
-  }
-})();
+const { positionals, values } = readArgs(
+  {
+    provider: { type: 'string' },
+    requester: { type: 'string' },
+    field: { type: 'string', multiple: true },
+    email: { type: 'string' },
+    file: { type: 'string' },
+  },
+  USAGE,
+);
 const [command, fileArgument] = positionals;
-if (values.help || !command) fail(USAGE, values.help ? 0 : 2);
 
 function loadPolicy(path: string | undefined): AccessPolicy {
   if (path) {

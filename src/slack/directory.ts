@@ -67,7 +67,15 @@ export function createSlackDirectory(
     isAdminOrOwner: async (user) => {
       const ours = workspace();
       if (!ours) return false;
-      return cached(`admin:${user}`, async () => isWorkspaceAdmin((await client.users.info({ user })).user, ours));
+      return cached(`admin:${user}`, async () => {
+        try {
+          return isWorkspaceAdmin((await client.users.info({ user })).user, ours);
+        } catch (error) {
+          // A user Slack does not know (deleted, or not of this workspace) is nobody's admin.
+          if (slackError(error) === 'user_not_found') return false;
+          throw error;
+        }
+      });
     },
     groupMembers: (group) =>
       cached(`group:${group}`, async () => {

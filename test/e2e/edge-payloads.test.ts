@@ -120,6 +120,27 @@ describe('one workspace', () => {
     }
   });
 
+  test('a click from a user Slack does not know (user_not_found) under the default admin approvers is refused, acked, and changes nothing', async () => {
+    const admins = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: '' });
+    try {
+      const view = await admins.openModal(REQUESTER, 'digicert');
+      const before = admins.slack.calls.length;
+      await admins.submit(REQUESTER, view, { ...digicertForm, username: 'ghost.clicked', email: 'ghost.clicked@example.com' });
+      const id = await admins.postedRequestId(before);
+      await waitFor(async () => admins.store.get(`slack:thread:${id}`), { what: 'the thread' });
+      // Deactivated since it clicked: Slack no longer answers users.info for it.
+      admins.slack.fail('users.info', { kind: 'slack_error', error: 'user_not_found' }, 5, (args) => args.user === 'UDELETED001');
+      const res = await admins.click('UDELETED001', 'request_approve', id);
+      expect(res.status).toBe(200);
+      await waitFor(() => admins.slack.callsTo('users.info').some((call) => call.args.user === 'UDELETED001' && call.response?.error === 'user_not_found'), { what: 'Slack not knowing the user' });
+      await waitFor(() => admins.slack.callsTo('chat.postEphemeral').some((call) => call.args.user === 'UDELETED001' && String(call.args.text).includes('Only approvers')), { what: 'the refusal' });
+      expect((await admins.request(id))?.state).toBe('pending');
+      expect(admins.logs.lines.filter((line) => line.includes('"level":50'))).toEqual([]);
+    } finally {
+      await admins.close();
+    }
+  });
+
   test('workspace admins approve by default only as full members of the bot’s team: not restricted, not a guest, not a stranger, not from another team', async () => {
     const people: Record<string, Record<string, unknown>> = {
       UADMINFULL1: { team_id: 'TTEAM0001', is_admin: true },

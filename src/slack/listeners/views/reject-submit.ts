@@ -15,7 +15,11 @@ export function registerRejectSubmit(app: App, deps: SlackDeps): void {
       await ack({ response_action: 'errors', errors: { [IDS.rejectReasonBlock]: 'Say why, so the requester knows what to change.' } });
       return;
     }
-    const result = await deps.lifecycle.reject(requestId, body.user.id, reason);
+    // Slack shows its own error after 3 s without an ack: a failure must reach the dialog instead.
+    const result = await deps.lifecycle.reject(requestId, body.user.id, reason).catch((error: unknown) => {
+      deps.log.error({ err: error, requestId }, 'rejecting failed');
+      return { ok: false as const, why: 'Something went wrong on our side, and nothing was changed. Try again in a moment.' };
+    });
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: { [IDS.rejectReasonBlock]: result.why } });
       return;

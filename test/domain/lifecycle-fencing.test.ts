@@ -84,6 +84,22 @@ describe('fencing: a transition moves only the version its caller read', () => {
     return id;
   }
 
+  /** A create call held open while another replica, deciding this process was dead, marks the request unknown. */
+  async function createOutWhileRecoveryMarksUnknown() {
+    const submitted = await lifecycle.submit({ requester: 'UREQUESTER', provider: 'checkcentral', form, channel: 'CREQUESTS' });
+    if (!submitted.ok || !('request' in submitted)) throw new Error('not submitted');
+    const id = submitted.request.id;
+    let answer!: (outcome: Outcome) => void;
+    answers.push(() => new Promise<Outcome>((resolve) => (answer = resolve)));
+    await lifecycle.approve(id, APPROVERS[0]!);
+    const provisioning = lifecycle.provision(id, APPROVERS[0]!);
+    await expect.poll(() => creates).toBe(1);
+    const current = (await lifecycle.get(id))!;
+    expect(current.state).toBe('provisioning');
+    expect(await store.transition(`request:${id}`, ['provisioning'], { ...current, state: 'unknown', version: (current.version ?? 0) + 1 }, current.version ?? 0)).toBe(true);
+    return { id, answer, provisioning };
+  }
+
   test('two Retry clicks on one unknown request, the second read before the first ran its whole retry: one create', async () => {
     const id = await unknownRequest();
     let release!: () => void;
@@ -102,18 +118,7 @@ describe('fencing: a transition moves only the version its caller read', () => {
   });
 
   test('an answer that arrives after recovery turned the request unknown settles it, and the audit says so', async () => {
-    const submitted = await lifecycle.submit({ requester: 'UREQUESTER', provider: 'checkcentral', form, channel: 'CREQUESTS' });
-    if (!submitted.ok || !('request' in submitted)) throw new Error('not submitted');
-    const id = submitted.request.id;
-    let answer!: (outcome: Outcome) => void;
-    answers.push(() => new Promise<Outcome>((resolve) => (answer = resolve)));
-    await lifecycle.approve(id, APPROVERS[0]!);
-    const provisioning = lifecycle.provision(id, APPROVERS[0]!);
-    await expect.poll(() => creates).toBe(1);
-    // Another replica decided this process was dead mid-call.
-    const current = (await lifecycle.get(id))!;
-    expect(current.state).toBe('provisioning');
-    expect(await store.transition(`request:${id}`, ['provisioning'], { ...current, state: 'unknown', version: (current.version ?? 0) + 1 }, current.version ?? 0)).toBe(true);
+    const { id, answer, provisioning } = await createOutWhileRecoveryMarksUnknown();
     answer({ kind: 'created', providerUserId: 'CC-77' });
     const done = await provisioning;
     expect(done).toMatchObject({ state: 'succeeded', outcome: { kind: 'created', providerUserId: 'CC-77' } });
@@ -123,16 +128,7 @@ describe('fencing: a transition moves only the version its caller read', () => {
   });
 
   test('an answer that arrives after an approver chose Retry is kept as a late answer, not dropped, and moves nothing', async () => {
-    const submitted = await lifecycle.submit({ requester: 'UREQUESTER', provider: 'checkcentral', form, channel: 'CREQUESTS' });
-    if (!submitted.ok || !('request' in submitted)) throw new Error('not submitted');
-    const id = submitted.request.id;
-    let answer!: (outcome: Outcome) => void;
-    answers.push(() => new Promise<Outcome>((resolve) => (answer = resolve)));
-    await lifecycle.approve(id, APPROVERS[0]!);
-    const first = lifecycle.provision(id, APPROVERS[0]!);
-    await expect.poll(() => creates).toBe(1);
-    const current = (await lifecycle.get(id))!;
-    await store.transition(`request:${id}`, ['provisioning'], { ...current, state: 'unknown', version: (current.version ?? 0) + 1 }, current.version ?? 0);
+    const { id, answer, provisioning: first } = await createOutWhileRecoveryMarksUnknown();
     expect(await lifecycle.retry(id, APPROVERS[1]!)).toMatchObject({ ok: true });
     answer({ kind: 'created', providerUserId: 'CC-88' });
     expect(await first).toBeUndefined();

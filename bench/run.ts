@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startCheckCentralSimulator } from '../test/simulators/checkcentral.js';
 import { closedPort } from '../test/simulators/harness.js';
 import { type OpenedView, stateValues } from '../test/support/e2e.js';
-import { startFakeSlack } from '../test/support/fake-slack.js';
+import { newTriggerId, startFakeSlack } from '../test/support/fake-slack.js';
 import { commandBody, payloadBody, postToSlackEvents } from '../test/support/slack-requests.js';
 import { waitFor } from '../test/support/wait.js';
 
@@ -79,7 +79,7 @@ async function ackLatencies(url: string, count: number, concurrency: number): Pr
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const body = commandBody({ user: `UBENCH${i % 50}`, channel: 'CBENCH', text: '', responseUrl: 'http://127.0.0.1:9/', triggerId: `t${i}` });
+      const body = commandBody({ user: `UBENCH${i % 50}`, channel: 'CBENCH', text: '', responseUrl: 'http://127.0.0.1:9/', triggerId: newTriggerId() });
       const res = await postToSlackEvents(url, body, { secret: SECRET });
       if (res.status !== 200) throw new Error(`ack answered ${res.status}`);
       times.push(res.ms);
@@ -115,6 +115,9 @@ async function memory(url: string): Promise<{ rss: number; heap: number }> {
 }
 
 const slack = await startFakeSlack();
+// The fake answers only for people and channels the workspace has, as Slack does.
+for (const user of ['UBENCH', 'UAPPROVER01', ...Array.from({ length: 50 }, (_, i) => `UBENCH${i}`), ...Array.from({ length: 20 }, (_, i) => `UREQ${i}`)]) slack.addUser(user);
+slack.addChannel('CBENCH');
 const provider = await startCheckCentralSimulator({ token: CC_TOKEN });
 const dir = mkdtempSync(join(tmpdir(), 'adduser-bench-'));
 const common = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url };
@@ -227,7 +230,7 @@ try {
         user: { id: 'UAPPROVER01', team_id: 'TTEAM0001' },
         team: { id: 'TTEAM0001' },
         api_app_id: 'AAPP00001',
-        trigger_id: `t${n}`,
+        trigger_id: newTriggerId(),
         container: { type: 'message', message_ts: '1.1', channel_id: 'CREQUESTS1' },
         channel: { id: 'CREQUESTS1' },
         actions: [{ type: 'button', action_id: 'request_approve', block_id: `decide:${id}`, value: id, action_ts: '1' }],

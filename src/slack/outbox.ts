@@ -69,6 +69,8 @@ const plannedKey = (seq: number) => `slack:outbox:planned:${seq}`;
 const laneKey = (requestId: string, kind: StepKind) => `slack:outbox:lane:${requestId}:${kind}`;
 /** Written by the outbox before steps existed (one marker per record): such a record is not planned again. */
 const legacyDeliveredKey = (seq: number) => `slack:outbox:delivered:${seq}`;
+/** Longer than a liveness key lives (5 s), so a dead holder is seen as dead when a step is looked at again. */
+const HELD_RECHECK_MS = 6_000;
 const CLAIM_TTL_MS = 60_000;
 const MARKER_TTL_MS = 30 * 86_400_000;
 /** Records turned into steps per sweep, and due steps read per batch and batches per sweep: a bound on one sweep's work. */
@@ -145,8 +147,10 @@ export function createOutbox(deps: OutboxDeps) {
       return true;
     }
     if (!(await claim(step))) {
-      // Another delivery holds it; looked at again after that one's lease would have run out.
-      await store.indexAdd(DUE_KEY, step, now() + CLAIM_TTL_MS);
+      // Another delivery holds it. A live holder is done within moments and a dead one's liveness
+      // lapses within seconds: look again then, not after the whole lease (a restart after a
+      // crash would otherwise hold the request's later messages for a minute).
+      await store.indexAdd(DUE_KEY, step, now() + HELD_RECHECK_MS);
       return false;
     }
     try {

@@ -97,8 +97,8 @@ export function createRequestIndex(store: Store, everyRequest: string, now: () =
     /** Requests in `approved` or `provisioning`, longest in flight first. */
     inFlight: (get: Get, limit: number) => read(IN_FLIGHT, get, { limit }),
     pendingCount: () => store.indexCount(PENDING),
-    /** How many requests this person has waiting for approval. */
-    pendingCountOf: (requester: string) => store.indexCount(pendingOf(requester)),
+    /** This person's requests waiting for approval, at most `limit`, checked against their records. */
+    pendingOf: (get: Get, requester: string, limit: number) => read(pendingOf(requester), get, { limit }),
     /** Before a request is stored: it is owed its `requested` record. */
     unannounced: (id: string) => store.indexAdd(UNANNOUNCED, id, now()),
     announced: (id: string) => store.indexRemove(UNANNOUNCED, id).then(() => undefined),

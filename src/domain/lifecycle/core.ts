@@ -98,7 +98,9 @@ export function createCore(deps: LifecycleDeps) {
     const stored = isFinal(next.state) ? withoutForm(next) : next;
     await index.enter(stored);
     if (!(await store.transition(requestKey(request.id), from, stored, version))) return undefined;
-    await index.leave(stored);
+    // Off the caller's path (an approval waits on it before the provider call): readers drop
+    // entries that no longer match, so a late or lost removal is harmless.
+    void inBackground(index.leave(stored));
     return stored;
   }
 

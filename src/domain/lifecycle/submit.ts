@@ -26,7 +26,7 @@ export function generatePassword(): string {
 
 /** SPEC §3: a form becomes a stored, announced request, or inline errors; a policy rule may approve it at once. */
 export function submitting(core: Core, provision: Provision) {
-  const { deps, store, now, index, providerOf, passwordFields, sealForm, record, move } = core;
+  const { deps, store, now, index, providerOf, passwordFields, sealForm, record, move, get } = core;
   const { directory } = deps;
 
   function validate(providerId: string, form: FormValues) {
@@ -106,7 +106,7 @@ export function submitting(core: Core, provision: Provision) {
       const target = checked.provider.target(checked.input);
       const admission = await admit(rules, directory, { requester: args.requester, fields: checked.values, email: target.includes('@') ? target : undefined }, checked.provider.label);
       if (admission.kind === 'refused') return { ok: false, errors: { provider: admission.why } };
-      const waiting = await index.pendingCountOf(args.requester);
+      const waiting = (await index.pendingOf(get, args.requester, deps.maxPending)).length;
       if (waiting >= deps.maxPending) {
         return {
           ok: false,

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { explainSlackFailure } from './reachability.js';
+import { explainSlackFailure, slackError } from './reachability.js';
 
 /** Leaves the rest of Slack's 3 seconds to storing the request and acking. */
 const ASK_DEADLINE_MS = 1_500;
@@ -26,7 +26,7 @@ export function createChannelAccess(log: Logger) {
     const answer = client.conversations.info({ channel }).then(
       (result) => ({ ok: true as const, channel: (result.channel ?? {}) as ChannelInfo }),
       (error: unknown) => {
-        const said = (error as { data?: { error?: string } }).data?.error;
+        const said = slackError(error);
         if (said) return { ok: false as const, error: said };
         log.debug({ channel, reason: explainSlackFailure(error).reason }, 'could not ask Slack whether I am in the requests channel; letting the request through');
         return undefined;

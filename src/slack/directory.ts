@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { Directory } from '../domain/policy.js';
 import type { BotWorkspace } from './identity.js';
+import { slackError } from './reachability.js';
 
 interface Cached<T> {
   expires: number;
@@ -35,12 +36,6 @@ export function isWorkspaceAdmin(user: unknown, workspace: BotWorkspace): boolea
     : workspace.teamId !== undefined && person.team_id === workspace.teamId;
   const full = !person.is_restricted && !person.is_ultra_restricted && !person.is_stranger && !person.deleted;
   return member && full && Boolean(person.is_admin || person.is_owner || person.is_primary_owner);
-}
-
-/** The `error` of Slack's `{ok: false}` answer, as the WebClient throws it. */
-function slackError(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
 }
 
 /**

@@ -73,6 +73,12 @@ export function createSlackReporter(log: Logger) {
 export type SlackReporter = ReturnType<typeof createSlackReporter>;
 
 /** Waits before the next try: 1 s, 2 s, 4 s … up to a minute. */
+/** The `error` of Slack's `{ok: false}` answer, as the WebClient throws it. */
+export function slackError(error: unknown): string | undefined {
+  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
 export const backoffMs = (attempt: number) => Math.min(60_000, 1_000 * 2 ** Math.max(0, attempt - 1));
 
 /**

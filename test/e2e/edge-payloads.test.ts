@@ -53,6 +53,17 @@ describe('every payload is validated before a listener reads it', () => {
     expect((await fetch(`${e2e.url}/healthz`)).status).toBe(200);
   });
 
+  test('/adduser whose trigger_id Slack finds expired tells the person to type it again, instead of nothing', async () => {
+    e2e.slack.fail('views.open', { kind: 'slack_error', error: 'expired_trigger_id' }, 1);
+    const res = await e2e.command(REQUESTER, 'digicert');
+    expect(res.status).toBe(200);
+    await waitFor(
+      () => e2e.slack.calls.some((call) => call.method.startsWith('/respond/') && String(call.args.text).includes('Slack took too long to open the form') && String(call.args.text).includes('/adduser digicert')),
+      { what: 'the ephemeral asking to type it again' },
+    );
+    expect(e2e.logs.lines.filter((line) => line.includes('"level":50'))).toEqual([]);
+  });
+
   test('payloads nothing here handles are acknowledged at once with 200, not left to Bolt’s no-ack timeout', async () => {
     const view = await e2e.openModal(REQUESTER, 'digicert');
     const closed = { ...submissionPayload(REQUESTER, view, {}), type: 'view_closed', is_cleared: false };

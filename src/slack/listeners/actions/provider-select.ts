@@ -3,6 +3,7 @@ import { IDS } from '../../blocks/ids.js';
 import { type ModalMetadata, requestModal } from '../../blocks/modal.js';
 import { providersFor } from '../../askable.js';
 import type { SlackDeps } from '../../deps.js';
+import { slackError } from '../../reachability.js';
 import { dryRunNotice } from '../../dry-run.js';
 import { payloadOf } from '../../payloads/index.js';
 
@@ -35,7 +36,7 @@ export function registerProviderSelect(app: App, deps: SlackDeps): void {
         }),
       });
     } catch (error) {
-      if ((error as { data?: { error?: string } }).data?.error !== 'hash_conflict') throw error;
+      if (slackError(error) !== 'hash_conflict') throw error;
       logger.debug('views.update hash_conflict: a newer provider choice is on its way');
     }
   });

@@ -7,7 +7,10 @@ import type { SlackDeps } from '../../deps.js';
 import { dryRunNotice } from '../../dry-run.js';
 import { payloadOf } from '../../payloads/index.js';
 import { providersFor } from '../../askable.js';
+import { slackError } from '../../reachability.js';
 import { parseAuditQuery } from './audit-query.js';
+
+const TRIGGER_ERRORS = new Set(['expired_trigger_id', 'exchanged_trigger_id', 'invalid_trigger_id']);
 
 /**
  * /adduser [provider | help | status | audit <query>]. The modal opens first thing after the
@@ -80,14 +83,20 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
       await respond({ response_type: 'ephemeral', text: md`You are not among the people who may ask for ${what}. Ask your IT team if you need one.`.text });
       return;
     }
-    await client.views.open({
-      trigger_id: command.trigger_id,
-      view: requestModal({
-        providers: offered,
-        provider,
-        dryRun: (chosen) => dryRunNotice(config, chosen),
-        metadata: { channel: command.channel_id },
-      }),
-    });
+    try {
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: requestModal({
+          providers: offered,
+          provider,
+          dryRun: (chosen) => dryRunNotice(config, chosen),
+          metadata: { channel: command.channel_id },
+        }),
+      });
+    } catch (error) {
+      // A trigger lives 3 s: under load (or a slow Slack) the form may not open. Say so, where the person typed.
+      if (!TRIGGER_ERRORS.has(slackError(error) ?? '')) throw error;
+      await respond({ response_type: 'ephemeral', text: md`Slack took too long to open the form. Type ${code(`/adduser ${command.text.trim()}`.trim())} again.`.text });
+    }
   });
 }

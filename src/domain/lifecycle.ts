@@ -16,7 +16,7 @@ import type { Liveness } from './liveness.js';
 import type { Directory } from './policy.js';
 import type { AccessRequest } from './request.js';
 
-export { generatePassword, REASON_FIELD, REASON_MAX } from './lifecycle/submit.js';
+export { REASON_FIELD, REASON_MAX } from './lifecycle/submit.js';
 
 export interface CreateCall {
   outcome: Outcome;

@@ -12,7 +12,7 @@ export const REASON_FIELD = 'reason';
 export const REASON_MAX = 2_000;
 
 /** 20 characters from an unambiguous alphabet with every class present: ~115 bits. */
-export function generatePassword(): string {
+function generatePassword(): string {
   const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%+-=?@_'];
   const all = sets.join('');
   const chars = sets.map((set) => set[randomInt(set.length)]!);

@@ -12,7 +12,6 @@ export interface HomeData {
   labelOf: (provider: string) => string;
 }
 
-
 function line(request: AccessRequest, data: HomeData): Mrkdwn {
   const permalink = data.links.get(request.id);
   const id = permalink ? link(permalink, request.id) : code(request.id);

@@ -153,7 +153,6 @@ export function optionsFrom(choices: readonly Choice[]): types.Option[] {
   return choices.slice(0, 100).map(option);
 }
 
-/** The small dialog that asks an approver why they reject. */
 /**
  * The generated password, in a modal only the requester opened: unlike a message, a modal
  * leaves nothing in any conversation's history once it is closed.
@@ -174,6 +173,7 @@ export function revealModal(requestId: string, shown: { ok: true; secrets: reado
   };
 }
 
+/** The small dialog that asks an approver why they reject. */
 export function rejectModal(requestId: string, target: string): types.ModalView {
   return {
     type: 'modal',

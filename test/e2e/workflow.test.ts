@@ -307,7 +307,7 @@ describe('/adduser end to end, through signed requests into the Bolt receiver', 
   test('help, status and audit answer privately', async () => {
     const help = await e2e.command(REQUESTER, 'help');
     expect(help.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/adduser status') });
-    const unknown = await e2e.command(REQUESTER, 'github');
+    const unknown = await e2e.command(REQUESTER, 'nosuchtool');
     expect(unknown.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('I don’t know'.replace('’', "'")) });
 
     const { id, form } = await submitRequest('checkcentral');

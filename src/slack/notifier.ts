@@ -123,7 +123,12 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
         md`Your request ${code(request.id)} for a ${labelOf(request.provider)} account for *${request.target}* is waiting for approval ${where}. You will hear here when it is decided.`.text,
       );
     }
-    const notice = request.outcome?.kind === 'dry_run' ? 'finished its dry run: nothing was created' : FINAL_NOTICE[record.action as AccessRequest['state']];
+    const notice =
+      request.outcome?.kind === 'dry_run'
+        ? 'finished its dry run: nothing was created'
+        : request.outcome?.kind === 'created' && request.outcome.invited
+          ? 'is done: the invitation was sent'
+          : FINAL_NOTICE[record.action as AccessRequest['state']];
     if (!notice || record.action === 'approved') return 'skipped';
     const see = thread?.permalink ? md` ${link(thread.permalink, 'See the thread.')}` : md``;
     return dm(request.requester, md`Your request ${code(request.id)} ${notice}.${see}`.text);

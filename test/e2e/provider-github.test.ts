@@ -49,8 +49,12 @@ describe('/adduser github end to end, through signed requests into the Bolt rece
     const sent = gh.requests.find((request) => request.method === 'POST')!;
     expect(JSON.parse(sent.body)).toEqual({ email: 'new.dev@example.com', role: 'direct_member', team_ids: [7] });
     const invitationId = String(gh.invitations[0]!.id);
-    expect(done.outcome).toEqual({ kind: 'created', providerUserId: invitationId });
-    await waitFor(async () => (await threadReplies(id)).some((text) => text.includes(invitationId)), { what: 'the reply with the invitation id' });
+    expect(done.outcome).toEqual({ kind: 'created', providerUserId: invitationId, invited: true });
+    // An invitation is not an account yet: every place that reports it says "invitation".
+    await waitFor(async () => (await threadReplies(id)).some((text) => text.includes(`GitHub sent the invitation: invitation id \`${invitationId}\``)), { what: 'the reply with the invitation id' });
+    await waitFor(() => e2e.slack.callsTo('chat.update').some((call) => JSON.stringify(call.args).includes(`:email: Invitation sent`) && JSON.stringify(call.args).includes(`GitHub invitation id`)), { what: 'the parent saying the invitation was sent' });
+    await waitFor(() => e2e.slack.calls.some((call) => String(call.args.text).includes('is done: the invitation was sent')), { what: 'the requester told the invitation was sent' });
+    expect(e2e.slackText()).not.toContain('Account created in GitHub');
 
     await waitFor(async () => (await e2e.auditFor(id)).at(-1)?.action === 'succeeded', { what: 'the succeeded record' });
     const audit = await e2e.auditFor(id);

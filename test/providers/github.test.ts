@@ -38,7 +38,7 @@ describe('GitHub: wire contract', () => {
 
   test('POST /orgs/{org}/invitations with the Bearer token, GitHub’s media type and API version, and the documented body', async () => {
     const result = await send(parse(form({ email: 'jane@example.com', role: 'billing_manager', team_ids: ['1', '7'] })));
-    expect(result.outcome).toEqual({ kind: 'created', providerUserId: String(sim.invitations[0]!.id) });
+    expect(result.outcome).toEqual({ kind: 'created', providerUserId: String(sim.invitations[0]!.id), invited: true });
     const request = sim.requests.at(-1)!;
     expect(request.method).toBe('POST');
     expect(request.path).toBe('/orgs/acme-corp/invitations');
@@ -208,6 +208,7 @@ describeOutcomeMapping({
   createPath: PATH,
   logs,
   secrets: [TOKEN, WRONG],
+  invites: true,
 });
 
 afterAll(() => {

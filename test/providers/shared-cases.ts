@@ -18,6 +18,8 @@ export interface ProviderCase<S extends Simulator> {
   logs: CapturedLogs;
   /** Every secret value of the case: none may appear in logs, outcomes or rendered requests. */
   secrets: string[];
+  /** The provider invites (GitHub): success is an invitation, and the outcome says so. */
+  invites?: true;
 }
 
 /**
@@ -59,7 +61,7 @@ export function describeOutcomeMapping<S extends Simulator>(c: ProviderCase<S>):
     test('success keeps the provider user id; one create request', async () => {
       const before = creates();
       const result = await create();
-      expect(result.outcome).toEqual({ kind: 'created', providerUserId: expect.stringMatching(/\S/) });
+      expect(result.outcome).toEqual({ kind: 'created', providerUserId: expect.stringMatching(/\S/), ...(c.invites && { invited: true }) });
       expect(result.attempts).toBe(1);
       expect(creates() - before).toBe(1);
     });

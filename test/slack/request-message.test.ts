@@ -32,7 +32,17 @@ describe('request message', () => {
 
   test('a created account shows the provider user id', () => {
     const text = JSON.stringify(render({ state: 'succeeded', outcome: { kind: 'created', providerUserId: '1538858' } }).blocks);
-    expect(text).toContain('1538858');
+    expect(text).toContain('Account created');
+    expect(text).toContain('DigiCert CertCentral user id `1538858`');
+  });
+
+  test('an invitation is not called an account: it says the invitation was sent, with the invitation id', () => {
+    const message = render({ state: 'succeeded', outcome: { kind: 'created', providerUserId: '42', invited: true } });
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain(':email: Invitation sent');
+    expect(text).toContain('DigiCert CertCentral invitation id `42`');
+    expect(text).not.toContain('Account created');
+    expect(message.text).toContain(': Invitation sent');
   });
 
   test('the notification text is mrkdwn too: the target in it cannot ping', () => {

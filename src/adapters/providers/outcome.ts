@@ -6,7 +6,12 @@ import { z } from 'zod';
  * `rate_limited` with a wait were certainly not acted on by the provider.
  */
 export const outcomeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('created'), providerUserId: z.string().min(1) }),
+  z.object({
+    kind: z.literal('created'),
+    providerUserId: z.string().min(1),
+    /** The provider sent an invitation the person must accept (GitHub): the id is the invitation's, and no account exists until then. */
+    invited: z.literal(true).optional(),
+  }),
   z.object({ kind: z.literal('already_exists'), message: z.string(), status: z.number().optional() }),
   z.object({ kind: z.literal('rejected'), message: z.string(), status: z.number().optional() }),
   z.object({ kind: z.literal('auth'), message: z.string(), status: z.number().optional() }),

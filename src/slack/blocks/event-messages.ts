@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../../domain/audit.js';
 import type { LifecycleEvent } from '../../domain/events.js';
+import { createdId } from './request-message.js';
 import { clipMd, code, codeBlock, group, joinMd, link, md, type Mrkdwn, quote, user } from './text.js';
 
 /**
@@ -29,8 +30,11 @@ export function threadReply(event: LifecycleEvent & { remaining?: number }, prov
     case 'retried':
       return md`:repeat: ${user(audit.actor)} chose *Retry*: sending the create request to ${provider} again.`;
     case 'succeeded':
+      if (request.outcome?.kind === 'created' && request.outcome.invited) {
+        return md`:email: ${provider} sent the invitation: ${createdId(request.outcome)} for *${request.target}*. The account exists once they accept it.`;
+      }
       if (request.outcome?.kind === 'created') {
-        return md`:tada: Account created in ${provider}: user id ${code(request.outcome.providerUserId)} for *${request.target}*.`;
+        return md`:tada: Account created in ${provider}: ${createdId(request.outcome)} for *${request.target}*.`;
       }
       if (request.outcome?.kind === 'dry_run') {
         // clipMd closes the fence it cuts into.

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { AccessRequest } from '../../domain/request.js';
 import { IDS } from './ids.js';
-import { button, STATE_LABEL } from './request-message.js';
+import { button, stateLabel } from './request-message.js';
 import { code, link, md, type Mrkdwn, mrkdwn, plain, user } from './text.js';
 
 export interface HomeData {
@@ -48,7 +48,7 @@ export function homeView(data: HomeData): types.HomeView {
   for (const request of data.own.slice(0, 20)) {
     const section: types.SectionBlock = {
       type: 'section',
-      text: mrkdwn(md`${line(request, data)}\n${STATE_LABEL[request.state]}`),
+      text: mrkdwn(md`${line(request, data)}\n${stateLabel(request)}`),
     };
     if (request.state === 'pending') section.accessory = button('Cancel request', IDS.cancel, request.id);
     blocks.push(section);

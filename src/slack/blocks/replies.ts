@@ -1,7 +1,7 @@
 import type { AnyProvider } from '../../adapters/providers/types.js';
 import type { AuditRecord } from '../../domain/audit.js';
 import type { AccessRequest } from '../../domain/request.js';
-import { STATE_LABEL } from './request-message.js';
+import { stateLabel } from './request-message.js';
 import { clipMd, code, joinMd, link, md, type Mrkdwn, user } from './text.js';
 
 export const AUDIT_USAGE = '/adduser audit <email | @user | request id>';
@@ -31,7 +31,7 @@ export function statusText(requests: readonly AccessRequest[], links: ReadonlyMa
   const lines = requests.map((request) => {
     const permalink = links.get(request.id);
     const id = permalink ? link(permalink, request.id) : code(request.id);
-    return md`• ${id} ${labelOf(request.provider)} for *${request.target}*: ${STATE_LABEL[request.state]}`;
+    return md`• ${id} ${labelOf(request.provider)} for *${request.target}*: ${stateLabel(request)}`;
   });
   return clipMd(joinMd([md`*Your recent requests*`, ...lines], '\n'), 3_000);
 }

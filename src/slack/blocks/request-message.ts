@@ -1,9 +1,10 @@
 import type { types } from '@slack/bolt';
+import type { Outcome } from '../../adapters/providers/outcome.js';
 import type { AccessRequest, RequestState } from '../../domain/request.js';
 import { IDS } from './ids.js';
 import { code, date, joinMd, md, type Mrkdwn, mrkdwn, plain, quote, trusted, user } from './text.js';
 
-export const STATE_LABEL: Record<RequestState, string> = {
+const STATE_LABEL: Record<RequestState, string> = {
   pending: ':hourglass_flowing_sand: Pending approval',
   approved: ':white_check_mark: Approved, creating the account',
   provisioning: ':gear: Creating the account',
@@ -14,6 +15,15 @@ export const STATE_LABEL: Record<RequestState, string> = {
   cancelled: ':leftwards_arrow_with_hook: Cancelled',
   expired: ':hourglass: Expired',
 };
+
+/** Where a request stands, in words; an invitation is not yet an account, so it says so. */
+export function stateLabel(request: Pick<AccessRequest, 'state' | 'outcome'>): string {
+  if (request.state === 'succeeded' && request.outcome?.kind === 'created' && request.outcome.invited) return ':email: Invitation sent';
+  return STATE_LABEL[request.state];
+}
+
+/** "user id `123`", or "invitation id `123`" for a provider that invites. */
+export const createdId = (outcome: Extract<Outcome, { kind: 'created' }>): Mrkdwn => md`${outcome.invited ? 'invitation' : 'user'} id ${code(outcome.providerUserId)}`;
 
 export interface RequestView {
   request: AccessRequest;
@@ -71,7 +81,7 @@ function detailSections(request: AccessRequest): types.SectionBlock[] {
 
 function statusLine(view: RequestView): Mrkdwn {
   const { request } = view;
-  const parts = [md`*${STATE_LABEL[request.state]}*`];
+  const parts = [md`*${stateLabel(request)}*`];
   if (request.state === 'pending') {
     const remaining = Math.max(0, view.requiredApprovals - view.approvedBy.length);
     parts.push(md`needs ${remaining} approval${remaining === 1 ? '' : 's'} from ${trusted(view.approversText)}`);
@@ -81,7 +91,7 @@ function statusLine(view: RequestView): Mrkdwn {
     const verb = request.state === 'rejected' ? 'rejected' : request.state === 'cancelled' ? 'cancelled' : 'decided';
     parts.push(md`${verb} by ${user(request.decision.by)}`);
   }
-  if (request.outcome?.kind === 'created') parts.push(md`${view.providerLabel} user id ${code(request.outcome.providerUserId)}`);
+  if (request.outcome?.kind === 'created') parts.push(md`${view.providerLabel} ${createdId(request.outcome)}`);
   return joinMd(parts, ' · ');
 }
 
@@ -100,6 +110,6 @@ export function requestMessage(view: RequestView): { text: string; blocks: types
   const buttons = requestButtons(request);
   if (buttons) blocks.push(buttons);
   // Slack reads this notification text as mrkdwn too: it is built like the blocks.
-  const state = STATE_LABEL[request.state].replace(/^:[a-z_]+: /, '');
+  const state = stateLabel(request).replace(/^:[a-z_]+: /, '');
   return { text: md`${view.providerLabel} account request ${request.id} for ${request.target}: ${state}`.text, blocks };
 }

@@ -69,7 +69,7 @@ export function parseCreate(response: WireResponse, now = Date.now()): CreateOut
   const body = parseJsonBody(text);
   if (status >= 200 && status < 300) {
     const id = (body as { id?: unknown } | undefined)?.id;
-    if (typeof id === 'number' || (typeof id === 'string' && id !== '')) return { kind: 'created', providerUserId: String(id) };
+    if (typeof id === 'number' || (typeof id === 'string' && id !== '')) return { kind: 'created', providerUserId: String(id), invited: true };
     // The invitation may exist, but nothing proves it: an approver has to look.
     return { kind: 'unknown', message: describeUnexpectedBody(status, text), status };
   }

@@ -118,3 +118,34 @@ describe('/adduser okta end to end, through signed requests into the Bolt receiv
     expect(JSON.stringify(answer)).not.toContain(PASSWORD);
   });
 });
+
+describe('/adduser okta: the bot keeps under the budget Okta reports', () => {
+  let paced: E2E;
+  let small: OktaSimulator;
+  beforeAll(async () => {
+    small = await startOktaSimulator({ token: TOKEN, rateLimit: { limit: 2, windowSeconds: 2 } });
+    paced = await startE2E({ OKTA_ORG_URL: small.url, OKTA_API_TOKEN: TOKEN, ADDUSER_APPROVERS: APPROVER });
+  });
+  afterAll(async () => {
+    await paced.close();
+    await small.close();
+  });
+
+  test('four approvals one after another against 2 creates per window: the spent budget holds the next create until the reset, 0 × 429', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const view = await paced.openModal(REQUESTER, 'okta');
+      const before = paced.slack.calls.length;
+      await paced.submit(REQUESTER, view, { ...values(), password: '' });
+      ids.push(await paced.postedRequestId(before));
+    }
+    for (const id of ids) {
+      await waitFor(async () => paced.store.get(`slack:thread:${id}`), { what: 'the request thread' });
+      await paced.click(APPROVER, 'request_approve', id);
+      await paced.waitForState(id, 'succeeded');
+    }
+    expect(small.users).toHaveLength(4);
+    expect(small.requests.filter((request) => request.status === 429)).toEqual([]);
+    expect(paced.logs.text()).toContain('provider says its rate limit is spent');
+  });
+});

@@ -82,7 +82,10 @@ export async function createUser(
     }
     const outcome = provider.parseCreate(result.response);
     const budget = provider.budget?.(result.response);
-    if (budget && budget.remaining <= 0) options.holdUntil?.(budget.resetAt);
+    if (budget && budget.remaining <= 0 && options.holdUntil) {
+      log.info({ provider: provider.id, until: new Date(budget.resetAt).toISOString() }, 'provider says its rate limit is spent; later calls wait for its reset');
+      options.holdUntil(budget.resetAt);
+    }
     const waitMs = outcome.kind === 'rate_limited' ? (outcome.retryAfterSeconds ?? Infinity) * 1000 : Infinity;
     if (outcome.kind === 'rate_limited' && waitMs <= maxRetryWaitMs && attempt < maxAttempts) {
       log.warn({ provider: provider.id, attempt, waitMs }, 'provider rate-limited the create; waiting as told');

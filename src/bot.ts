@@ -148,7 +148,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     create: async (provider, settings, input, { log: callLog, dryRun }) => {
       const limiter = limiters.get(provider.id)!;
       if (limiter.queued() > 0) callLog.info({ provider: provider.id, ahead: limiter.queued() }, 'queued behind the provider’s rate limit');
-      const send = () => createUser(provider, settings, input, { http, log: callLog, dryRun, sendingOff: config.dryRun });
+      const send = () => createUser(provider, settings, input, { http, log: callLog, dryRun, sendingOff: config.dryRun, holdUntil: limiter.holdUntil });
       // A dry run sends nothing, so it need not wait for a slot under the provider's limits.
       const result = dryRun ? await send() : await limiter.run(send);
       metrics.providerCall(provider.id, result.outcome.kind, result.durationMs / 1000);

@@ -103,7 +103,7 @@ presets:
     const text = problems.map((problem) => problem.message).join('\n');
     expect(text).toContain('"bob" is not a user id');
     expect(text).toContain('unknown key "requestors"');
-    expect(text).toContain('unknown provider "digikert"; the providers are checkcentral, smscentral, digicert, github');
+    expect(text).toContain('unknown provider "digikert"; the providers are checkcentral, smscentral, digicert, okta, github');
     expect(text).toContain('unknown field "acessLevel" for checkcentral');
     expect(text).toContain('wildcards are not allowed');
     expect(text).toContain('must be one of: disabled, custom, readonly');
@@ -121,7 +121,7 @@ presets:
     ['more approvals than approvers', 'version: 1\nproviders:\n  smscentral:\n    approvers: [U0A]\n    required_approvals: 2\n', 5, 'providers.smscentral.required_approvals'],
     ['an escalation after expiry', 'version: 1\ndefaults:\n  ttl: 2h\nproviders:\n  digicert:\n    escalate: { after: 3h, to: [U0B] }\n', 6, 'providers.digicert.escalate.after'],
     ['a preset typed wrong', 'version: 1\npresets:\n  New Hire:\n    label: x\n    accounts: { checkcentral: { accessLevel: user } }\n', 3, 'presets.New Hire'],
-    ['a preset for an unknown provider', 'version: 1\npresets:\n  hire:\n    label: x\n    accounts: { okta: {} }\n', 5, 'presets.hire.accounts.okta'],
+    ['a preset for an unknown provider', 'version: 1\npresets:\n  hire:\n    label: x\n    accounts: { nosuchprovider: {} }\n', 5, 'presets.hire.accounts.nosuchprovider'],
   ])('%s is reported with its line and key', (_name, text, line, key) => {
     const problems = problemsOf(text);
     expect(problems).toContainEqual(expect.objectContaining({ line, key }));

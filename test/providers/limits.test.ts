@@ -53,6 +53,23 @@ describe('provider limits', () => {
     expect(busiest).toBeLessThanOrEqual(2);
   });
 
+  test('a hold (the provider said its budget is spent) keeps calls not yet started waiting until then, with or without windows', async () => {
+    for (const windows of [[], [{ limit: 100, perMs: 60_000 }]]) {
+      const limiter = createLimiter({ concurrency: 2, windows });
+      const t0 = Date.now();
+      await limiter.run(async () => limiter.holdUntil(t0 + 300));
+      // An earlier time never shortens a hold.
+      limiter.holdUntil(t0);
+      const started: number[] = [];
+      await Promise.all([0, 1].map(() => limiter.run(async () => void started.push(Date.now()))));
+      expect(Math.min(...started)).toBeGreaterThanOrEqual(t0 + 300);
+      await expect(createLimiter({ concurrency: 1, windows }).run(async () => 'free')).resolves.toBe('free');
+    }
+    const busy = createLimiter({ concurrency: 1, windows: [] });
+    busy.holdUntil(Date.now() + 5_000);
+    await expect(busy.run(async () => 'sent', 100)).rejects.toBeInstanceOf(LimiterBusy);
+  });
+
   test('a call that may wait only briefly gives up unsent when no slot frees in time; the queue goes on', async () => {
     const limiter = createLimiter({ concurrency: 1, windows: [] });
     let release!: () => void;

@@ -17,6 +17,8 @@ export interface CreateOptions {
   /** Attempts in all, for answers that prove the provider did not act (refused, 429 with a wait). */
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told when the provider says its budget is spent until then (epoch ms), so later calls wait instead of meeting a 429. */
+  holdUntil?: (epochMs: number) => void;
 }
 
 export interface CreateResult {
@@ -79,6 +81,11 @@ export async function createUser(
       continue;
     }
     const outcome = provider.parseCreate(result.response);
+    const budget = provider.budget?.(result.response);
+    if (budget && budget.remaining <= 0 && options.holdUntil) {
+      log.info({ provider: provider.id, until: new Date(budget.resetAt).toISOString() }, 'provider says its rate limit is spent; later calls wait for its reset');
+      options.holdUntil(budget.resetAt);
+    }
     const waitMs = outcome.kind === 'rate_limited' ? (outcome.retryAfterSeconds ?? Infinity) * 1000 : Infinity;
     if (outcome.kind === 'rate_limited' && waitMs <= maxRetryWaitMs && attempt < maxAttempts) {
       log.warn({ provider: provider.id, attempt, waitMs }, 'provider rate-limited the create; waiting as told');

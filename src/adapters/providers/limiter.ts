@@ -54,6 +54,7 @@ export function createLimiter(limits: ProviderLimits, slots: Slots = localSlots(
   const windows = limits.windows.map((window) => ({ limit: window.limit, spanMs: window.perMs + Math.max(250, window.perMs * 0.05) }));
   const waiting: (() => void)[] = [];
   let active = 0;
+  let heldUntil = 0;
   let turn: Promise<unknown> = Promise.resolve();
 
   function pump(): void {
@@ -65,13 +66,15 @@ export function createLimiter(limits: ProviderLimits, slots: Slots = localSlots(
 
   /** One caller at a time asks for a window slot, so calls start in the order they came. */
   function slot(deadline: number, member: string): Promise<void> {
-    if (windows.length === 0) return Promise.resolve();
+    if (windows.length === 0 && heldUntil <= Date.now()) return Promise.resolve();
     let late = false;
     const mine = turn.then(async () => {
       // A caller that gave up while waiting must not take a slot it will not use.
       for (;;) {
         if (late) throw new LimiterBusy('gave up before its turn');
-        const wait = await slots.take(windows, member);
+        // A hold is waited out before a slot is taken, so the wait does not spend one.
+        const held = heldUntil - Date.now();
+        const wait = held > 0 ? held : windows.length === 0 ? 0 : await slots.take(windows, member);
         if (wait <= 0) return;
         if (Date.now() + wait > deadline) throw new LimiterBusy('no slot in time');
         await sleep(wait);
@@ -92,6 +95,13 @@ export function createLimiter(limits: ProviderLimits, slots: Slots = localSlots(
   return {
     /** Calls waiting for a slot. */
     queued: () => waiting.length,
+    /**
+     * The provider said its budget is spent until `epochMs` (its rate-limit headers): calls not
+     * yet started wait until then, unsent. Per process; other replicas learn it from their own answers.
+     */
+    holdUntil(epochMs: number): void {
+      heldUntil = Math.max(heldUntil, epochMs);
+    },
     /**
      * Runs `call` once a slot is free. With `maxWaitMs`, a call that cannot start by then is
      * dropped unsent and rejects with LimiterBusy: a person waiting on a lookup cannot queue for long.

@@ -1,11 +1,12 @@
 import { checkcentral } from './checkcentral/index.js';
 import { digicert } from './digicert/index.js';
 import { github } from './github/index.js';
+import { okta } from './okta/index.js';
 import { smscentral } from './smscentral/index.js';
 import type { AnyProvider } from './types.js';
 
 /** Every provider the bot offers, in the order the modal lists them. One line per provider. */
-export const providers: readonly AnyProvider[] = [checkcentral, smscentral, digicert, github];
+export const providers: readonly AnyProvider[] = [checkcentral, smscentral, digicert, okta, github];
 
 export function findProvider(id: string): AnyProvider | undefined {
   const wanted = id.trim().toLowerCase();

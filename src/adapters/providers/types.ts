@@ -98,6 +98,8 @@ export interface Provider<
   credentialsOf: (settings: Settings) => Secret[];
   buildCreate: (input: Input, settings: Settings, reveal: Reveal) => WireRequest;
   parseCreate: (response: WireResponse) => Exclude<Outcome, { kind: 'dry_run' | 'unavailable' }>;
+  /** What a create answer's headers say is left of the provider's rate limit (resetAt: epoch ms), for providers that say. */
+  budget?: (response: WireResponse) => { remaining: number; resetAt: number } | undefined;
   lookups: Record<string, LookupSpec<Settings>>;
   /** The provider's published rate limits, kept to by queueing; absent = a modest default. */
   limits?: ProviderLimits;

@@ -1,9 +1,23 @@
 import { describe, expect, test } from 'vitest';
-import { clipMd, code, codeBlock, channel, date, escapeText, joinMd, link, md, mrkdwn, quote, trusted, user } from '../../src/slack/blocks/text.js';
+import { channel, clip, clipMd, code, codeBlock, date, escapeText, joinMd, link, md, mrkdwn, plain, quote, trusted, user } from '../../src/slack/blocks/text.js';
 
 const ZWSP = '\u200B';
 const EVIL = '<!channel> <!here> <@U0123ABCD> <https://evil.example|click> ``` & < >';
 const ESCAPED = `&lt;!channel&gt; &lt;!here&gt; &lt;@U0123ABCD&gt; &lt;https://evil.example|click&gt; \`${ZWSP}\`${ZWSP}\` &amp; &lt; &gt;`;
+
+describe('clip and plain', () => {
+  test('clip keeps text up to the limit and cuts longer text with an ellipsis inside it', () => {
+    expect(clip('abc', 3)).toBe('abc');
+    expect(clip('abcd', 3)).toBe('ab…');
+    expect(clip('', 0)).toBe('');
+  });
+
+  test('plain text is unescaped, clipped, with emoji shortcodes on', () => {
+    expect(plain('<!here> :tada:')).toEqual({ type: 'plain_text', text: '<!here> :tada:', emoji: true });
+    expect(plain('x'.repeat(3_000)).text).toHaveLength(2_000);
+    expect(plain('abcdef', 4).text).toBe('abc…');
+  });
+});
 
 describe('escapeText', () => {
   test('escapes & < > (ampersand first, so nothing is escaped twice) and keeps backticks apart', () => {
@@ -83,6 +97,20 @@ describe('clipMd', () => {
   test('leaves short text alone', () => {
     const text = md`short`;
     expect(clipMd(text, 10)).toBe(text);
+    const exact = md`0123456789`;
+    expect(clipMd(exact, 10)).toBe(exact);
+    expect(clipMd(md`0123456789a`, 10).text).toBe('012345…');
+  });
+
+  test('a cut inside a longer entity drops all of it', () => {
+    // `max - 4` = 7 characters keep `abc&amp`: the whole `&amp` goes, not just its last letter.
+    expect(clipMd(md`abc${'&'}${'x'.repeat(20)}`, 11).text).toBe('abc…');
+  });
+
+  test('a cut after a closed code block adds no fence', () => {
+    const clipped = clipMd(md`${codeBlock('ab')} ${'y'.repeat(40)}`, 30).text;
+    expect(clipped.match(/```/g)).toHaveLength(2);
+    expect(clipped.endsWith('y…')).toBe(true);
   });
 
   test('never leaves half an entity or half a mention', () => {

@@ -1,10 +1,11 @@
 import { checkcentral } from './checkcentral/index.js';
 import { digicert } from './digicert/index.js';
+import { google } from './google/index.js';
 import { smscentral } from './smscentral/index.js';
 import type { AnyProvider } from './types.js';
 
 /** Every provider the bot offers, in the order the modal lists them. One line per provider. */
-export const providers: readonly AnyProvider[] = [checkcentral, smscentral, digicert];
+export const providers: readonly AnyProvider[] = [checkcentral, smscentral, digicert, google];
 
 export function findProvider(id: string): AnyProvider | undefined {
   const wanted = id.trim().toLowerCase();

@@ -180,6 +180,27 @@ describe('Google Workspace: wire contract and token grant', () => {
     expect(again.outcome).toEqual({ kind: 'already_exists', status: 409, message: 'Entity already exists. (duplicate)' });
   });
 
+  test('429 without Retry-After → rate_limited at once: one create request, no wait', async () => {
+    const creates = sim.count(USERS);
+    const sleeps: number[] = [];
+    sim.inject({ kind: 'status', status: 429, body: JSON.stringify({ error: { code: 429, message: 'Rate Limit Exceeded', errors: [{ reason: 'rateLimitExceeded' }] } }) }, { path: USERS });
+    const result = await create(parse(form()), undefined, { sleep: async (ms) => void sleeps.push(ms) });
+    expect(result.outcome).toEqual({ kind: 'rate_limited', status: 429, message: 'Rate Limit Exceeded (rateLimitExceeded)' });
+    expect(sleeps).toEqual([]);
+    expect(sim.count(USERS) - creates).toBe(1);
+  });
+
+  test('403 userRateLimitExceeded with a short Retry-After waits as told, then creates: two create requests', async () => {
+    const creates = sim.count(USERS);
+    const sleeps: number[] = [];
+    const body = JSON.stringify({ error: { code: 403, message: 'User Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason: 'userRateLimitExceeded' }] } });
+    sim.inject({ kind: 'status', status: 403, body, headers: { 'retry-after': '2' } }, { path: USERS });
+    const result = await create(parse(form()), undefined, { sleep: async (ms) => void sleeps.push(ms) });
+    expect(result.outcome.kind).toBe('created');
+    expect(sleeps).toEqual([2000]);
+    expect(sim.count(USERS) - creates).toBe(2);
+  });
+
   test('an unknown org unit is Google’s validation message, kept', async () => {
     const result = await create(parse(form({ orgUnitPath: '/Nowhere' })));
     expect(result.outcome).toEqual({ kind: 'rejected', status: 400, message: 'Invalid Input: INVALID_OU_ID (invalid)' });

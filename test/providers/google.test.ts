@@ -283,9 +283,15 @@ describe('Google Workspace: input rules from the documentation', () => {
     ['password of 7 characters', { password: 'Short-1' }, 'password', /at least 8/],
     ['password of 101 characters', { password: 'p'.repeat(101) }, 'password', /at most 100/],
     ['password with non-ASCII', { password: 'pässwörd-long' }, 'password', /ASCII/],
-    ['org unit without a leading /', { orgUnitPath: 'Engineering' }, 'orgUnitPath', /starts with \//],
   ])('%s', (_name, changes, field, message) => {
     expectRefused(google, form(changes as Record<string, string | string[]>), field, message);
+  });
+
+  test('an org unit typed without its leading slash gets one; the schema itself takes paths only', () => {
+    expect(parse(form({ orgUnitPath: 'Engineering' })).orgUnitPath).toBe('/Engineering');
+    expect(parse(form({ orgUnitPath: '/Sales' })).orgUnitPath).toBe('/Sales');
+    const raw = google.input.safeParse({ ...(google.fromForm(form()) as object), orgUnitPath: 'Engineering' });
+    expect(raw.error?.issues[0]?.message).toMatch(/starts with \//);
   });
 
   test('names keep accents, digits, dashes, slashes, periods and apostrophes', () => {

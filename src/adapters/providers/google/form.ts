@@ -9,7 +9,7 @@ export const fields: readonly FieldSpec[] = [
   fieldFromSchema(userName, 'givenName', { label: 'First name', kind: 'text' }),
   fieldFromSchema(userName, 'familyName', { label: 'Last name', kind: 'text' }),
   { ...fieldFromSchema(input, 'password', { label: 'Password', kind: 'password' }), optional: true, generateIfBlank: true, hint: GENERATED },
-  { id: 'orgUnitPath', label: 'Organizational unit', kind: 'select', optional: true, lookup: 'orgUnits', hint: 'Leave empty for the top-level unit. Type a path such as /Engineering if the list does not load.' },
+  { id: 'orgUnitPath', label: 'Organizational unit', kind: 'select', optional: true, lookup: 'orgUnits', hint: 'Leave empty for the top-level unit. If the list does not load, type a unit’s path, e.g. Engineering.' },
   // Google's default is false; a password passed on by someone else is better replaced at once.
   { id: 'changePasswordAtNextLogin', label: 'First sign-in', kind: 'checkboxes', optional: true, options: [{ value: 'true', label: 'Ask for a new password at first sign-in' }], initial: ['true'] },
 ];
@@ -19,7 +19,8 @@ export function fromForm(values: FormValues): unknown {
     primaryEmail: text(values, 'primaryEmail'),
     name: { givenName: text(values, 'givenName'), familyName: text(values, 'familyName') },
     password: typeof values.password === 'string' && values.password !== '' ? values.password : undefined,
-    orgUnitPath: text(values, 'orgUnitPath'),
+    // A typed fallback cannot hold the leading slash (the modal offers letters, digits and . @ + - _ only).
+    orgUnitPath: text(values, 'orgUnitPath')?.replace(/^(?!\/)/, '/'),
     changePasswordAtNextLogin: (list(values, 'changePasswordAtNextLogin') ?? []).includes('true'),
   };
 }

@@ -4,6 +4,7 @@ import { createHttpClient } from './adapters/http/client.js';
 import { createUser } from './adapters/providers/execute.js';
 import { createLimiter, type ProviderLimits } from './adapters/providers/limiter.js';
 import { createLookupService } from './adapters/providers/lookups.js';
+import { createTokenCache } from './adapters/providers/tokens.js';
 import { providers } from './adapters/providers/registry.js';
 import { openStore } from './adapters/store/open.js';
 import { createSecretBox } from './adapters/store/sealed.js';
@@ -78,6 +79,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const reporter = createSlackReporter(log);
   const identity = createSlackIdentity(slackClient, config.slack.botToken, log, reporter);
   const http = createHttpClient();
+  // One grant per provider serves creates and lookups alike; a granted token is masked in logs while it lives.
+  const tokens = createTokenCache({ http, log, hide: (token, ttlMs) => registerSecretValues([token], ttlMs) });
   const audit = createAuditLog(store);
   const threads = createThreads(store);
   const directory = createSlackDirectory(slackClient, identity.workspace);
@@ -93,6 +96,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log,
     settingsOf: (provider) => config.providers[provider.id]!,
     limiterOf: (provider) => limiters.get(provider.id),
+    tokens,
     timeoutMs: 2_000,
   });
 
@@ -148,7 +152,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     create: async (provider, settings, input, { log: callLog, dryRun }) => {
       const limiter = limiters.get(provider.id)!;
       if (limiter.queued() > 0) callLog.info({ provider: provider.id, ahead: limiter.queued() }, 'queued behind the provider’s rate limit');
-      const send = () => createUser(provider, settings, input, { http, log: callLog, dryRun, sendingOff: config.dryRun, holdUntil: limiter.holdUntil });
+      const send = () => createUser(provider, settings, input, { http, log: callLog, dryRun, sendingOff: config.dryRun, holdUntil: limiter.holdUntil, tokens });
       // A dry run sends nothing, so it need not wait for a slot under the provider's limits.
       const result = dryRun ? await send() : await limiter.run(send);
       metrics.providerCall(provider.id, result.outcome.kind, result.durationMs / 1000);

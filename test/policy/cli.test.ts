@@ -49,7 +49,7 @@ describe('npm run policy', () => {
   });
 
   test.each([
-    [['explain', '--provider', 'nope', '--requester', 'U0ANN'], '--provider must be one of: checkcentral, smscentral, digicert, okta, github'],
+    [['explain', '--provider', 'nope', '--requester', 'U0ANN'], '--provider must be one of: checkcentral, smscentral, digicert, okta, google, github'],
     [['explain', '--provider', 'digicert', '--requester', 'bob'], '--requester must be a user id'],
     [['explain', '--provider', 'digicert', '--requester', 'U0ANN', '--field', 'colour=red'], 'digicert has no field "colour"'],
     [['frobnicate'], 'Unknown command "frobnicate"'],

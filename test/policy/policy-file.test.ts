@@ -103,7 +103,7 @@ presets:
     const text = problems.map((problem) => problem.message).join('\n');
     expect(text).toContain('"bob" is not a user id');
     expect(text).toContain('unknown key "requestors"');
-    expect(text).toContain('unknown provider "digikert"; the providers are checkcentral, smscentral, digicert, okta, github');
+    expect(text).toContain('unknown provider "digikert"; the providers are checkcentral, smscentral, digicert, okta, google, github');
     expect(text).toContain('unknown field "acessLevel" for checkcentral');
     expect(text).toContain('wildcards are not allowed');
     expect(text).toContain('must be one of: disabled, custom, readonly');

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import { SECRET_MASK } from '../../config/secret.js';
 import type { HttpClient, HttpTimeouts } from '../http/types.js';
 import type { Outcome } from './outcome.js';
 import { mask, renderRequest, reveal, scrub } from './render.js';
+import { createTokenCache, type TokenCache, withHeaders } from './tokens.js';
 import type { AnyProvider } from './types.js';
 
 export interface CreateOptions {
@@ -19,6 +21,8 @@ export interface CreateOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told when the provider says its budget is spent until then (epoch ms), so later calls wait instead of meeting a 429. */
   holdUntil?: (epochMs: number) => void;
+  /** Where a provider's access tokens are kept between calls; without it each call asks for its own. */
+  tokens?: TokenCache;
 }
 
 export interface CreateResult {
@@ -48,7 +52,7 @@ export async function createUser(
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
   const sleep = options.sleep ?? defaultSleep;
   const started = performance.now();
-  const request = renderRequest(provider.buildCreate(input, settings, mask));
+  const request = renderRequest(withHeaders(provider.buildCreate(input, settings, mask), provider.authorize?.headers(SECRET_MASK)));
   const secrets = [...provider.secretsOf(input), ...provider.credentialsOf(settings)];
   const finish = (outcome: Outcome, attempts: number): CreateResult => {
     const cleaned = 'message' in outcome ? { ...outcome, message: scrub(outcome.message, secrets) } : outcome;
@@ -65,9 +69,14 @@ export async function createUser(
   const off = options.sendingOff ? 'ADDUSER_DRY_RUN is on now' : settings.configured ? undefined : `${provider.label} credentials are not configured now`;
   if (off) return finish({ kind: 'unavailable', message: `${provider.label}: nothing was sent, because ${off}. Ask again once it is configured.` }, 0);
 
+  const tokens = options.tokens ?? createTokenCache({ http, log });
   const wire = provider.buildCreate(input, settings, reveal);
   for (let attempt = 1; ; attempt++) {
-    const result = await http.send(wire, timeouts);
+    const authorized = await tokens.authorize(provider, settings, timeouts);
+    // No token, no create: the provider certainly did not act.
+    if (authorized?.ok === false) return finish(authorized.outcome, attempt - 1);
+    if (authorized) secrets.push(authorized.token);
+    const result = await http.send(withHeaders(wire, authorized?.headers), timeouts);
     if (!result.ok) {
       const { failure } = result;
       log.warn({ provider: provider.id, attempt, code: failure.code, delivery: failure.delivery }, 'provider create failed in transport');
@@ -86,6 +95,7 @@ export async function createUser(
       log.info({ provider: provider.id, until: new Date(budget.resetAt).toISOString() }, 'provider says its rate limit is spent; later calls wait for its reset');
       options.holdUntil(budget.resetAt);
     }
+    if (outcome.kind === 'auth') tokens.forget(provider);
     const waitMs = outcome.kind === 'rate_limited' ? (outcome.retryAfterSeconds ?? Infinity) * 1000 : Infinity;
     if (outcome.kind === 'rate_limited' && waitMs <= maxRetryWaitMs && attempt < maxAttempts) {
       log.warn({ provider: provider.id, attempt, waitMs }, 'provider rate-limited the create; waiting as told');

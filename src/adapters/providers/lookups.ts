@@ -3,6 +3,7 @@ import type { HttpClient } from '../http/types.js';
 import { type Limiter, LimiterBusy } from './limiter.js';
 import { parseJsonBody } from './outcome.js';
 import { reveal } from './render.js';
+import { createTokenCache, type TokenCache, withHeaders } from './tokens.js';
 import type { AnyProvider, Choice } from './types.js';
 
 export class LookupError extends Error {}
@@ -29,6 +30,8 @@ export function createLookupService(options: {
   log: Logger;
   settingsOf: (provider: AnyProvider) => ReturnType<AnyProvider['settings']>;
   limiterOf?: (provider: AnyProvider) => Limiter | undefined;
+  /** The same tokens the create calls use, so a lookup does not ask for a grant of its own. */
+  tokens?: TokenCache;
   ttlMs?: number;
   failureTtlMs?: number;
   timeoutMs?: number;
@@ -40,6 +43,7 @@ export function createLookupService(options: {
   const timeoutMs = options.timeoutMs ?? 2_500;
   const now = options.now ?? Date.now;
   const cache = new Map<string, Entry>();
+  const tokens = options.tokens ?? createTokenCache({ http, log });
 
   async function load(provider: AnyProvider, name: string, param?: string): Promise<Choice[]> {
     const spec = provider.lookups[name];
@@ -54,9 +58,11 @@ export function createLookupService(options: {
       if (!checked.success) throw new LookupError(checked.error.issues[0]?.message ?? `${name}: invalid parameter`);
     }
     if (!settings.configured) throw new LookupError(`${provider.label} credentials are not configured`);
-    const wire = spec.request(settings, reveal, param);
-    const send = () =>
-      http.send(wire, { totalMs: timeoutMs, headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: Math.min(timeoutMs, 1_000) });
+    const timeouts = { totalMs: timeoutMs, headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: Math.min(timeoutMs, 1_000) };
+    const authorized = await tokens.authorize(provider, settings, timeouts);
+    if (authorized?.ok === false) throw new LookupError(authorized.outcome.message);
+    const wire = withHeaders(spec.request(settings, reveal, param), authorized?.headers);
+    const send = () => http.send(wire, timeouts);
     const limiter = options.limiterOf?.(provider);
     let result: Awaited<ReturnType<typeof send>>;
     try {

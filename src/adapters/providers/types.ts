@@ -60,6 +60,25 @@ export interface LookupSpec<Settings> {
   parse?: (response: WireResponse) => Choice[];
 }
 
+/** A token the provider granted, good for `expiresInSeconds`. */
+export interface Grant {
+  kind: 'granted';
+  token: Secret;
+  expiresInSeconds: number;
+}
+
+/**
+ * A credential exchange the provider's calls need first (an OAuth token grant). Building the
+ * request may sign something, hence async; the shared token cache sends it and keeps the token.
+ */
+export interface AuthorizeSpec<Settings> {
+  request: (settings: Settings, reveal: Reveal) => Promise<WireRequest>;
+  /** The answer → a token, or why there is none. Nothing was created either way, so never `unknown`. */
+  parse: (response: WireResponse) => Grant | Extract<Outcome, { kind: 'auth' | 'rate_limited' | 'unavailable' }>;
+  /** The headers that carry a token: given the token on real calls, the mask in renderings. */
+  headers: (token: string) => Record<string, string>;
+}
+
 export interface ProviderSettings {
   baseUrl: string;
   /** False when the credentials are not configured: the provider then runs in dry-run mode. */
@@ -101,6 +120,8 @@ export interface Provider<
   /** What a create answer's headers say is left of the provider's rate limit (resetAt: epoch ms), for providers that say. */
   budget?: (response: WireResponse) => { remaining: number; resetAt: number } | undefined;
   lookups: Record<string, LookupSpec<Settings>>;
+  /** A token every call must carry, fetched and cached by the shared code; absent = none. */
+  authorize?: AuthorizeSpec<Settings>;
   /** The provider's published rate limits, kept to by queueing; absent = a modest default. */
   limits?: ProviderLimits;
 }

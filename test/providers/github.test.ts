@@ -3,7 +3,7 @@ import { createHttpClient } from '../../src/adapters/http/client.js';
 import { createUser } from '../../src/adapters/providers/execute.js';
 import { github } from '../../src/adapters/providers/github/index.js';
 import { settings as settingsFrom } from '../../src/adapters/providers/github/settings.js';
-import { parseCreate } from '../../src/adapters/providers/github/wire.js';
+import { budget, parseCreate } from '../../src/adapters/providers/github/wire.js';
 import { createLookupService, LookupError } from '../../src/adapters/providers/lookups.js';
 import { Secret } from '../../src/config/secret.js';
 import { closedPort } from '../simulators/harness.js';
@@ -160,6 +160,18 @@ describe('GitHub: answers → outcome classes', () => {
       status: 422,
       message: 'Validation Failed: role invalid; Role is wrong',
     });
+  });
+});
+
+describe('GitHub: the rate budget its answers carry', () => {
+  const at = (headers: Record<string, string>) => budget({ status: 201, headers, body: '' }, 1_700_000_000_000);
+  test('remaining and reset (epoch seconds) become a budget; a reset over an hour out is capped; missing or odd headers say nothing', () => {
+    expect(at({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000600' })).toEqual({ remaining: 0, resetAt: 1_700_000_600_000 });
+    expect(at({ 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': '1700000600' })).toEqual({ remaining: 4999, resetAt: 1_700_000_600_000 });
+    expect(at({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1800000000' })).toEqual({ remaining: 0, resetAt: 1_700_003_600_000 });
+    expect(at({ 'x-ratelimit-remaining': '0' })).toBeUndefined();
+    expect(at({ 'x-ratelimit-reset': '1700000600' })).toBeUndefined();
+    expect(at({ 'x-ratelimit-remaining': 'x', 'x-ratelimit-reset': '1700000600' })).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@ import { defineProvider } from '../types.js';
 import { fieldOf, fields, fromForm, summary, target } from './form.js';
 import { env, input } from './schema.js';
 import { settings } from './settings.js';
-import { buildCreate, parseCreate, parseTeams, teamsRequest } from './wire.js';
+import { budget, buildCreate, parseCreate, parseTeams, teamsRequest } from './wire.js';
 
 export const github = defineProvider({
   id: 'github',
@@ -19,6 +19,7 @@ export const github = defineProvider({
   credentialsOf: (s) => (s.token ? [s.token] : []),
   buildCreate,
   parseCreate,
+  budget,
   // Invitations send notifications, so they count against GitHub's secondary limits (80
   // content-creating requests a minute, 500 an hour) and its advice to send serially, a second
   // apart (NOTES.md). About a quarter of those leaves room for the organisation's other tools.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,8 @@ describe('the "Create an account" workflow step, through signed function_execute
     expect(audit[0]).toMatchObject({ actor: REQUESTER, reason: step.reason });
     for (const record of audit) expect(record).toMatchObject({ via: 'workflow', functionExecutionId: execution.id });
     expect(await e2e.store.get(`slack:function-token:${execution.id}`)).toBeUndefined();
+    // The execution's token is a credential: never in a log line, at debug level either.
+    expect(e2e.logs.text()).not.toContain(execution.token);
     // The request is an ordinary one: message, thread, requester DM.
     await waitFor(() => e2e.slack.callsTo('chat.postMessage').some((call) => call.args.channel === REQUESTER && String(call.args.text).includes(id)), { what: 'the requester’s DM' });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -231,13 +234,30 @@ presets:
   });
 });
 
+test('nobody decides before ADDUSER_REQUEST_TTL → the step fails: the request expired', async () => {
+  const expiring = await startE2E({ ...providerEnv(), ADDUSER_REQUEST_TTL: '2s' });
+  try {
+    const { execution, id } = await filed(expiring, inputs());
+    await expiring.waitForState(id, 'expired');
+    await settled(execution);
+    expect(execution).toMatchObject({ state: 'failed', error: expect.stringContaining(`Request ${id}`) });
+    expect(execution.error).toMatch(/expired: nobody approved it in time/);
+  } finally {
+    await expiring.close();
+  }
+});
+
 test('a restart between submission and approval: the step still completes, once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'adduser-step-restart-'));
-  const shared = { ...providerEnv(), STORE_URL: `sqlite://${join(dir, 'store.sqlite')}` };
+  const shared = { ...providerEnv(), STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`, ADDUSER_SECRET_KEY: randomBytes(32).toString('base64') };
   const slack = await startFakeSlack({ token: BOT_TOKEN });
   try {
     const first = await startE2E(shared, { slack });
     const { execution, id } = await filed(first, inputs());
+    // The execution's token waits in the store for the completion, sealed like a password.
+    const kept = await first.store.get<string>(`slack:function-token:${execution.id}`);
+    expect(kept).toMatch(/^sealed:v1:/);
+    expect(kept).not.toContain(execution.token.slice(5));
     await first.close();
     const second = await startE2E(shared, { slack });
     try {

@@ -5,9 +5,6 @@ import type { SlackDeps } from '../../deps.js';
 import { payloadOf } from '../../payloads/index.js';
 import { CREATE_ACCOUNT, describeErrors, stepRequest } from './inputs.js';
 
-/** Slack's `fail` and `complete`, as Bolt hands them to a function listener. */
-type Fail = (params: { error: string }) => Promise<unknown>;
-
 /**
  * SPEC §10: the "Create an account" step. Its inputs become an ordinary request, submitted as
  * if `requester` had used the form: same schema, policy, request message, thread and audit.
@@ -25,7 +22,7 @@ export function registerCreateAccount(app: App, deps: SlackDeps): void {
     const refuse = async (error: string) => {
       await ack();
       deps.log.info({ functionExecutionId: execution, problem: error }, 'a workflow step could not file its request');
-      await (fail as Fail)({ error }).catch((failure: unknown) => deps.log.warn({ err: failure, functionExecutionId: execution }, 'Slack did not take the step’s failure'));
+      await fail({ error }).catch((failure: unknown) => deps.log.warn({ err: failure, functionExecutionId: execution }, 'Slack did not take the step’s failure'));
     };
 
     const policy = deps.policy();
@@ -64,6 +61,6 @@ export function registerCreateAccount(app: App, deps: SlackDeps): void {
     if (event.function.callback_id === CREATE_ACCOUNT) return;
     await ack();
     deps.log.warn({ callbackId: event.function.callback_id }, 'a workflow ran a step this app does not have');
-    await (fail as Fail)({ error: `This app has no step "${event.function.callback_id}": its only step is "${CREATE_ACCOUNT}". Update the workflow to the app's current steps.` });
+    await fail({ error: `This app has no step "${event.function.callback_id}": its only step is "${CREATE_ACCOUNT}". Update the workflow to the app's current steps.` });
   });
 }

@@ -12,6 +12,7 @@ import { channel as channelLink, code, link, md, mrkdwn } from './blocks/text.js
 import { completionOf } from './function-completion.js';
 import type { FunctionTokens } from './function-tokens.js';
 import { createOutbox, NotYet, Refused, type StepKind, type StepResult, toSlack, type Undeliverable } from './outbox.js';
+import { slackError } from './reachability.js';
 import type { Thread, Threads } from './threads.js';
 
 export interface SlackNotifierDeps {
@@ -55,6 +56,9 @@ const FINAL_NOTICE: Partial<Record<AccessRequest['state'], string>> = {
 
 /** The records after which a request's outcome is settled for its workflow step; `unknown` waits for an approver. */
 const ENDS_WORKFLOW_STEP: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'rejected', 'cancelled', 'expired']);
+
+/** Slack's answers to a token that no longer works. */
+const EXPIRED_TOKEN: ReadonlySet<string> = new Set(['invalid_auth', 'token_expired', 'token_revoked', 'not_authed']);
 
 /** Set when the request message was refused for good: its thread will never exist. */
 const unpostedKey = (id: string) => `slack:outbox:unposted:${id}`;
@@ -223,11 +227,18 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     const function_execution_id = request.workflow.functionExecutionId;
     const token = await deps.functionTokens.get(function_execution_id);
     const where = `workflow step ${function_execution_id}`;
-    await toSlack(where, () =>
-      completion.ok
-        ? client.functions.completeSuccess({ token, function_execution_id, outputs: completion.outputs })
-        : client.functions.completeError({ token, function_execution_id, error: completion.error }),
-    );
+    try {
+      await toSlack(where, () =>
+        completion.ok
+          ? client.functions.completeSuccess({ token, function_execution_id, outputs: completion.outputs })
+          : client.functions.completeError({ token, function_execution_id, error: completion.error }),
+      );
+    } catch (error) {
+      // How long an execution's token lives Slack does not say, and a request may wait days: a
+      // refused one is dropped, so the retry completes with the bot token, which Slack also takes.
+      if (token !== undefined && EXPIRED_TOKEN.has(slackError(error) ?? '')) await deps.functionTokens.forget(function_execution_id);
+      throw error;
+    }
     await deps.functionTokens.forget(function_execution_id);
     return 'delivered';
   }

@@ -120,6 +120,18 @@ describe('the "Create an account" workflow step, through signed function_execute
     expect(completions(e2e.slack, execution).map((call) => [call.method, call.token])).toEqual([['functions.completeError', execution.token]]);
   });
 
+  test('an execution token Slack no longer takes (a request that waited long): the completion is sent again with the bot token', async () => {
+    const { execution, id } = await filed(e2e, inputs());
+    e2e.slack.fail('functions.completeSuccess', { kind: 'slack_error', error: 'token_expired' }, 1, (args) => args.function_execution_id === execution.id);
+    await e2e.click(APPROVER, 'request_approve', id);
+    await e2e.waitForState(id, 'succeeded');
+    await waitFor(() => execution.state === 'completed', { timeoutMs: 15_000, what: 'the completion with the bot token' });
+    expect(completions(e2e.slack, execution).map((call) => [call.token, call.response?.ok])).toEqual([
+      [execution.token, false],
+      [BOT_TOKEN, true],
+    ]);
+  });
+
   test('cancelled by the requester, or failed at the provider → the step fails and says which', async () => {
     const cancelled = await filed(e2e, inputs());
     await e2e.click(REQUESTER, 'request_cancel', cancelled.id);

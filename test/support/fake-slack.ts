@@ -58,9 +58,9 @@ export interface FakeSlack {
   /** A channel the bot may post in (others are channel_not_found; a known user's id is their DM). */
   addChannel(id: string): void;
   /**
-   * Starts a run of a workflow step. functions.completeSuccess / completeError then take only
-   * this execution's own token, only while it runs, and completeSuccess only with the step's
-   * required outputs (request_id, status).
+   * Starts a run of a workflow step. functions.completeSuccess / completeError then take this
+   * execution's own token (or the bot token, never another execution's), only while it runs,
+   * and completeSuccess only with the step's required outputs (request_id, status).
    */
   startExecution(): FunctionExecution;
   executions: Map<string, FunctionExecution>;
@@ -214,7 +214,8 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
   const completionProblem = (args: Record<string, unknown>, token: string | undefined) => {
     const execution = executions.get(String(args.function_execution_id));
     if (!execution) return refused('function_execution_not_found');
-    if (token !== execution.token) return refused('invalid_auth');
+    // The execution's own token, or the bot's (Slack's docs: bot tokens, no scope required).
+    if (token !== execution.token && tokenProblem('functions.completeSuccess', token?.startsWith('xwfp-') ? undefined : token)) return refused('invalid_auth');
     if (execution.state !== 'running') return refused('execution_not_in_running_state');
     return undefined;
   };

@@ -173,6 +173,12 @@ describe('the "Create an account" workflow step, through signed function_execute
     expect(e2e.slack.calls.slice(before).filter((call) => call.method === 'chat.postMessage')).toEqual([]);
   });
 
+  test('every missing input is named at once', async () => {
+    const { execution } = await runStep(e2e, { provider: 'checkcentral' });
+    await settled(execution);
+    expect(execution.error).toMatch(/^requester: is required.*; reason: is required/);
+  });
+
   test('a step this app does not have fails at once instead of hanging', async () => {
     const { execution, res } = await runStep(e2e, inputs(), 'delete_account');
     expect(res.status).toBe(200);

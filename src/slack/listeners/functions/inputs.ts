@@ -81,8 +81,8 @@ function chooseProvider(inputs: CreateAccountInputs, providers: readonly AnyProv
 export function stepRequest(raw: unknown, providers: readonly AnyProvider[], presets: Readonly<Record<string, Preset>>): StepRequest {
   const parsed = createAccountInputs.safeParse(raw ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return refuse(issue.path.map(String).join('.') || 'inputs', issue.message);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'inputs'}: ${issue.message}`);
+    return { ok: false, error: problems.join('; ') };
   }
   const inputs = parsed.data;
   const chosen = chooseProvider(inputs, providers, presets);

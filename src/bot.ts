@@ -21,6 +21,7 @@ import { createMetrics } from './observability/metrics.js';
 import { createSlackApp } from './slack/app.js';
 import { createSlackClient } from './slack/client.js';
 import { createSlackDirectory } from './slack/directory.js';
+import { createFunctionTokens } from './slack/function-tokens.js';
 import { createSlackIdentity } from './slack/identity.js';
 import { createSlackReporter } from './slack/reachability.js';
 import { registerListeners } from './slack/listeners/index.js';
@@ -83,6 +84,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const tokens = createTokenCache({ http, log, hide: (token, ttlMs) => registerSecretValues([token], ttlMs) });
   const audit = createAuditLog(store);
   const threads = createThreads(store);
+  const functionTokens = createFunctionTokens(store, secrets);
   const directory = createSlackDirectory(slackClient, identity.workspace);
   // The windows live in the store: replicas together keep to what the provider allows.
   const limiters = new Map(
@@ -128,6 +130,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       return request && { request, approvedBy: await lifecycle!.approvers(id) };
     },
     hasRevealed: (id) => lifecycle!.hasRevealed(id),
+    functionTokens,
     refreshHome: (request) => home.refreshFor(request),
     onUndeliverable: (entry) => metrics.undeliverable(entry.kind),
     instanceId,
@@ -171,7 +174,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
 
   const slack = createSlackApp(config, log, identity, reporter);
-  registerListeners(slack.app, { config, policy: policyNow, providers, lifecycle, audit, directory, lookups, threads, metrics, home, log,
+  registerListeners(slack.app, { config, policy: policyNow, providers, lifecycle, audit, directory, lookups, threads, metrics, home, functionTokens, log,
     once: (key) => store.add(`slack:once:${key}`, true, 86_400_000),
   });
 

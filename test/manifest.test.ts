@@ -12,6 +12,9 @@ const METHOD_SCOPES: Record<string, string | readonly string[] | null> = {
   'chat.getPermalink': null,
   // Public and private channels; for a DM (im:read, not asked for) Slack's missing_scope lets the request through.
   'conversations.info': ['channels:read', 'groups:read'],
+  // Ending a workflow step: "No scope required" for bot tokens and the execution's own token alike.
+  'functions.completeError': null,
+  'functions.completeSuccess': null,
   'chat.postEphemeral': 'chat:write',
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
@@ -25,7 +28,7 @@ const METHOD_SCOPES: Record<string, string | readonly string[] | null> = {
 
 /** Scopes that manifest features and event subscriptions need by themselves, not through a method. */
 const FEATURE_SCOPES = { slash_commands: 'commands' } as const;
-const EVENT_SCOPES: Record<string, string | null> = { app_home_opened: null };
+const EVENT_SCOPES: Record<string, string | null> = { app_home_opened: null, function_executed: null };
 
 interface Manifest {
   features: { slash_commands?: { command: string; should_escape?: boolean }[] };

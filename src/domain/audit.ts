@@ -35,6 +35,10 @@ export const auditRecordSchema = z.object({
   error: z.string().optional(),
   /** The policy file's version (its hash) a decision was taken under; absent under the environment's policy. */
   policy: z.string().optional(),
+  /** The request was filed by a workflow's step, not a person's form; absent on records of other requests. */
+  via: z.literal('workflow').optional(),
+  /** That workflow step's execution, as Slack names it. */
+  functionExecutionId: z.string().optional(),
   dryRun: z.boolean(),
   prevHash: z.string(),
   hash: z.string(),

@@ -51,6 +51,8 @@ export const requestSchema = z.object({
   escalateAt: z.string().optional(),
   /** Who it escalated to, fixed when it did: they may decide it as well as its approvers. */
   escalatedTo: z.object({ users: z.array(z.string()), groups: z.array(z.string()) }).optional(),
+  /** Filed by a workflow's step (SPEC §10): the execution that waits for this request's outcome. */
+  workflow: z.object({ functionExecutionId: z.string() }).optional(),
   /**
    * One more on every transition, and each transition names the version it read: a late click,
    * a recovering replica and a stalled one cannot all move the request. Absent on records

@@ -43,6 +43,8 @@ export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => {
 const SECRET_PATTERNS: RegExp[] = [
   /xox[abprse]-[A-Za-z0-9-]+/g,
   /xapp-[A-Za-z0-9-]+/g,
+  // A workflow step's execution token (a function's bot_access_token).
+  /xwfp-[A-Za-z0-9-]+/g,
   /(apiToken=)[^&\s"\\]+/g,
 ];
 

@@ -7,6 +7,7 @@ import type { AuditLog } from '../domain/audit.js';
 import type { Lifecycle } from '../domain/lifecycle.js';
 import type { Directory } from '../domain/policy.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { FunctionTokens } from './function-tokens.js';
 import type { Home } from './home.js';
 import type { Threads } from './threads.js';
 
@@ -25,5 +26,7 @@ export interface SlackDeps {
   /** True the first time `key` is seen (shared by every replica): Slack may deliver a payload twice. */
   once: (key: string) => Promise<boolean>;
   home: Home;
+  /** The execution tokens of workflow steps waiting for their request. */
+  functionTokens: FunctionTokens;
   log: Logger;
 }

@@ -9,7 +9,10 @@ import { auditMessage, threadReply } from './blocks/event-messages.js';
 import { IDS } from './blocks/ids.js';
 import { button, requestMessage } from './blocks/request-message.js';
 import { channel as channelLink, code, link, md, mrkdwn } from './blocks/text.js';
+import { completionOf } from './function-completion.js';
+import type { FunctionTokens } from './function-tokens.js';
 import { createOutbox, NotYet, Refused, type StepKind, type StepResult, toSlack, type Undeliverable } from './outbox.js';
+import { slackError } from './reachability.js';
 import type { Thread, Threads } from './threads.js';
 
 export interface SlackNotifierDeps {
@@ -29,6 +32,8 @@ export interface SlackNotifierDeps {
   hasRevealed: (id: string) => Promise<boolean>;
   /** Refreshes the App Homes that show the request. */
   refreshHome?: (request: AccessRequest) => Promise<void>;
+  /** The execution tokens of the workflow steps that filed requests. */
+  functionTokens: FunctionTokens;
   /** Counts a message Slack refused for good (for /metrics). */
   onUndeliverable?: (entry: Undeliverable) => void;
   /** This process, for delivery claims; a claim held by a dead process is taken over. */
@@ -48,6 +53,12 @@ const FINAL_NOTICE: Partial<Record<AccessRequest['state'], string>> = {
   rejected: 'was rejected',
   expired: 'expired',
 };
+
+/** The records after which a request's outcome is settled for its workflow step; `unknown` waits for an approver. */
+const ENDS_WORKFLOW_STEP: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'rejected', 'cancelled', 'expired']);
+
+/** Slack's answers to a token that no longer works. */
+const EXPIRED_TOKEN: ReadonlySet<string> = new Set(['invalid_auth', 'token_expired', 'token_revoked', 'not_authed']);
 
 /** Set when the request message was refused for good: its thread will never exist. */
 const unpostedKey = (id: string) => `slack:outbox:unposted:${id}`;
@@ -205,6 +216,33 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     return 'delivered';
   }
 
+  /**
+   * SPEC §10: the step that filed the request completes with its outcome, with the execution's
+   * own token. An outbox step like any message, so it happens once whichever replica sends it,
+   * and after a restart still.
+   */
+  async function completeWorkflowStep(request: AccessRequest): Promise<StepResult> {
+    const completion = request.workflow && completionOf(request, labelOf(request.provider));
+    if (!request.workflow || !completion) return 'skipped';
+    const function_execution_id = request.workflow.functionExecutionId;
+    const token = await deps.functionTokens.get(function_execution_id);
+    const where = `workflow step ${function_execution_id}`;
+    try {
+      await toSlack(where, () =>
+        completion.ok
+          ? client.functions.completeSuccess({ token, function_execution_id, outputs: completion.outputs })
+          : client.functions.completeError({ token, function_execution_id, error: completion.error }),
+      );
+    } catch (error) {
+      // How long an execution's token lives Slack does not say, and a request may wait days: a
+      // refused one is dropped, so the retry completes with the bot token, which Slack also takes.
+      if (token !== undefined && EXPIRED_TOKEN.has(slackError(error) ?? '')) await deps.functionTokens.forget(function_execution_id);
+      throw error;
+    }
+    await deps.functionTokens.forget(function_execution_id);
+    return 'delivered';
+  }
+
   async function run(kind: StepKind, record: AuditRecord): Promise<StepResult> {
     const now = await deps.current(record.requestId);
     if (!now) return 'skipped';
@@ -224,6 +262,8 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
         return escalationDms(request);
       case 'audit_line':
         return auditLine(record, request);
+      case 'workflow_completion':
+        return completeWorkflowStep(request);
       case 'home':
         if (!deps.refreshHome) return 'skipped';
         await deps.refreshHome(request);
@@ -238,6 +278,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     if (record.action === 'succeeded') steps.push('reveal');
     if (record.action === 'escalated') steps.push('escalation_dm');
     else if (record.action !== 'approved') steps.push('requester_dm');
+    if (record.via === 'workflow' && ENDS_WORKFLOW_STEP.has(record.action)) steps.push('workflow_completion');
     return [...steps, ...tail];
   }
 

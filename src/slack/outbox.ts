@@ -4,7 +4,17 @@ import type { AuditLog, AuditRecord } from '../domain/audit.js';
 import { backoffMs, permanentRefusal } from './reachability.js';
 
 /** One Slack side effect the bot owes for an audit record; each is delivered, or refused, once. */
-export type StepKind = 'request_message' | 'thread_reply' | 'parent_update' | 'reveal' | 'requester_dm' | 'escalation_dm' | 'audit_line' | 'home';
+export type StepKind =
+  | 'request_message'
+  | 'thread_reply'
+  | 'parent_update'
+  | 'reveal'
+  | 'requester_dm'
+  | 'escalation_dm'
+  | 'audit_line'
+  | 'home'
+  /** Ends the workflow step that filed the request (functions.completeSuccess / completeError). */
+  | 'workflow_completion';
 
 /** Kinds whose messages a person reads in order: one of a request waits for the earlier ones. */
 const ORDERED: ReadonlySet<StepKind> = new Set(['thread_reply', 'requester_dm', 'audit_line']);

@@ -107,6 +107,10 @@ const PERMANENT_REFUSALS = new Set([
   'restricted_action_read_only_channel',
   'restricted_action_thread_only_channel',
   'restricted_action_non_threadable_channel',
+  // A workflow step that is no longer waiting: completed already, cancelled by its workflow, or gone.
+  'execution_not_in_running_state',
+  'function_execution_not_found',
+  'parameter_validation_failed',
 ]);
 
 /** Slack's error code when Slack answered and refused for good; undefined when a retry may pass. */

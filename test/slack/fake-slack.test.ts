@@ -32,6 +32,21 @@ describe('the fake Slack refuses what Slack refuses', () => {
     expect(await call('auth.test', {})).toMatchObject({ ok: true });
   });
 
+  test('a workflow step completes once, with its own execution’s token (or the bot’s), with its required outputs', async () => {
+    const step = slack.startExecution();
+    const other = slack.startExecution();
+    const outputs = { request_id: 'AR-1', status: 'succeeded' };
+    expect(await call('functions.completeSuccess', { function_execution_id: 'Fx0NOPE', outputs })).toEqual({ ok: false, error: 'function_execution_not_found' });
+    expect(await call('functions.completeSuccess', { function_execution_id: step.id, outputs }, other.token)).toEqual({ ok: false, error: 'invalid_auth' });
+    expect(await call('functions.completeSuccess', { function_execution_id: step.id, outputs }, 'xwfp-made-up')).toEqual({ ok: false, error: 'invalid_auth' });
+    expect(await call('functions.completeSuccess', { function_execution_id: step.id, outputs: { status: 'succeeded' } }, step.token)).toEqual({ ok: false, error: 'parameter_validation_failed' });
+    expect(await call('functions.completeSuccess', { function_execution_id: step.id, outputs }, step.token)).toEqual({ ok: true });
+    expect(step).toMatchObject({ state: 'completed', outputs });
+    expect(await call('functions.completeError', { function_execution_id: step.id, error: 'late' }, step.token)).toEqual({ ok: false, error: 'execution_not_in_running_state' });
+    expect(await call('functions.completeError', { function_execution_id: other.id, error: 'Rejected' })).toEqual({ ok: true });
+    expect(other).toMatchObject({ state: 'failed', error: 'Rejected' });
+  });
+
   test('a trigger_id opens one view, within 3 s of the interaction', async () => {
     expect(await call('views.open', { trigger_id: 'made-up', view: modal })).toMatchObject({ error: 'invalid_trigger_id' });
     expect(await call('views.open', { trigger_id: newTriggerId(Date.now() - TRIGGER_TTL_MS - 100), view: modal })).toMatchObject({ error: 'expired_trigger_id' });

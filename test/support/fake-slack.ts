@@ -28,6 +28,16 @@ export type SlackFault =
   | { kind: 'reset' }
   | { kind: 'slack_error'; error: string };
 
+/** One run of a workflow step, as Slack tracks it: running until the app completes or fails it, once. */
+export interface FunctionExecution {
+  id: string;
+  /** The token Slack hands the app with function_executed (`bot_access_token`). */
+  token: string;
+  state: 'running' | 'completed' | 'failed';
+  outputs?: Record<string, unknown>;
+  error?: string;
+}
+
 export type SlackHandler = (args: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 export interface FakeSlack {
@@ -47,6 +57,13 @@ export interface FakeSlack {
   addUserGroup(id: string, members: string[]): void;
   /** A channel the bot may post in (others are channel_not_found; a known user's id is their DM). */
   addChannel(id: string): void;
+  /**
+   * Starts a run of a workflow step. functions.completeSuccess / completeError then take this
+   * execution's own token (or the bot token, never another execution's), only while it runs,
+   * and completeSuccess only with the step's required outputs (request_id, status).
+   */
+  startExecution(): FunctionExecution;
+  executions: Map<string, FunctionExecution>;
   close(): Promise<void>;
 }
 
@@ -95,12 +112,15 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
   const messages = new Set<string>();
   const views = new Map<string, string>();
   const usedTriggers = new Set<string>();
+  const executions = new Map<string, FunctionExecution>();
   const nextTs = () => `${1_700_000_000 + seq}.${String(++seq).padStart(6, '0')}`;
 
   const tokenProblem = (method: string, token: string | undefined) => {
     if (!token) return 'not_authed';
     // Socket Mode's connection is opened with the app-level token, everything else with the bot token.
     if (method === 'apps.connections.open') return token.startsWith('xapp-') ? undefined : 'invalid_auth';
+    // A step's execution token acts for the bot; which execution it may complete is checked below.
+    if (token.startsWith('xwfp-')) return [...executions.values()].some((execution) => execution.token === token) ? undefined : 'invalid_auth';
     return (options.token ? token === options.token : token.startsWith('xoxb-')) ? undefined : 'invalid_auth';
   };
   const triggerProblem = (trigger: unknown) => {
@@ -191,9 +211,33 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
     ],
   ]);
 
+  const completionProblem = (args: Record<string, unknown>, token: string | undefined) => {
+    const execution = executions.get(String(args.function_execution_id));
+    if (!execution) return refused('function_execution_not_found');
+    // The execution's own token, or the bot's (Slack's docs: bot tokens, no scope required).
+    if (token !== execution.token && tokenProblem('functions.completeSuccess', token?.startsWith('xwfp-') ? undefined : token)) return refused('invalid_auth');
+    if (execution.state !== 'running') return refused('execution_not_in_running_state');
+    return undefined;
+  };
+  const complete = (args: Record<string, unknown>, state: 'completed' | 'failed') => {
+    const execution = executions.get(String(args.function_execution_id))!;
+    if (state === 'completed') {
+      const outputs = (args.outputs ?? {}) as Record<string, unknown>;
+      if (typeof outputs.request_id !== 'string' || typeof outputs.status !== 'string') return refused('parameter_validation_failed');
+      Object.assign(execution, { state, outputs });
+    } else {
+      if (typeof args.error !== 'string' || args.error === '') return refused('invalid_arguments');
+      Object.assign(execution, { state, error: args.error });
+    }
+    return { ok: true };
+  };
+
   async function answer(method: string, args: Record<string, unknown>, token: string | undefined, api: boolean) {
     const problem = api ? tokenProblem(method, token) : undefined;
     if (problem) return refused(problem);
+    if (method === 'functions.completeSuccess' || method === 'functions.completeError') {
+      return completionProblem(args, token) ?? complete(args, method === 'functions.completeSuccess' ? 'completed' : 'failed');
+    }
     const check = checks[method]?.(args);
     if (check) return check;
     const handler = handlers.get(method);
@@ -249,6 +293,12 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
     addUser: (id, fields = {}) => void users.set(id, { ...users.get(id), ...fields }),
     addUserGroup: (id, members) => void groups.set(id, members),
     addChannel: (id) => void channels.add(id),
+    startExecution() {
+      const execution: FunctionExecution = { id: `Fx${randomBytes(5).toString('hex').toUpperCase()}`, token: `xwfp-${randomBytes(12).toString('hex')}`, state: 'running' };
+      executions.set(execution.id, execution);
+      return execution;
+    },
+    executions,
     async close() {
       server.closeAllConnections();
       server.close();

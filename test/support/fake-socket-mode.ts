@@ -50,16 +50,20 @@ export async function startFakeSocketMode(slack: FakeSlack): Promise<FakeSocketM
 }
 
 /**
- * The driver's transport over Socket Mode: a body built for /slack/events (a slash command's
- * form, or `payload=` JSON) goes out as the envelope Slack would send, and the app's ack is
- * the answer.
+ * The driver's transport over Socket Mode: a body built for /slack/events (an Events API
+ * callback's JSON, a slash command's form, or `payload=` JSON) goes out as the envelope Slack
+ * would send, and the app's ack is the answer.
  */
 export function socketTransport(socket: FakeSocketMode): (body: string) => Promise<SlackResponse> {
   return async (body) => {
     const started = performance.now();
     const form = new URLSearchParams(body);
     const payload = form.get('payload');
-    const envelope = payload === null ? socket.send('slash_commands', Object.fromEntries(form)) : socket.send('interactive', JSON.parse(payload));
+    const envelope = body.startsWith('{')
+      ? socket.send('events_api', JSON.parse(body))
+      : payload === null
+        ? socket.send('slash_commands', Object.fromEntries(form))
+        : socket.send('interactive', JSON.parse(payload));
     await waitFor(() => socket.acks.has(envelope), { what: `the ack of ${envelope}` });
     const ack = socket.acks.get(envelope);
     // An empty ack is `{}` over the socket where HTTP answers an empty body.

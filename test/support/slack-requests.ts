@@ -78,6 +78,37 @@ export const homeOpenedPayload = (user: string) => ({
   authorizations: [{ team_id: 'TTEAM0001', user_id: 'UBOTUSER1', is_bot: true }],
 });
 
+/** A workflow running one of the app's steps: function_executed as the Events API delivers it. */
+export const functionExecutedPayload = (execution: { id: string; token: string }, inputs: Record<string, unknown>, callbackId = 'create_account') => ({
+  token: 'deprecated',
+  team_id: 'TTEAM0001',
+  api_app_id: 'AAPP00001',
+  type: 'event_callback',
+  event_id: `Ev${Math.random().toString(36).slice(2)}`,
+  event_time: Math.floor(Date.now() / 1000),
+  event: {
+    type: 'function_executed',
+    function: {
+      id: 'Fn0WORKFLOW1',
+      callback_id: callbackId,
+      title: 'Create an account',
+      type: 'app',
+      input_parameters: [],
+      output_parameters: [],
+      app_id: 'AAPP00001',
+      date_created: 1_700_000_000,
+      date_updated: 1_700_000_000,
+      date_deleted: 0,
+    },
+    inputs,
+    function_execution_id: execution.id,
+    workflow_execution_id: `Wx${execution.id.slice(2)}`,
+    event_ts: `${Date.now() / 1000}`,
+    bot_access_token: execution.token,
+  },
+  authorizations: [{ team_id: 'TTEAM0001', user_id: 'UBOTUSER1', is_bot: true }],
+});
+
 /** A lookup select of the request modal asking for options (block_suggestion). */
 export const suggestionPayload = (
   user: string,

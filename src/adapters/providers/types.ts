@@ -45,6 +45,14 @@ export interface FieldSpec {
 /** What a submitted form holds: text and selects give strings, multi-selects and checkboxes lists. */
 export type FormValues = Record<string, string | readonly string[] | undefined>;
 
+/** A person's details asked once whatever the provider (a workflow's step), before each provider names them its own way. */
+export interface PersonDetails {
+  email?: string;
+  first_name?: string;
+  last_name?: string;
+  username?: string;
+}
+
 /**
  * Turns a Secret into wire text. Real calls pass `reveal`; dry runs and logs pass a mask,
  * so the masked rendering is built by the very code that builds the real request.
@@ -105,6 +113,8 @@ export interface Provider<
   fields: readonly FieldSpec[];
   /** Maps modal values to the documented input shape, before validation. */
   fromForm: (values: FormValues) => unknown;
+  /** The person's details as this provider's own form fields; a detail it has no field for is left out. */
+  fromPerson: (person: PersonDetails) => FormValues;
   /** The form field an input validation issue belongs to. */
   fieldOf: (path: readonly PropertyKey[]) => string;
   /** The new user's email or username, for messages and audit. */

@@ -61,6 +61,7 @@ export function createCore(deps: LifecycleDeps) {
       provider: request.provider,
       target: request.target,
       dryRun: request.dryRun,
+      ...(request.workflow && { via: 'workflow' as const, functionExecutionId: request.workflow.functionExecutionId }),
       ...fields,
     });
     // The form may hold a password: nothing outside the store ever sees it.

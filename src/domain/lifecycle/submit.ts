@@ -98,6 +98,8 @@ export function submitting(core: Core, provision: Provision) {
       form: FormValues;
       channel: string;
       admit?: () => Promise<boolean>;
+      /** Filed by a workflow's step rather than the form: the step's execution waits for the outcome. */
+      workflow?: AccessRequest['workflow'];
     }): Promise<SubmitResult> {
       const checked = validate(args.provider, args.form);
       if (!checked.ok) return { ok: false, errors: checked.errors };
@@ -127,6 +129,7 @@ export function submitting(core: Core, provision: Provision) {
         form: sealForm(provider, values),
         generated,
         channel: args.channel,
+        ...(args.workflow && { workflow: args.workflow }),
         dryRun: deps.dryRun || !deps.settings[provider.id]?.configured,
         attempts: 0,
         createdAt: created.toISOString(),

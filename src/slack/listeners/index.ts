@@ -3,6 +3,7 @@ import type { SlackDeps } from '../deps.js';
 import * as actions from './actions/index.js';
 import * as commands from './commands/index.js';
 import * as events from './events/index.js';
+import * as functions from './functions/index.js';
 import * as options from './options/index.js';
 import * as views from './views/index.js';
 
@@ -18,4 +19,5 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   actions.register(app, deps);
   options.register(app, deps);
   events.register(app, deps);
+  functions.register(app, deps);
 }

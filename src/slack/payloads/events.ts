@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { userId } from './common.js';
+import { id, userId } from './common.js';
 
 /**
  * An Events API callback. Bolt reads `authorizations[0]` (team, enterprise, org-wide install)
@@ -18,4 +18,21 @@ const eventEnvelope = {
 export const homeOpenedEvent = z.looseObject({
   ...eventEnvelope,
   event: z.looseObject({ type: z.literal('app_home_opened'), user: userId, channel: z.string(), tab: z.string() }),
+});
+
+/**
+ * A workflow ran one of the app's steps (SPEC §10). Any callback id passes, so a step this app
+ * no longer has still fails visibly instead of hanging; the inputs are the step's to judge,
+ * since a bad one must fail the step with the problem, not be dropped here.
+ */
+export const functionExecutedEvent = z.looseObject({
+  ...eventEnvelope,
+  event: z.looseObject({
+    type: z.literal('function_executed'),
+    function: z.looseObject({ callback_id: z.string() }),
+    inputs: z.record(z.string(), z.unknown()).optional(),
+    function_execution_id: id,
+    /** The execution's own token: Bolt's client for the step uses it, and so does the completion. */
+    bot_access_token: id,
+  }),
 });

@@ -2,7 +2,7 @@ import type { Context } from '@slack/bolt';
 import type { z } from 'zod';
 import { decisionAction, dialogAction, providerSelectAction } from './actions.js';
 import { adduserCommand } from './command.js';
-import { homeOpenedEvent } from './events.js';
+import { functionExecutedEvent, homeOpenedEvent } from './events.js';
 import { lookupSuggestion } from './options.js';
 import { rejectSubmission, requestSubmission } from './views.js';
 
@@ -16,6 +16,7 @@ export const payloadSchemas = {
   rejectSubmission,
   lookupSuggestion,
   homeOpenedEvent,
+  functionExecutedEvent,
 } as const;
 
 export type PayloadName = keyof typeof payloadSchemas;

@@ -28,7 +28,10 @@ const views = new Map<string, PayloadName>([
   [IDS.requestModal, 'requestSubmission'],
   [IDS.rejectModal, 'rejectSubmission'],
 ]);
-const events = new Map<string, PayloadName>([['app_home_opened', 'homeOpenedEvent']]);
+const events = new Map<string, PayloadName>([
+  ['app_home_opened', 'homeOpenedEvent'],
+  ['function_executed', 'functionExecutedEvent'],
+]);
 
 /** Kinds Slack sends that carry none of the fields below and that this app does not act on. */
 const OTHER_KINDS = new Set(['shortcut', 'message_action', 'view_closed', 'dialog_cancellation', 'app_rate_limited']);
@@ -103,7 +106,7 @@ function workspaceOf(name: PayloadName, payload: unknown): PayloadWorkspace {
     const command = payload as { team_id: string; enterprise_id?: string };
     return { teamId: command.team_id, enterpriseId: command.enterprise_id };
   }
-  if (name === 'homeOpenedEvent') {
+  if (name === 'homeOpenedEvent' || name === 'functionExecutedEvent') {
     const callback = payload as Callback;
     const first = callback.authorizations?.[0];
     if (first) return { teamId: first.team_id ?? callback.team_id, enterpriseId: first.enterprise_id ?? undefined };

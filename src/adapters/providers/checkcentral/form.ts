@@ -1,5 +1,5 @@
 import { fieldFromSchema, list, text } from '../fields.js';
-import type { Choice, FieldSpec, FormValues } from '../types.js';
+import type { Choice, FieldSpec, FormValues, PersonDetails } from '../types.js';
 import { type CheckCentralInput, input, NOTIFICATION_TYPES, SERVICES } from './schema.js';
 
 const ACCESS_LABELS: Record<string, string> = {
@@ -51,6 +51,12 @@ export function fromForm(values: FormValues): unknown {
       return services ? [{ type, services }] : [];
     }),
   };
+}
+
+/** CheckCentral has one name field: the person's full name. */
+export function fromPerson(person: PersonDetails): FormValues {
+  const name = [person.first_name, person.last_name].filter(Boolean).join(' ');
+  return { email: person.email, name: name || undefined };
 }
 
 export function fieldOf(path: readonly PropertyKey[]): string {

@@ -1,5 +1,5 @@
 import { defineProvider } from '../types.js';
-import { fieldOf, fields, fromForm, summary } from './form.js';
+import { fieldOf, fields, fromForm, fromPerson, summary } from './form.js';
 import { env, input } from './schema.js';
 import { settings } from './settings.js';
 import { buildCreate, parseCreate, parseUserGroups, userGroupsRequest } from './wire.js';
@@ -12,6 +12,7 @@ export const checkcentral = defineProvider({
   input,
   fields,
   fromForm,
+  fromPerson,
   fieldOf,
   target: (user) => user.email,
   summary,

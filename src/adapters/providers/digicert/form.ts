@@ -1,5 +1,5 @@
 import { fieldFromSchema, integer, list, text } from '../fields.js';
-import type { Choice, FieldSpec, FormValues } from '../types.js';
+import type { Choice, FieldSpec, FormValues, PersonDetails } from '../types.js';
 import { type DigiCertInput, input } from './schema.js';
 
 export const fields: readonly FieldSpec[] = [
@@ -61,6 +61,10 @@ export function fromForm(values: FormValues): unknown {
     container_id_assignments: ids(values, 'container_id_assignments'),
     is_saml_sso_only: (list(values, 'is_saml_sso_only') ?? []).includes('true'),
   };
+}
+
+export function fromPerson(person: PersonDetails): FormValues {
+  return { username: person.username, first_name: person.first_name, last_name: person.last_name, email: person.email };
 }
 
 export const fieldOf = (path: readonly PropertyKey[]) => String(path[0] ?? 'username');

@@ -1,5 +1,5 @@
 import { defineProvider } from '../types.js';
-import { fieldOf, fields, fromForm, summary } from './form.js';
+import { fieldOf, fields, fromForm, fromPerson, summary } from './form.js';
 import { containerIdParam, env, input } from './schema.js';
 import { settings } from './settings.js';
 import { buildCreate, containersRequest, parseContainers, parseCreate, parseRoles, rolesRequest } from './wire.js';
@@ -12,6 +12,7 @@ export const digicert = defineProvider({
   input,
   fields,
   fromForm,
+  fromPerson,
   fieldOf,
   // CertCentral signs people in by username, but the email is what a person recognises and searches the audit by.
   target: (user) => user.email,

@@ -1,5 +1,5 @@
 import { fieldFromSchema, integer, list, text } from '../fields.js';
-import type { Choice, FieldSpec, FormValues } from '../types.js';
+import type { Choice, FieldSpec, FormValues, PersonDetails } from '../types.js';
 import { type GitHubInput, input } from './schema.js';
 
 const ROLE_LABELS: Record<string, string> = {
@@ -28,6 +28,11 @@ export function fromForm(values: FormValues): unknown {
     role: text(values, 'role'),
     team_ids: list(values, 'team_ids')?.map((value) => integer(value)) ?? [],
   };
+}
+
+/** An invitation goes to an email (or a GitHub user id, which only `fields` can give). */
+export function fromPerson(person: PersonDetails): FormValues {
+  return { email: person.email };
 }
 
 export const fieldOf = (path: readonly PropertyKey[]) => String(path[0] ?? 'email');

@@ -1,5 +1,5 @@
 import { defineProvider } from '../types.js';
-import { fieldOf, fields, fromForm, summary, target } from './form.js';
+import { fieldOf, fields, fromForm, fromPerson, summary, target } from './form.js';
 import { env, input } from './schema.js';
 import { settings } from './settings.js';
 import { budget, buildCreate, parseCreate, parseTeams, teamsRequest } from './wire.js';
@@ -12,6 +12,7 @@ export const github = defineProvider({
   input,
   fields,
   fromForm,
+  fromPerson,
   fieldOf,
   target,
   summary,

@@ -1,5 +1,5 @@
 import { fieldFromSchema, integer, list, text } from '../fields.js';
-import type { Choice, FieldSpec, FormValues } from '../types.js';
+import type { Choice, FieldSpec, FormValues, PersonDetails } from '../types.js';
 import { input, type SmsCentralInput, USER_LEVELS } from './schema.js';
 
 export const fields: readonly FieldSpec[] = [
@@ -37,6 +37,10 @@ export function fromForm(values: FormValues): unknown {
     MOBILENUMBER: text(values, 'MOBILENUMBER'),
     ACCOUNTS: (list(values, 'ACCOUNTS') ?? []).map((id) => ({ ID: integer(id), Userlevel: level })),
   };
+}
+
+export function fromPerson(person: PersonDetails): FormValues {
+  return { USERNAME: person.username, FIRSTNAME: person.first_name, LASTNAME: person.last_name, EMAILADDRESS: person.email };
 }
 
 export function fieldOf(path: readonly PropertyKey[]): string {

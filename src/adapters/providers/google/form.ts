@@ -1,5 +1,5 @@
 import { fieldFromSchema, list, text } from '../fields.js';
-import type { Choice, FieldSpec, FormValues } from '../types.js';
+import type { Choice, FieldSpec, FormValues, PersonDetails } from '../types.js';
 import { type GoogleInput, input, userName } from './schema.js';
 
 const GENERATED = 'Leave empty to have a strong one generated and shown once, only to you, after the account is created.';
@@ -24,6 +24,8 @@ export function fromForm(values: FormValues): unknown {
     changePasswordAtNextLogin: (list(values, 'changePasswordAtNextLogin') ?? []).includes('true'),
   };
 }
+
+export const fromPerson = (person: PersonDetails): FormValues => ({ primaryEmail: person.email, givenName: person.first_name, familyName: person.last_name });
 
 /** Name issues sit under `name`; the form has a field for each part. */
 export const fieldOf = (path: readonly PropertyKey[]) => String((path[0] === 'name' ? path[1] : path[0]) ?? 'primaryEmail');

@@ -1,5 +1,5 @@
 import { defineProvider } from '../types.js';
-import { fieldOf, fields, fromForm, summary } from './form.js';
+import { fieldOf, fields, fromForm, fromPerson, summary } from './form.js';
 import { env, input } from './schema.js';
 import { settings } from './settings.js';
 import { authorize } from './token.js';
@@ -13,6 +13,7 @@ export const google = defineProvider({
   input,
   fields,
   fromForm,
+  fromPerson,
   fieldOf,
   target: (user) => user.primaryEmail,
   summary,

@@ -1,5 +1,5 @@
 import { fieldFromSchema, list, text } from '../fields.js';
-import type { Choice, FieldSpec, FormValues } from '../types.js';
+import type { Choice, FieldSpec, FormValues, PersonDetails } from '../types.js';
 import { type OktaInput, profile } from './schema.js';
 
 export const fields: readonly FieldSpec[] = [
@@ -38,6 +38,10 @@ export function fromForm(values: FormValues): unknown {
     ...(typeof password === 'string' && password !== '' && { credentials: { password: { value: password } } }),
     groupIds: list(values, 'groupIds') ?? [],
   };
+}
+
+export function fromPerson(person: PersonDetails): FormValues {
+  return { firstName: person.first_name, lastName: person.last_name, email: person.email, login: person.username };
 }
 
 export function fieldOf(path: readonly PropertyKey[]): string {

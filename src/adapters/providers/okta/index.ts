@@ -1,5 +1,5 @@
 import { defineProvider } from '../types.js';
-import { fieldOf, fields, fromForm, summary } from './form.js';
+import { fieldOf, fields, fromForm, fromPerson, summary } from './form.js';
 import { env, input } from './schema.js';
 import { settings } from './settings.js';
 import { budget, buildCreate, groupsRequest, parseCreate, parseGroups } from './wire.js';
@@ -12,6 +12,7 @@ export const okta = defineProvider({
   input,
   fields,
   fromForm,
+  fromPerson,
   fieldOf,
   // The login is the user's unique key in an Okta org.
   target: (user) => user.profile.login,

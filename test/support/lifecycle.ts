@@ -77,6 +77,7 @@ export async function startLifecycle(options: LifecycleHarnessOptions = {}) {
     now: () => new Date(clock.now),
   };
   const lifecycle = createLifecycle(deps);
+  let stopped = false;
   return {
     dir,
     store,
@@ -91,7 +92,10 @@ export async function startLifecycle(options: LifecycleHarnessOptions = {}) {
     audit,
     /** The actions of the audit records of one request, in order. */
     actions: async (id: string) => (await audit.read()).filter((record) => record.requestId === id).map((record) => record.action),
+    /** Idempotent: a suite's afterEach may meet a harness an earlier test already stopped. */
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await lifecycle.settled();
       await real.close();
       rmSync(dir, { recursive: true, force: true });

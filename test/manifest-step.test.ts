@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { providers } from '../src/adapters/providers/registry.js';
 import { CREATE_ACCOUNT, createAccountInputs } from '../src/slack/listeners/functions/inputs.js';
 import { readRepoFile, repoRoot } from './support/sources.js';
 
@@ -81,5 +82,14 @@ describe('manifest.yml declares the "Create an account" workflow step (SPEC §10
     expect(inputs.required).toEqual(['requester', 'reason']);
     expect(Object.keys(step!.output_parameters.properties)).toEqual(['request_id', 'status', 'provider_user_id']);
     expect(step!.output_parameters.required).toEqual(['request_id', 'status']);
+  });
+
+  test('the provider input and the /adduser usage hint name every provider the bot has', () => {
+    const description = String(manifest.functions?.[CREATE_ACCOUNT]?.input_parameters.properties.provider?.description);
+    const hint = readRepoFile('manifest.yml').match(/usage_hint: "([^"]*)"/)?.[1] ?? '';
+    for (const provider of providers) {
+      expect(description, provider.id).toMatch(new RegExp(`\\b${provider.id}\\b`));
+      expect(hint, provider.id).toMatch(new RegExp(`\\b${provider.id}\\b`));
+    }
   });
 });

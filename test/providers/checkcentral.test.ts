@@ -171,3 +171,66 @@ describeOutcomeMapping({
   logs,
   secrets: [TOKEN, 'cc-wrong-token-11'],
 });
+
+describe('CheckCentral: every answer shape public clients read → its outcome', () => {
+  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    checkcentral.parseCreate({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  test.each([
+    ['an id at the top', 200, { userId: 17 }, { kind: 'created', providerUserId: '17' }],
+    ['an id under user, other casing', 201, { User: { ID: 'u-9' } }, { kind: 'created', providerUserId: 'u-9' }],
+    ['userID spelled so', 200, { user: { userID: 5 } }, { kind: 'created', providerUserId: '5' }],
+    ['only the email', 200, { user: { email: 'jill@example.com' } }, { kind: 'created', providerUserId: 'jill@example.com' }],
+    ['userEmail', 200, { userEmail: 'bob@example.com' }, { kind: 'created', providerUserId: 'bob@example.com' }],
+    ['an empty object', 200, {}, { kind: 'created', providerUserId: 'created (no id returned)' }],
+    ['error: false is no error', 200, { error: false, userId: 3 }, { kind: 'created', providerUserId: '3' }],
+    ['error: null is no error', 200, { error: null, userId: 4 }, { kind: 'created', providerUserId: '4' }],
+    ['errors: [] is no error', 200, { errors: [], userId: 6 }, { kind: 'created', providerUserId: '6' }],
+    ['a string error with 200', 200, { error: 'Email is invalid' }, { kind: 'rejected', message: 'Email is invalid', status: 200 }],
+    ['an error object with its id', 200, { Error: { Id: 12, Message: 'User group missing' } }, { kind: 'rejected', message: 'User group missing (error 12)', status: 200 }],
+    ['an error object without a message', 200, { error: { code: 'E1' } }, { kind: 'rejected', message: '{"code":"E1"} (error E1)', status: 200 }],
+    ['an error object with a description, no id', 200, { error: { description: 'Bad name' } }, { kind: 'rejected', message: 'Bad name', status: 200 }],
+    ['several errors', 200, { errors: ['one', { detail: 'two' }] }, { kind: 'rejected', message: 'one; two', status: 200 }],
+    ['a duplicate, whatever the status', 200, { error: 'User already exists' }, { kind: 'already_exists', message: 'User already exists', status: 200 }],
+    ['already a user', 400, { error: 'This email is already a user' }, { kind: 'already_exists', message: 'This email is already a user', status: 400 }],
+    ['a token refused with 200', 200, { error: 'Invalid API token' }, { kind: 'auth', message: 'Invalid API token', status: 200 }],
+    ['apitoken, one word', 200, { error: 'apitoken missing' }, { kind: 'auth', message: 'apitoken missing', status: 200 }],
+    ['unauthorised, British', 200, { error: 'Unauthorised' }, { kind: 'auth', message: 'Unauthorised', status: 200 }],
+    ['no permission', 200, { error: 'No permission for this' }, { kind: 'auth', message: 'No permission for this', status: 200 }],
+    ['access denied', 200, { error: 'Access denied' }, { kind: 'auth', message: 'Access denied', status: 200 }],
+    ['401 with any error', 401, { error: 'nope' }, { kind: 'auth', message: 'nope', status: 401 }],
+    ['403 with any error', 403, { error: 'nope' }, { kind: 'auth', message: 'nope', status: 403 }],
+    ['400 with an error', 400, { error: 'Bad request' }, { kind: 'rejected', message: 'Bad request', status: 400 }],
+    ['500 with an error', 500, { error: 'Server fault' }, { kind: 'unknown', message: 'Server fault', status: 500 }],
+    ['199 is not a success', 199, {}, { kind: 'rejected', message: 'HTTP 199: unexpected response: {}', status: 199 }],
+    ['300 is not a success', 300, {}, { kind: 'rejected', message: 'HTTP 300: unexpected response: {}', status: 300 }],
+    ['299 is a success', 299, { userId: 1 }, { kind: 'created', providerUserId: '1' }],
+    ['a 2xx that is not JSON', 200, '<html>ok</html>', { kind: 'unknown', message: 'HTTP 200: unexpected response: ok', status: 200 }],
+    ['a 502 page', 502, '<h1>Bad Gateway</h1>', { kind: 'unknown', message: 'HTTP 502: unexpected response: Bad Gateway', status: 502 }],
+  ] as const)('%s', (_name, status, body, outcome) => {
+    expect(answer(status, body)).toEqual(outcome);
+  });
+
+  test('a 429 error answer keeps its Retry-After', () => {
+    expect(answer(429, { error: 'Too many requests' }, { 'retry-after': '3' })).toEqual({ kind: 'rate_limited', message: 'Too many requests', status: 429, retryAfterSeconds: 3 });
+    expect(answer(429, '', { 'retry-after': '4' })).toEqual({ kind: 'rate_limited', message: 'HTTP 429 with an empty body', status: 429, retryAfterSeconds: 4 });
+  });
+
+  test('user groups: a bare list or under any of the names clients read; entries without an id dropped; a non-list refused', () => {
+    const groups = (body: unknown) => checkcentral.lookups.userGroups!.parse!({ status: 200, headers: {}, body: JSON.stringify(body) });
+    expect(groups([{ userGroupId: 1, userGroupName: 'Ops' }, { id: 2 }, { name: 'no id' }])).toEqual([
+      { value: '1', label: 'Ops' },
+      { value: '2', label: '2' },
+    ]);
+    expect(groups({ UserGroups: [{ ID: 'g', Name: 'G' }] })).toEqual([{ value: 'g', label: 'G' }]);
+    expect(groups({ groups: [{ id: 3, name: 'Three' }] })).toEqual([{ value: '3', label: 'Three' }]);
+    expect(groups({ data: [{ id: 4 }] })).toEqual([{ value: '4', label: '4' }]);
+    expect(() => groups({ error: 'nope' })).toThrow('CheckCentral sent no user group list');
+    expect(() => groups('x')).toThrow('CheckCentral sent no user group list');
+  });
+
+  test('the lookup request carries the token in the query and asks for JSON', () => {
+    const request = checkcentral.lookups.userGroups!.request!(settingsFrom({ CHECKCENTRAL_API_TOKEN: new Secret('tok-1'), CHECKCENTRAL_BASE_URL: 'https://api.example/' }), (secret) => secret.reveal());
+    expect(request).toEqual({ method: 'GET', url: 'https://api.example/getUserGroups/?apiToken=tok-1', headers: { accept: 'application/json' } });
+  });
+});

@@ -191,3 +191,64 @@ afterAll(() => {
   expect(logs.lines.length).toBeGreaterThan(0);
   expect(logs.text()).not.toContain(API_KEY);
 });
+
+describe('DigiCert CertCentral: every documented answer shape → its outcome', () => {
+  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    digicert.parseCreate({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const errors = (...list: object[]) => ({ errors: list });
+
+  test.each([
+    ['201 with a numeric id', 201, { id: 1538858 }, { kind: 'created', providerUserId: '1538858' }],
+    ['200 with a string id', 200, { id: 'u-1' }, { kind: 'created', providerUserId: 'u-1' }],
+    ['299 with an id', 299, { id: 2 }, { kind: 'created', providerUserId: '2' }],
+    ['201 with an empty id', 201, { id: '' }, { kind: 'unknown', message: 'HTTP 201: unexpected response: {"id":""}', status: 201 }],
+    ['201 without an id', 201, {}, { kind: 'unknown', message: 'HTTP 201: unexpected response: {}', status: 201 }],
+    ['a taken username', 400, errors({ code: 'invalid_username', message: 'Username already exists' }), { kind: 'already_exists', message: 'Username already exists (invalid_username)', status: 400 }],
+    ['user_name in the code, "taken" in the message', 400, errors({ code: 'user_name_taken' }), { kind: 'already_exists', message: 'user_name_taken (user_name_taken)', status: 400 }],
+    ['"in use"', 400, errors({ message: 'The user name is in use' }), { kind: 'already_exists', message: 'The user name is in use', status: 400 }],
+    ['a username that does not exist is no duplicate', 400, errors({ message: 'Username does not exist yet' }), { kind: 'rejected', message: 'Username does not exist yet', status: 400 }],
+    ['invalid characters are no duplicate', 400, errors({ code: 'invalid_username', message: 'Username contains invalid characters' }), { kind: 'rejected', message: 'Username contains invalid characters (invalid_username)', status: 400 }],
+    ['an email already used is no username duplicate', 400, errors({ message: 'Email already exists' }), { kind: 'rejected', message: 'Email already exists', status: 400 }],
+    ['409 is already exists by its status alone', 409, errors({ message: 'Username already exists' }), { kind: 'already_exists', message: 'Username already exists', status: 409 }],
+    ['the limit code, no Retry-After: the 5-s window', 400, errors({ code: 'request_limit_exceeded', message: 'Slow down' }), { kind: 'rate_limited', message: 'Slow down (request_limit_exceeded)', status: 429, retryAfterSeconds: 5 }],
+    ['access denied', 403, errors({ code: 'access_denied', message: 'No' }), { kind: 'auth', message: 'No (access_denied)', status: 403 }],
+    ['missing permission with 400', 400, errors({ code: 'missing_permission' }), { kind: 'auth', message: 'missing_permission (missing_permission)', status: 400 }],
+    ['several errors joined', 400, errors({ code: 'a', message: 'A' }, { message: 'B' }, {}), { kind: 'rejected', message: 'A (a); B; error', status: 400 }],
+    ['a 500 with errors', 500, errors({ code: 'internal', message: 'Oops' }), { kind: 'unknown', message: 'Oops (internal)', status: 500 }],
+    ['an empty error list, 400', 400, { errors: [] }, { kind: 'rejected', message: 'HTTP 400: unexpected response: {"errors":[]}', status: 400 }],
+    ['no body, 404', 404, '', { kind: 'rejected', message: 'HTTP 404 with an empty body', status: 404 }],
+    ['no body, 401', 401, '', { kind: 'auth', message: 'HTTP 401 with an empty body', status: 401 }],
+    ['no body, 403', 403, '', { kind: 'auth', message: 'HTTP 403 with an empty body', status: 403 }],
+    ['no body, 429', 429, '', { kind: 'rate_limited', message: 'HTTP 429 with an empty body', status: 429 }],
+    ['an HTML 502', 502, '<p>Bad Gateway</p>', { kind: 'unknown', message: 'HTTP 502: unexpected response: Bad Gateway', status: 502 }],
+  ] as const)('%s', (_name, status, body, outcome) => {
+    expect(answer(status, body)).toEqual(outcome);
+  });
+
+  test('a Retry-After the answer carries wins over the 5-s window', () => {
+    expect(answer(400, errors({ code: 'request_limit_exceeded' }), { 'retry-after': '9' })).toMatchObject({ kind: 'rate_limited', retryAfterSeconds: 9 });
+    expect(answer(429, '', { 'retry-after': '2' })).toMatchObject({ kind: 'rate_limited', retryAfterSeconds: 2 });
+  });
+
+  test('lookups: active containers with ids, roles with ids; anything else is refused', () => {
+    const parse = (name: 'containers' | 'roles', body: unknown) => digicert.lookups[name]!.parse!({ status: 200, headers: {}, body: JSON.stringify(body) });
+    expect(parse('containers', { containers: [{ id: 1, name: 'Main' }, { id: 2, name: 'Old', is_active: false }, { name: 'no id' }, { id: 3 }] })).toEqual([
+      { value: '1', label: 'Main (1)' },
+      { value: '3', label: '3 (3)' },
+    ]);
+    expect(() => parse('containers', { errors: [] })).toThrow('DigiCert sent no container list');
+    expect(parse('roles', { access_roles: [{ id: 5, name: 'User' }, { name: 'x' }, { id: 6 }] })).toEqual([
+      { value: '5', label: 'User' },
+      { value: '6', label: '6' },
+    ]);
+    expect(() => parse('roles', {})).toThrow('DigiCert sent no access role list');
+  });
+
+  test('lookup requests: the key in its header, the container id escaped into the path', () => {
+    const s = settingsFrom({ DIGICERT_API_KEY: new Secret('dc-key'), DIGICERT_BASE_URL: 'https://dc.example/services/v2' });
+    const reveal = (secret: Secret) => secret.reveal();
+    expect(digicert.lookups.containers!.request!(s, reveal)).toMatchObject({ method: 'GET', url: 'https://dc.example/services/v2/container', headers: { 'x-dc-devkey': 'dc-key', accept: 'application/json' } });
+    expect(digicert.lookups.roles!.request!(s, reveal, '9/8').url).toBe('https://dc.example/services/v2/container/9%2F8/role');
+    expect(digicert.lookups.roles!.request!(s, reveal).url).toBe('https://dc.example/services/v2/container//role');
+  });
+});

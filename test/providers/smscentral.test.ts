@@ -144,3 +144,53 @@ describeOutcomeMapping({
   logs,
   secrets: [OWNER_PASSWORD, NEW_PASSWORD, 'sms-wrong-pass-55'],
 });
+
+describe('SMS Central: every answer shape → its outcome', () => {
+  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    smscentral.parseCreate({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  test.each([
+    ['the documented success', 200, { user: { username: 'jsmith', ID: 42 } }, { kind: 'created', providerUserId: '42' }],
+    ['a string ID', 201, { user: { ID: 'u-7' } }, { kind: 'created', providerUserId: 'u-7' }],
+    ['an empty ID proves nothing', 200, { user: { ID: '' } }, { kind: 'unknown', message: 'HTTP 200: unexpected response: {"user":{"ID":""}}', status: 200 }],
+    ['no user at all', 200, {}, { kind: 'unknown', message: 'HTTP 200: unexpected response: {}', status: 200 }],
+    ['an error with its code, HTTP 200', 200, { error: { errorcode: 7, errordescription: 'Mobile number invalid' } }, { kind: 'rejected', message: 'Mobile number invalid (error 7)', status: 200 }],
+    ['an error without a code', 200, { error: { errordescription: 'Bad user' } }, { kind: 'rejected', message: 'Bad user', status: 200 }],
+    ['an error without words', 200, { error: { errorcode: 3 } }, { kind: 'rejected', message: 'error (error 3)', status: 200 }],
+    ['a username taken', 200, { error: { errordescription: 'Username already exists' } }, { kind: 'already_exists', message: 'Username already exists', status: 200 }],
+    ['already in use', 400, { error: { errordescription: 'Email already in use' } }, { kind: 'already_exists', message: 'Email already in use', status: 400 }],
+    ['taken', 200, { error: { errordescription: 'That login is taken' } }, { kind: 'already_exists', message: 'That login is taken', status: 200 }],
+    ['the owner’s login refused', 200, { error: { errordescription: 'Invalid username or password' } }, { kind: 'auth', message: 'Invalid username or password', status: 200 }],
+    ['invalid credentials', 200, { error: { errordescription: 'Invalid credentials' } }, { kind: 'auth', message: 'Invalid credentials', status: 200 }],
+    ['authentication failed', 200, { error: { errordescription: 'Authentication failed' } }, { kind: 'auth', message: 'Authentication failed', status: 200 }],
+    ['401 with any error', 401, { error: { errordescription: 'no' } }, { kind: 'auth', message: 'no', status: 401 }],
+    ['403 with any error', 403, { error: { errordescription: 'no' } }, { kind: 'auth', message: 'no', status: 403 }],
+    ['a new user’s password rule is no credential problem', 200, { error: { errordescription: 'Password too weak' } }, { kind: 'rejected', message: 'Password too weak', status: 200 }],
+    ['500 with an error', 500, { error: { errordescription: 'Oops' } }, { kind: 'unknown', message: 'Oops', status: 500 }],
+    ['400 with an error', 400, { error: { errordescription: 'Bad' } }, { kind: 'rejected', message: 'Bad', status: 400 }],
+    ['199 without an error', 199, { user: { ID: 1 } }, { kind: 'rejected', message: 'HTTP 199: unexpected response: {"user":{"ID":1}}', status: 199 }],
+    ['300 without an error', 300, { user: { ID: 1 } }, { kind: 'rejected', message: 'HTTP 300: unexpected response: {"user":{"ID":1}}', status: 300 }],
+    ['an HTML 502', 502, '<b>Bad Gateway</b>', { kind: 'unknown', message: 'HTTP 502: unexpected response: Bad Gateway', status: 502 }],
+  ] as const)('%s', (_name, status, body, outcome) => {
+    expect(answer(status, body)).toEqual(outcome);
+  });
+
+  test('429s keep their Retry-After, with an error body or without', () => {
+    expect(answer(429, { error: { errordescription: 'Slow' } }, { 'retry-after': '3' })).toEqual({ kind: 'rate_limited', message: 'Slow', status: 429, retryAfterSeconds: 3 });
+    expect(answer(429, '', { 'retry-after': '6' })).toEqual({ kind: 'rate_limited', message: 'HTTP 429 with an empty body', status: 429, retryAfterSeconds: 6 });
+  });
+
+  test('SMSCENTRAL_ACCOUNTS: ID:name pairs, spaces and empty entries forgiven, a bare id named Account; anything else refused', () => {
+    const accounts = env.SMSCENTRAL_ACCOUNTS;
+    expect(accounts.parse(' 12345:Main account , 67890 : Marketing ,,55')).toEqual([
+      { value: '12345', label: 'Main account (12345)' },
+      { value: '67890', label: 'Marketing (67890)' },
+      { value: '55', label: 'Account (55)' },
+    ]);
+    expect(accounts.parse('')).toBeUndefined();
+    expect(accounts.parse(undefined)).toBeUndefined();
+    const refused = accounts.safeParse('12345:Main,abc:Other');
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toBe('SMSCENTRAL_ACCOUNTS must be ID:name pairs, e.g. 12345:Main account,67890:Marketing');
+  });
+});

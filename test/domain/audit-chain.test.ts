@@ -141,6 +141,24 @@ describe('the audit log in the store', () => {
     expect(await createAuditLog(store).verify()).toEqual({ ok: false, seq: 3, problem: 'missing', detail: 'record 3 is missing' });
   });
 
+  test('after a record was removed the log still records (it waited for it for ever), and verify still names the gap', async () => {
+    const log = createAuditLog(store);
+    for (let i = 0; i < 3; i++) await log.append(event({ requestId: `AR-${i}` }));
+    await store.delete('audit:record:3');
+    const restarted = createAuditLog(store);
+    const next = await Promise.race([restarted.append(event({ requestId: 'AR-NEXT' })), new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 2_000))]);
+    expect(next).toMatchObject({ seq: 4, prevHash: GENESIS_HASH, requestId: 'AR-NEXT' });
+    expect((await restarted.append(event({ requestId: 'AR-AFTER' }))).prevHash).toBe((next as AuditRecord).hash);
+    expect(await restarted.verify()).toEqual({ ok: false, seq: 3, problem: 'missing', detail: 'record 3 is missing' });
+    expect((await restarted.forRequest('AR-2')).map((record) => record.seq)).toEqual([]);
+    expect((await restarted.forRequest('AR-NEXT')).map((record) => record.seq)).toEqual([4]);
+  });
+
+  test('keys in any order sort the same: no insertion order survives', () => {
+    expect(canonicalJson({ c: 1, a: 2, d: 3, b: 4 })).toBe('{"a":2,"b":4,"c":1,"d":3}');
+    expect(canonicalJson({ b: 1, d: 2, a: 3, c: 4 })).toBe('{"a":3,"b":1,"c":4,"d":2}');
+  });
+
   test('an empty log verifies, and its first record links to the genesis hash', async () => {
     const log = createAuditLog(store);
     expect(await log.verify()).toEqual({ ok: true, records: 0 });

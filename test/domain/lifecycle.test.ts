@@ -540,3 +540,60 @@ describe('recovery', () => {
     expect(h.calls).toEqual([]);
   });
 });
+
+describe('transitions: each moves one version, and of two at once exactly one wins', () => {
+  test('every move adds one to the version it read', async () => {
+    await open();
+    const request = await submitted();
+    expect(request.version).toBeUndefined();
+    h.answers.push(async () => ({ kind: 'created', providerUserId: 'CC-1' }));
+    const approved = await h.lifecycle.approve(request.id, APPROVERS[0]!);
+    expect(approved).toMatchObject({ ok: true, request: { version: 1 } });
+    const done = await h.lifecycle.provision(request.id, APPROVERS[0]!);
+    expect(done?.version).toBe(3);
+  });
+
+  test('the same approver clicking twice at once counts once', async () => {
+    await open({ policy: () => defaultPolicy({ requiredApprovals: 2 }) });
+    const request = await submitted();
+    const results = await Promise.all([h.lifecycle.approve(request.id, APPROVERS[0]!), h.lifecycle.approve(request.id, APPROVERS[0]!)]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.find((result) => !result.ok)).toMatchObject({ ok: false, why: expect.stringMatching(/^You have already approved this request/) });
+    expect(await h.lifecycle.approvers(request.id)).toEqual([APPROVERS[0]]);
+    expect((await h.lifecycle.get(request.id))!.state).toBe('pending');
+  });
+
+  test('a reject and a cancel at once: one decides, the other is told what happened', async () => {
+    await open();
+    const request = await submitted();
+    const [rejected, cancelled] = await Promise.all([h.lifecycle.reject(request.id, APPROVERS[0]!, 'no'), h.lifecycle.cancel(request.id, REQUESTER)]);
+    expect([rejected.ok, cancelled.ok].filter(Boolean)).toHaveLength(1);
+    const final = (await h.lifecycle.get(request.id))!.state;
+    expect(final === 'rejected' || final === 'cancelled').toBe(true);
+    expect([rejected, cancelled].find((result) => !result.ok)).toEqual({ ok: false, why: `This request is already ${final}.` });
+    expect(await h.actions(request.id)).toEqual(['requested', final]);
+  });
+
+  test('two approvers’ last approvals at once: one approves, nothing is provisioned twice', async () => {
+    await open();
+    const request = await submitted();
+    const results = await Promise.all([h.lifecycle.approve(request.id, APPROVERS[0]!), h.lifecycle.approve(request.id, APPROVERS[1]!)]);
+    const winners = results.filter((result) => result.ok && result.request.state === 'approved');
+    expect(winners).toHaveLength(1);
+    expect(results.find((result) => !result.ok)).toEqual({ ok: false, why: 'This request is already approved.' });
+    await Promise.all([h.lifecycle.provision(request.id, APPROVERS[0]!), h.lifecycle.provision(request.id, APPROVERS[1]!)]);
+    expect(h.calls).toHaveLength(1);
+  });
+
+  test('a click on a decided request past its expiry says what it is, and the bot expires a pending one as itself', async () => {
+    await open();
+    const rejected = await submitted('checkcentral', checkcentral('r@myorg.example'));
+    await h.lifecycle.reject(rejected.id, APPROVERS[0]!, 'no');
+    const pending = await submitted('checkcentral', checkcentral('p@myorg.example'));
+    h.clock.now = START + TTL_MS;
+    expect(await h.lifecycle.approve(rejected.id, APPROVERS[1]!)).toEqual({ ok: false, why: 'This request is already rejected.' });
+    expect(await h.lifecycle.approve(pending.id, APPROVERS[1]!)).toMatchObject({ ok: false, why: expect.stringContaining('expired') });
+    expect((await h.audit.forRequest(pending.id)).at(-1)).toMatchObject({ action: 'expired', actor: 'adduser-bot' });
+  });
+});
+

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type CheckCentralSimulator, startCheckCentralSimulator } from '../simulators/checkcentral.js';
 import type { SlackDriver } from '../support/driver.js';
-import { BOT_TOKEN, CHANNEL, type E2E, startE2E } from '../support/e2e.js';
+import { BOT_TOKEN, CHANNEL, type E2E, markPosts, startE2E } from '../support/e2e.js';
 import { type FakeSlack, type FunctionExecution, startFakeSlack } from '../support/fake-slack.js';
 import { functionExecutedPayload } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
@@ -160,17 +160,16 @@ describe('the "Create an account" workflow step, through signed function_execute
     ['a value outside the provider’s choices', { fields: '{"accessLevel":"superuser"}' }, 'Access level (accessLevel):'],
     ['a required field missing', { fields: '{}' }, 'Access level (accessLevel):'],
   ])('%s → the step fails at once naming the input, nothing is stored', async (_title, change, message) => {
-    const all = (await e2e.store.range<string>('requests:all', 0, -1)).length;
-    const before = e2e.slack.calls.length;
+    const mark = await markPosts(e2e);
     const { execution, res } = await runStep(e2e, inputs(change));
     expect(res.status).toBe(200);
     await settled(execution);
     expect(execution.state).toBe('failed');
     expect(execution.error).toContain(message);
     expect(completions(e2e.slack, execution).map((call) => [call.method, call.token])).toEqual([['functions.completeError', execution.token]]);
-    expect((await e2e.store.range<string>('requests:all', 0, -1)).length).toBe(all);
+    expect(await e2e.store.length('requests:all')).toBe(mark.stored);
     expect(await e2e.store.get(`slack:function-token:${execution.id}`)).toBeUndefined();
-    expect(e2e.slack.calls.slice(before).filter((call) => call.method === 'chat.postMessage')).toEqual([]);
+    expect(mark.postsSince()).toEqual([]);
   });
 
   test('every missing input is named at once', async () => {

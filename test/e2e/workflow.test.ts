@@ -3,7 +3,7 @@ import { createAuditLog } from '../../src/domain/audit.js';
 import { type CheckCentralSimulator, startCheckCentralSimulator } from '../simulators/checkcentral.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { type SmsCentralSimulator, startSmsCentralSimulator } from '../simulators/smscentral.js';
-import { AUDIT_CHANNEL, BOT_TOKEN, CHANNEL, type E2E, SIGNING_SECRET, startE2E } from '../support/e2e.js';
+import { AUDIT_CHANNEL, BOT_TOKEN, CHANNEL, type E2E, markPosts, SIGNING_SECRET, startE2E } from '../support/e2e.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { clickPayload } from '../support/driver.js';
 import { commandBody, payloadBody } from '../support/slack-requests.js';
@@ -133,16 +133,15 @@ describe('/adduser end to end, through signed requests into the Bolt receiver', 
     ['digicert', { ...values.digicert(), username: 'jill valentine!', first_name: 'J'.repeat(129) }, ['username', 'first_name']],
   ] as const)('%s: invalid input → inline errors on the fields, nothing stored or posted', async (provider, form, fields) => {
     const view = await e2e.openModal(REQUESTER, provider);
-    const stored = await e2e.store.length('requests:all');
-    const posts = e2e.slack.callsTo('chat.postMessage').length;
+    const mark = await markPosts(e2e);
     const res = await e2e.submit(REQUESTER, view, Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<string, string | string[]>);
     expect(res.status).toBe(200);
     const answer = res.json() as { response_action: string; errors: Record<string, string> };
     expect(answer.response_action).toBe('errors');
     expect(Object.keys(answer.errors).sort()).toEqual([...fields].sort());
     for (const message of Object.values(answer.errors)) expect(message.length).toBeGreaterThan(5);
-    expect(await e2e.store.length('requests:all')).toBe(stored);
-    expect(e2e.slack.callsTo('chat.postMessage').length).toBe(posts);
+    expect(await e2e.store.length('requests:all')).toBe(mark.stored);
+    expect(mark.postsSince()).toEqual([]);
   });
 
   test('choosing a provider updates the modal in place with its fields', async () => {

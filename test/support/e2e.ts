@@ -13,6 +13,24 @@ export { CHANNEL, type OpenedView, SIGNING_SECRET, stateValues } from './driver.
 export const BOT_TOKEN = 'xoxb-e2e-bot-token-7a1b';
 export const AUDIT_CHANNEL = 'CAUDITLOG1';
 
+/**
+ * Where a test stands before a submission that must store and post nothing: the requests stored
+ * and the Slack calls made so far. Earlier tests' thread replies may still be going out, so
+ * `postsSince` keeps only the posts that name a request this mark did not know.
+ */
+export async function markPosts(e2e: SlackDriver) {
+  const known = new Set(await e2e.store.range<string>('requests:all', 0, -1));
+  const from = e2e.slack.calls.length;
+  return {
+    stored: known.size,
+    postsSince: () =>
+      e2e.slack.calls
+        .slice(from)
+        .filter((call) => call.method === 'chat.postMessage')
+        .filter((call) => (JSON.stringify(call.args).match(/AR-[2-9A-HJKMNP-Z]{8}/g) ?? []).some((id) => !known.has(id))),
+  };
+}
+
 export interface E2E extends SlackDriver {
   bot: RunningBot;
   logs: CapturedLogs;

@@ -66,27 +66,24 @@ export function commandBody(fields: {
 
 export const payloadBody = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 
-/** app_home_opened as the Events API delivers it (JSON, not form-encoded). */
-export const homeOpenedPayload = (user: string) => ({
+/** An event as the Events API delivers it (JSON, not form-encoded), to this workspace's bot. */
+const eventCallback = <E extends { type: string }>(event: E) => ({
   token: 'deprecated',
   team_id: 'TTEAM0001',
   api_app_id: 'AAPP00001',
   type: 'event_callback',
   event_id: `Ev${Math.random().toString(36).slice(2)}`,
   event_time: Math.floor(Date.now() / 1000),
-  event: { type: 'app_home_opened', user, channel: 'DHOME0001', tab: 'home', event_ts: `${Date.now() / 1000}` },
+  event,
   authorizations: [{ team_id: 'TTEAM0001', user_id: 'UBOTUSER1', is_bot: true }],
 });
 
-/** A workflow running one of the app's steps: function_executed as the Events API delivers it. */
-export const functionExecutedPayload = (execution: { id: string; token: string }, inputs: Record<string, unknown>, callbackId = 'create_account') => ({
-  token: 'deprecated',
-  team_id: 'TTEAM0001',
-  api_app_id: 'AAPP00001',
-  type: 'event_callback',
-  event_id: `Ev${Math.random().toString(36).slice(2)}`,
-  event_time: Math.floor(Date.now() / 1000),
-  event: {
+export const homeOpenedPayload = (user: string) =>
+  eventCallback({ type: 'app_home_opened', user, channel: 'DHOME0001', tab: 'home', event_ts: `${Date.now() / 1000}` });
+
+/** A workflow running one of the app's steps: function_executed. */
+export const functionExecutedPayload = (execution: { id: string; token: string }, inputs: Record<string, unknown>, callbackId = 'create_account') =>
+  eventCallback({
     type: 'function_executed',
     function: {
       id: 'Fn0WORKFLOW1',
@@ -105,9 +102,7 @@ export const functionExecutedPayload = (execution: { id: string; token: string }
     workflow_execution_id: `Wx${execution.id.slice(2)}`,
     event_ts: `${Date.now() / 1000}`,
     bot_access_token: execution.token,
-  },
-  authorizations: [{ team_id: 'TTEAM0001', user_id: 'UBOTUSER1', is_bot: true }],
-});
+  });
 
 /** A lookup select of the request modal asking for options (block_suggestion). */
 export const suggestionPayload = (

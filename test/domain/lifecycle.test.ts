@@ -585,6 +585,15 @@ describe('transitions: each moves one version, and of two at once exactly one wi
     expect(h.calls).toHaveLength(1);
   });
 
+  test('two sweeps expiring one request at once: one expires it, one record', async () => {
+    await open();
+    const request = await submitted();
+    h.clock.now = START + TTL_MS;
+    const results = await Promise.all([h.lifecycle.expire(request.id, 'UBOT'), h.lifecycle.expire(request.id, 'UBOT')]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await h.actions(request.id)).toEqual(['requested', 'expired']);
+  });
+
   test('a click on a decided request past its expiry says what it is, and the bot expires a pending one as itself', async () => {
     await open();
     const rejected = await submitted('checkcentral', checkcentral('r@myorg.example'));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { channel, clip, clipMd, code, codeBlock, date, escapeText, joinMd, link, md, mrkdwn, plain, quote, trusted, user } from '../../src/slack/blocks/text.js';
+import { channel, clip, clipMd, code, codeBlock, date, escapeText, group, joinMd, link, md, mrkdwn, plain, quote, trusted, user } from '../../src/slack/blocks/text.js';
 
 const ZWSP = '\u200B';
 const EVIL = '<!channel> <!here> <@U0123ABCD> <https://evil.example|click> ``` & < >';
@@ -80,6 +80,8 @@ describe('mentions, channels, links, dates', () => {
     expect(user('system').text).toBe('system');
     expect(channel('C0123ABCD').text).toBe('<#C0123ABCD>');
     expect(channel('<!here>').text).toBe('&lt;!here&gt;');
+    expect(group('S0123ABCD').text).toBe('<!subteam^S0123ABCD>');
+    expect(group('S1><!channel').text).toBe('S1&gt;&lt;!channel');
   });
 
   test('a link cannot be ended early by its URL or its label', () => {

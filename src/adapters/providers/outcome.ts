@@ -60,6 +60,26 @@ export function outcomeForStatus(
   return { kind: 'rejected', message, status };
 }
 
+/** A header holding a whole number of zero or more, else undefined. */
+export const headerInteger = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined);
+
+/**
+ * The rate budget an answer's headers report (calls left; the reset in epoch seconds), for a
+ * provider's `budget`. A reset further out than the provider's window is not trusted beyond
+ * it: a wrong clock must not park every create for hours.
+ */
+export function budgetFromHeaders(
+  headers: Record<string, string>,
+  names: { remaining: string; reset: string },
+  windowMs: number,
+  now = Date.now(),
+): { remaining: number; resetAt: number } | undefined {
+  const remaining = headerInteger(headers[names.remaining]);
+  const reset = headerInteger(headers[names.reset]);
+  if (remaining === undefined || reset === undefined) return undefined;
+  return { remaining, resetAt: Math.min(reset * 1000, now + windowMs) };
+}
+
 /** Parses a body as JSON, or gives undefined for HTML error pages, empty bodies and other garbage. */
 export function parseJsonBody(body: string): unknown {
   if (!body.trim()) return undefined;

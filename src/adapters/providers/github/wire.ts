@@ -1,5 +1,5 @@
 import type { WireRequest, WireResponse } from '../../http/types.js';
-import { describeUnexpectedBody, type Outcome, outcomeForStatus, parseJsonBody, parseRetryAfter } from '../outcome.js';
+import { budgetFromHeaders, describeUnexpectedBody, type Outcome, outcomeForStatus, parseJsonBody, parseRetryAfter } from '../outcome.js';
 import { credential } from '../render.js';
 import type { Choice, Reveal } from '../types.js';
 import type { GitHubInput } from './schema.js';
@@ -62,16 +62,11 @@ const isRateLimit = (status: number, responseHeaders: Record<string, string>, me
   (status === 403 && (responseHeaders['retry-after'] !== undefined || responseHeaders['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message)));
 
 /**
- * Every answer carries the token's primary budget (x-ratelimit-remaining, x-ratelimit-reset in
- * epoch seconds): at 0 the next creates wait for the reset instead of meeting a 403. Its window
- * is an hour, so a reset further out (a wrong clock) is not trusted beyond that.
+ * Every answer carries the token's primary budget (x-ratelimit-remaining, x-ratelimit-reset): at 0
+ * the next creates wait for the reset instead of meeting a 403. Its window is an hour.
  */
-export function budget(response: WireResponse, now = Date.now()): { remaining: number; resetAt: number } | undefined {
-  const remaining = Number(response.headers['x-ratelimit-remaining'] ?? Number.NaN);
-  const reset = Number(response.headers['x-ratelimit-reset'] ?? Number.NaN);
-  if (!Number.isInteger(remaining) || !Number.isInteger(reset)) return undefined;
-  return { remaining, resetAt: Math.min(reset * 1000, now + 3_600_000) };
-}
+export const budget = (response: WireResponse, now = Date.now()) =>
+  budgetFromHeaders(response.headers, { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' }, 3_600_000, now);
 
 type CreateOutcome = Exclude<Outcome, { kind: 'dry_run' | 'unavailable' }>;
 

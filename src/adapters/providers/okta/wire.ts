@@ -1,5 +1,5 @@
 import type { WireRequest, WireResponse } from '../../http/types.js';
-import { describeUnexpectedBody, type Outcome, outcomeForStatus, parseJsonBody } from '../outcome.js';
+import { budgetFromHeaders, describeUnexpectedBody, headerInteger, type Outcome, outcomeForStatus, parseJsonBody } from '../outcome.js';
 import { credential } from '../render.js';
 import type { Choice, Reveal } from '../types.js';
 import type { OktaInput } from './schema.js';
@@ -22,23 +22,13 @@ export function buildCreate(input: OktaInput, settings: OktaSettings, reveal: Re
   return { method: 'POST', url: `${settings.baseUrl}/api/v1/users?activate=true`, headers: headers(settings, reveal), body: JSON.stringify(body) };
 }
 
-const digits = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined);
-
-/**
- * Okta reports its per-minute budget on every answer (X-Rate-Limit-Remaining, X-Rate-Limit-Reset
- * in UTC epoch seconds). Its windows are a minute long, so a reset further out is not trusted
- * beyond that: a wrong clock must not park every create for hours.
- */
-export function budget(response: WireResponse, now = Date.now()): { remaining: number; resetAt: number } | undefined {
-  const remaining = digits(response.headers['x-rate-limit-remaining']);
-  const reset = digits(response.headers['x-rate-limit-reset']);
-  if (remaining === undefined || reset === undefined) return undefined;
-  return { remaining, resetAt: Math.min(reset * 1000, now + 60_000) };
-}
+/** Okta reports its per-minute budget on every answer (X-Rate-Limit-Remaining, X-Rate-Limit-Reset). */
+export const budget = (response: WireResponse, now = Date.now()) =>
+  budgetFromHeaders(response.headers, { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' }, 60_000, now);
 
 /** Seconds to wait: Retry-After if a proxy sent one, else Okta's reset time. */
 function retryAfter(response: WireResponse, now = Date.now()): string | undefined {
-  const reset = digits(response.headers['x-rate-limit-reset']);
+  const reset = headerInteger(response.headers['x-rate-limit-reset']);
   return response.headers['retry-after'] ?? (reset === undefined ? undefined : String(Math.max(0, Math.ceil(reset - now / 1000))));
 }
 

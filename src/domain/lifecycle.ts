@@ -6,6 +6,7 @@ import type { Store } from '../adapters/store/types.js';
 import type { AccessPolicy } from './access-policy.js';
 import type { AuditLog } from './audit.js';
 import type { Notifier } from './events.js';
+import { batching } from './lifecycle/batch.js';
 import { createCore } from './lifecycle/core.js';
 import { deciding } from './lifecycle/decide.js';
 import { provisioning } from './lifecycle/provision.js';
@@ -16,6 +17,7 @@ import type { Liveness } from './liveness.js';
 import type { Directory } from './policy.js';
 import type { AccessRequest } from './request.js';
 
+export type { BatchDecision, BatchProblem, BatchSubmitResult } from './lifecycle/batch.js';
 export { REASON_FIELD, REASON_MAX } from './lifecycle/submit.js';
 
 export interface CreateCall {
@@ -67,14 +69,17 @@ export type Revealed = { ok: true; secrets: { label: string; value: string }[] }
 export function createLifecycle(deps: LifecycleDeps) {
   const core = createCore(deps);
   const { provision } = provisioning(core);
-  const { announce, submit } = submitting(core, provision);
+  const { announce, submit, parts, checkAccount } = submitting(core, provision);
+  const decisions = deciding(core);
   return {
     get: core.get,
     approvers: core.approvers,
     settled: core.settled,
     submit,
+    checkAccount,
     provision,
-    ...deciding(core),
+    ...decisions,
+    ...batching(core, { parts, announce, decisions }),
     ...recovering(core, { announce, provision }),
     ...querying(core),
   };

@@ -18,6 +18,9 @@ export type RequestState = (typeof REQUEST_STATES)[number];
 
 export const FINAL_STATES: readonly RequestState[] = ['succeeded', 'failed', 'rejected', 'cancelled', 'expired'];
 
+/** Where a member of a batch (SPEC §9, batch.ts) sits in it: on the request and on every audit record of it. */
+export const batchRefSchema = z.object({ id: z.string(), index: z.number().int().nonnegative() });
+
 const formValue = z.union([z.string(), z.array(z.string())]);
 
 export const requestSchema = z.object({
@@ -53,6 +56,8 @@ export const requestSchema = z.object({
   escalatedTo: z.object({ users: z.array(z.string()), groups: z.array(z.string()) }).optional(),
   /** Filed by a workflow's step (SPEC §10): the execution that waits for this request's outcome. */
   workflow: z.object({ functionExecutionId: z.string() }).optional(),
+  /** One account of a batch (SPEC §9): announced, decided and reported with the batch's other members. */
+  batch: batchRefSchema.optional(),
   /**
    * One more on every transition, and each transition names the version it read: a late click,
    * a recovering replica and a stalled one cannot all move the request. Absent on records
@@ -65,14 +70,16 @@ export const requestSchema = z.object({
 });
 export type AccessRequest = z.infer<typeof requestSchema>;
 
-/** Short, unambiguous ids people can read aloud and type into `/adduser audit`. */
-export function newRequestId(): string {
+/** Short, unambiguous ids people can read aloud and type into `/adduser audit`; the prefix tells a request (AR) from a batch (AB). */
+export function readableId(prefix: 'AR' | 'AB'): string {
   const alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
   const bytes = randomBytes(8);
   let id = '';
   for (const byte of bytes) id += alphabet[byte % alphabet.length];
-  return `AR-${id}`;
+  return `${prefix}-${id}`;
 }
+
+export const newRequestId = () => readableId('AR');
 
 export const isFinal = (state: RequestState) => FINAL_STATES.includes(state);
 

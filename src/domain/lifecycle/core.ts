@@ -62,6 +62,7 @@ export function createCore(deps: LifecycleDeps) {
       target: request.target,
       dryRun: request.dryRun,
       ...(request.workflow && { via: 'workflow' as const, functionExecutionId: request.workflow.functionExecutionId }),
+      ...(request.batch && { batchId: request.batch.id }),
       ...fields,
     });
     // The form may hold a password: nothing outside the store ever sees it.

@@ -14,3 +14,5 @@ export const announcedKey = (id: string) => `request:${id}:announced`;
 export const ANNOUNCE_GRACE_MS = 5_000;
 /** Requests looked at per sweep or recovery pass; more wait for the next pass. */
 export const BATCH = 500;
+/** A batch's record (SPEC §9): written once, at submission; its members are ordinary requests. */
+export const batchKey = (id: string) => `batch:${id}`;

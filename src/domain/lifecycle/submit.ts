@@ -3,6 +3,7 @@ import type { FormValues } from '../../adapters/providers/types.js';
 import { admit, escalationDueAt, policyFor } from '../access-policy.js';
 import { crashPoint } from '../crash-points.js';
 import type { SubmitResult } from '../lifecycle.js';
+import { BATCH_MAX_ACCOUNTS } from '../batch.js';
 import { type AccessRequest, newRequestId } from '../request.js';
 import type { Core } from './core.js';
 import { ALL_REQUESTS_KEY, announcedKey, byUserKey, requestKey } from './keys.js';
@@ -29,14 +30,10 @@ export function submitting(core: Core, provision: Provision) {
   const { deps, store, now, index, providerOf, passwordFields, sealForm, record, move, get } = core;
   const { directory } = deps;
 
-  function validate(providerId: string, form: FormValues) {
-    const errors: Record<string, string> = {};
+  /** The provider's own fields, checked by its schema (blank generated fields filled in). */
+  function checkFields(providerId: string, form: FormValues) {
     const provider = providerOf(providerId);
-    if (!provider) return { ok: false as const, errors: { provider: 'Choose a provider.' } };
-    const reason = typeof form[REASON_FIELD] === 'string' ? form[REASON_FIELD].trim() : '';
-    if (reason.length < 3) errors[REASON_FIELD] = 'Give a reason approvers can judge (at least 3 characters).';
-    else if (reason.length > REASON_MAX) errors[REASON_FIELD] = `Keep the reason under ${REASON_MAX} characters.`;
-
+    if (!provider) return { ok: false as const, errors: { provider: 'Choose a provider.' } as Record<string, string> };
     const values: Record<string, string | string[]> = {};
     const generated: string[] = [];
     for (const [key, value] of Object.entries(form)) {
@@ -55,13 +52,32 @@ export function submitting(core: Core, provision: Provision) {
     }
     const parsed = provider.input.safeParse(provider.fromForm(values));
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const field = provider.fieldOf(issue.path);
-        errors[field] ??= issue.message;
-      }
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) errors[provider.fieldOf(issue.path)] ??= issue.message;
+      return { ok: false as const, errors };
     }
-    if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false as const, errors };
-    return { ok: true as const, provider, reason, values, generated, input: parsed.data as unknown };
+    return { ok: true as const, provider, values, generated, input: parsed.data as unknown };
+  }
+
+  function validate(providerId: string, form: FormValues) {
+    const errors: Record<string, string> = {};
+    const reason = typeof form[REASON_FIELD] === 'string' ? form[REASON_FIELD].trim() : '';
+    if (reason.length < 3) errors[REASON_FIELD] = 'Give a reason approvers can judge (at least 3 characters).';
+    else if (reason.length > REASON_MAX) errors[REASON_FIELD] = `Keep the reason under ${REASON_MAX} characters.`;
+    const fields = checkFields(providerId, form);
+    if (!fields.ok) {
+      // An unknown provider is the only problem worth saying then.
+      if ('provider' in fields.errors && !providerOf(providerId)) return { ok: false as const, errors: fields.errors };
+      Object.assign(errors, fields.errors);
+    }
+    if (Object.keys(errors).length > 0 || !fields.ok) return { ok: false as const, errors };
+    return { ...fields, reason };
+  }
+
+  /** One account's fields as its provider checks them, without storing anything (a CSV's rows). */
+  function checkAccount(providerId: string, form: FormValues): { ok: true; target: string } | { ok: false; errors: Record<string, string> } {
+    const fields = checkFields(providerId, form);
+    return fields.ok ? { ok: true, target: fields.provider.target(fields.input) } : { ok: false, errors: fields.errors };
   }
 
   /** SPEC §8: a rule approved it at submission; the bot is the approver and the rule the reason. */
@@ -85,8 +101,65 @@ export function submitting(core: Core, provision: Provision) {
     await index.announced(request.id);
   }
 
+  /** Requests this person has waiting for approval, a batch counting as one: it was asked for once. */
+  async function waitingOf(requester: string): Promise<number> {
+    const pending = await index.pendingOf(get, requester, deps.maxPending + BATCH_MAX_ACCOUNTS);
+    return new Set(pending.map((request) => request.batch?.id ?? request.id)).size;
+  }
+
+  const tooManyWaiting = (waiting: number) =>
+    `You already have ${waiting} requests waiting for approval, the most one person may have. Cancel one from the App Home, or wait for a decision.`;
+
+  /** Whether this person may file one more request (or batch) now; the refusal says why. */
+  async function admitMore(requester: string): Promise<string | undefined> {
+    const waiting = await waitingOf(requester);
+    return waiting >= deps.maxPending ? tooManyWaiting(waiting) : undefined;
+  }
+
+  /** A checked form as a new pending request, not stored yet. */
+  function draft(
+    checked: Extract<ReturnType<typeof validate>, { ok: true }>,
+    args: { requester: string; channel: string; workflow?: AccessRequest['workflow']; batch?: AccessRequest['batch'] },
+    created: Date,
+  ): AccessRequest {
+    const { provider, reason, values, generated, input } = checked;
+    const rules = policyFor(deps.policy(), provider.id);
+    const request: AccessRequest = {
+      id: newRequestId(),
+      provider: provider.id,
+      state: 'pending',
+      requester: args.requester,
+      reason,
+      target: provider.target(input),
+      details: provider.summary(input).map((choice) => ({ label: choice.label, value: String(choice.value) })),
+      form: sealForm(provider, values),
+      generated,
+      channel: args.channel,
+      ...(args.workflow && { workflow: args.workflow }),
+      ...(args.batch && { batch: args.batch }),
+      dryRun: deps.dryRun || !deps.settings[provider.id]?.configured,
+      attempts: 0,
+      createdAt: created.toISOString(),
+      updatedAt: created.toISOString(),
+      expiresAt: new Date(created.getTime() + rules.ttlMs).toISOString(),
+    };
+    const escalateAt = escalationDueAt(rules, request.createdAt);
+    if (escalateAt !== undefined) request.escalateAt = new Date(escalateAt).toISOString();
+    return request;
+  }
+
+  /** Stores a drafted request where every reader finds it; its announcement follows. */
+  async function keep(request: AccessRequest): Promise<void> {
+    await Promise.all([index.enter(request), index.unannounced(request.id)]);
+    await store.add(requestKey(request.id), request);
+    await Promise.all([store.append(byUserKey(request.requester), request.id), store.append(ALL_REQUESTS_KEY, request.id)]);
+  }
+
   return {
     announce,
+    /** The pieces a batch (batch.ts) files its members with, so they are ordinary requests. */
+    parts: { validate, draft, keep, admitMore, approveByRule },
+    checkAccount,
 
     /**
      * SPEC §3: validates with the provider's schema; only a valid request is stored. `admit`
@@ -104,43 +177,14 @@ export function submitting(core: Core, provision: Provision) {
       const checked = validate(args.provider, args.form);
       if (!checked.ok) return { ok: false, errors: checked.errors };
       const policy = deps.policy();
-      const rules = policyFor(policy, checked.provider.id);
       const target = checked.provider.target(checked.input);
-      const admission = await admit(rules, directory, { requester: args.requester, fields: checked.values, email: target.includes('@') ? target : undefined }, checked.provider.label);
+      const admission = await admit(policyFor(policy, checked.provider.id), directory, { requester: args.requester, fields: checked.values, email: target.includes('@') ? target : undefined }, checked.provider.label);
       if (admission.kind === 'refused') return { ok: false, errors: { provider: admission.why } };
-      const waiting = (await index.pendingOf(get, args.requester, deps.maxPending)).length;
-      if (waiting >= deps.maxPending) {
-        return {
-          ok: false,
-          errors: { provider: `You already have ${waiting} requests waiting for approval, the most one person may have. Cancel one from the App Home, or wait for a decision.` },
-        };
-      }
+      const refusal = await admitMore(args.requester);
+      if (refusal) return { ok: false, errors: { provider: refusal } };
       if (args.admit && !(await args.admit())) return { ok: true, duplicate: true };
-      const { provider, reason, values, generated, input } = checked;
-      const created = now();
-      const request: AccessRequest = {
-        id: newRequestId(),
-        provider: provider.id,
-        state: 'pending',
-        requester: args.requester,
-        reason,
-        target,
-        details: provider.summary(input).map((choice) => ({ label: choice.label, value: String(choice.value) })),
-        form: sealForm(provider, values),
-        generated,
-        channel: args.channel,
-        ...(args.workflow && { workflow: args.workflow }),
-        dryRun: deps.dryRun || !deps.settings[provider.id]?.configured,
-        attempts: 0,
-        createdAt: created.toISOString(),
-        updatedAt: created.toISOString(),
-        expiresAt: new Date(created.getTime() + rules.ttlMs).toISOString(),
-      };
-      const escalateAt = escalationDueAt(rules, request.createdAt);
-      if (escalateAt !== undefined) request.escalateAt = new Date(escalateAt).toISOString();
-      await Promise.all([index.enter(request), index.unannounced(request.id)]);
-      await store.add(requestKey(request.id), request);
-      await Promise.all([store.append(byUserKey(request.requester), request.id), store.append(ALL_REQUESTS_KEY, request.id)]);
+      const request = draft(checked, args, now());
+      await keep(request);
       crashPoint('after-store');
       await announce(request);
       crashPoint('after-submit');
@@ -149,3 +193,5 @@ export function submitting(core: Core, provision: Provision) {
     },
   };
 }
+
+export type Submitting = ReturnType<typeof submitting>;

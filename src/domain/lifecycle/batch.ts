@@ -1,0 +1,172 @@
+import type { FormValues } from '../../adapters/providers/types.js';
+import { admit, policyFor } from '../access-policy.js';
+import { type Batch, BATCH_MAX_ACCOUNTS, newBatchId } from '../batch.js';
+import { crashPoint } from '../crash-points.js';
+import type { DecisionResult } from '../lifecycle.js';
+import type { AccessRequest } from '../request.js';
+import type { Core } from './core.js';
+import type { deciding } from './decide.js';
+import { batchKey } from './keys.js';
+import { REASON_FIELD, type Submitting } from './submit.js';
+
+/** What is wrong with a batch: one account's field (by its place in the batch), or the whole batch's. */
+export interface BatchProblem {
+  account?: number;
+  field: string;
+  message: string;
+}
+
+export type BatchSubmitResult =
+  | { ok: true; batch: Batch; requests: AccessRequest[] }
+  | { ok: true; duplicate: true }
+  | { ok: false; problems: BatchProblem[] };
+
+export type BatchDecision =
+  | {
+      ok: true;
+      batch: Batch;
+      /** Members this decision moved (approved: those whose approvals are complete or counted). */
+      moved: AccessRequest[];
+      /** Members approved for good by this click: their provider calls are the caller's to start. */
+      provision: string[];
+      /** Why members were left as they were (another provider's approvers decide them), one line per reason. */
+      skipped: string[];
+    }
+  | { ok: false; why: string };
+
+type Decisions = ReturnType<typeof deciding>;
+
+/**
+ * SPEC §9: a batch files one ordinary request per account and decides them together. Every
+ * member is validated, admitted and stored like a request of its own (the same parts as
+ * `submit`), and a decision on the batch is that decision on each pending member, each one
+ * atomic as ever: an approver counts for the members whose providers they may approve.
+ */
+export function batching(core: Core, steps: { parts: Submitting['parts']; announce: Submitting['announce']; decisions: Decisions }) {
+  const { deps, store, now, get } = core;
+  const { validate, draft, keep, admitMore, approveByRule } = steps.parts;
+
+  const getBatch = (id: string) => store.get<Batch>(batchKey(id));
+
+  async function membersOf(batch: Batch): Promise<AccessRequest[]> {
+    const members = await Promise.all(batch.members.map(get));
+    return members.filter((member): member is AccessRequest => member !== undefined);
+  }
+
+  /**
+   * The decision on every pending member. Refusals that hold for every member come back as the
+   * batch's refusal; a refusal for some members only is said alongside what moved.
+   */
+  async function decide(id: string, run: (member: AccessRequest) => Promise<DecisionResult>): Promise<BatchDecision> {
+    const batch = await getBatch(id);
+    if (!batch) return { ok: false, why: 'This request no longer exists.' };
+    const pending = (await membersOf(batch)).filter((member) => member.state === 'pending');
+    if (pending.length === 0) return { ok: false, why: 'This request is already decided.' };
+    const results = await Promise.all(pending.map(run));
+    const moved: AccessRequest[] = [];
+    const provision: string[] = [];
+    const skipped = new Set<string>();
+    for (const result of results) {
+      if (!result.ok) {
+        skipped.add(result.why);
+        continue;
+      }
+      moved.push(result.request);
+      if (result.remaining === 0) provision.push(result.request.id);
+    }
+    if (moved.length === 0) return { ok: false, why: [...skipped].join(' ') };
+    return { ok: true, batch, moved, provision, skipped: [...skipped] };
+  }
+
+  return {
+    getBatch,
+    /** The batch and its members as they are now. */
+    async batchOf(id: string): Promise<{ batch: Batch; members: AccessRequest[] } | undefined> {
+      const batch = await getBatch(id);
+      return batch && { batch, members: await membersOf(batch) };
+    },
+
+    /**
+     * Validates every account with its provider's schema and policy; only a batch whose every
+     * account is valid and admitted is stored, as one request per account behind one batch.
+     */
+    async submitBatch(args: {
+      requester: string;
+      channel: string;
+      reason: string;
+      kind: Batch['kind'];
+      preset?: string;
+      person?: string;
+      accounts: readonly { provider: string; form: FormValues }[];
+      admit?: () => Promise<boolean>;
+    }): Promise<BatchSubmitResult> {
+      if (args.accounts.length === 0) return { ok: false, problems: [{ field: 'accounts', message: 'There are no accounts to ask for.' }] };
+      if (args.accounts.length > BATCH_MAX_ACCOUNTS) {
+        return { ok: false, problems: [{ field: 'accounts', message: `One request may hold at most ${BATCH_MAX_ACCOUNTS} accounts; this one has ${args.accounts.length}.` }] };
+      }
+      const problems: BatchProblem[] = [];
+      const checks = args.accounts.map((account) => validate(account.provider, { ...account.form, [REASON_FIELD]: args.reason }));
+      checks.forEach((checked, account) => {
+        if (checked.ok) return;
+        for (const [field, message] of Object.entries(checked.errors)) {
+          if (field === REASON_FIELD) {
+            if (!problems.some((problem) => problem.field === REASON_FIELD)) problems.push({ field, message });
+          } else problems.push({ account, field, message });
+        }
+      });
+      const valid = checks.flatMap((checked) => (checked.ok ? [checked] : []));
+      if (problems.length > 0 || valid.length !== checks.length) return { ok: false, problems };
+
+      const policy = deps.policy();
+      const admissions = await Promise.all(
+        valid.map((checked) => {
+          const target = checked.provider.target(checked.input);
+          return admit(policyFor(policy, checked.provider.id), deps.directory, { requester: args.requester, fields: checked.values, email: target.includes('@') ? target : undefined }, checked.provider.label);
+        }),
+      );
+      admissions.forEach((admission, account) => {
+        if (admission.kind === 'refused') problems.push({ account, field: 'provider', message: admission.why });
+      });
+      const refusal = problems.length === 0 ? await admitMore(args.requester) : undefined;
+      if (refusal) problems.push({ field: 'provider', message: refusal });
+      if (problems.length > 0) return { ok: false, problems };
+      if (args.admit && !(await args.admit())) return { ok: true, duplicate: true };
+
+      const created = now();
+      const id = newBatchId();
+      const requests = valid.map((checked, index) => draft(checked, { requester: args.requester, channel: args.channel, batch: { id, index } }, created));
+      const batch: Batch = {
+        id,
+        kind: args.kind,
+        ...(args.preset !== undefined && { preset: args.preset }),
+        ...(args.person !== undefined && { person: args.person }),
+        requester: args.requester,
+        reason: valid[0]!.reason,
+        channel: args.channel,
+        members: requests.map((request) => request.id),
+        createdAt: created.toISOString(),
+      };
+      // The batch first: a member is never stored without the batch it names.
+      await store.add(batchKey(id), batch);
+      for (const request of requests) await keep(request);
+      crashPoint('after-store');
+      for (const request of requests) await steps.announce(request);
+      crashPoint('after-submit');
+      // One decision for the batch: a policy rule approves it only when it approves every account.
+      if (admissions.every((admission) => admission.kind === 'auto')) {
+        const approved = await Promise.all(
+          requests.map((request, index) => {
+            const admission = admissions[index]!;
+            return admission.kind === 'auto' ? approveByRule(request, admission.rule.name, policy.hash) : undefined;
+          }),
+        );
+        return { ok: true, batch, requests: requests.map((request, index) => approved[index] ?? request) };
+      }
+      return { ok: true, batch, requests };
+    },
+
+    approveBatch: (id: string, user: string) => decide(id, (member) => steps.decisions.approve(member.id, user)),
+    rejectBatch: (id: string, user: string, reason: string) => decide(id, (member) => steps.decisions.reject(member.id, user, reason)),
+    cancelBatch: (id: string, user: string) => decide(id, (member) => steps.decisions.cancel(member.id, user)),
+  };
+}

@@ -129,6 +129,14 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       const request = await lifecycle?.get(id);
       return request && { request, approvedBy: await lifecycle!.approvers(id) };
     },
+    batch: async (id) => {
+      const found = await lifecycle!.batchOf(id);
+      if (!found) return undefined;
+      // Only a pending member's approvals are shown: read no others.
+      const pending = found.members.filter((member) => member.state === 'pending');
+      const approvals = await Promise.all(pending.map(async (member) => [member.id, await lifecycle!.approvers(member.id)] as const));
+      return { ...found, approvedBy: new Map(approvals) };
+    },
     hasRevealed: (id) => lifecycle!.hasRevealed(id),
     functionTokens,
     refreshHome: (request) => home.refreshFor(request),

@@ -9,6 +9,7 @@ import { auditMessage, threadReply } from './blocks/event-messages.js';
 import { IDS } from './blocks/ids.js';
 import { button, requestMessage } from './blocks/request-message.js';
 import { channel as channelLink, code, link, md, mrkdwn } from './blocks/text.js';
+import { type BatchNow, createBatchSteps } from './batch-steps.js';
 import { completionOf } from './function-completion.js';
 import type { FunctionTokens } from './function-tokens.js';
 import { createOutbox, NotYet, Refused, type StepKind, type StepResult, toSlack, type Undeliverable } from './outbox.js';
@@ -27,6 +28,8 @@ export interface SlackNotifierDeps {
   approversText: (provider: string) => string;
   /** The request and its approvers as they are now, so a late delivery never shows a stale state. */
   current: (id: string) => Promise<{ request: AccessRequest; approvedBy: readonly string[] } | undefined>;
+  /** A batch (SPEC §9) and its members as they are now. */
+  batch: (id: string) => Promise<BatchNow | undefined>;
   /** Generated secrets to show the requester once (taken: a second call gets nothing). */
   /** Whether generated passwords wait for the requester to open them. */
   hasRevealed: (id: string) => Promise<boolean>;
@@ -60,8 +63,11 @@ const ENDS_WORKFLOW_STEP: ReadonlySet<AuditRecord['action']> = new Set(['succeed
 /** Slack's answers to a token that no longer works. */
 const EXPIRED_TOKEN: ReadonlySet<string> = new Set(['invalid_auth', 'token_expired', 'token_revoked', 'not_authed']);
 
-/** Set when the request message was refused for good: its thread will never exist. */
+/** Set when the request (or batch) message was refused for good: its thread will never exist. */
 const unpostedKey = (id: string) => `slack:outbox:unposted:${id}`;
+
+/** A batch member's messages live in its batch's thread. */
+const threadIdOf = (request: AccessRequest) => request.batch?.id ?? request.id;
 
 /**
  * Slack's side of the durable outbox (`outbox.ts`): which messages each audit record owes, and
@@ -118,7 +124,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   }
 
   async function requesterDm(record: AuditRecord, request: AccessRequest): Promise<StepResult> {
-    const thread = await threadOf(request.id);
+    const thread = await threadOf(threadIdOf(request));
     if (record.action === 'requested') {
       if (!thread) {
         // The request is stored and valid; without this the requester would hear nothing at all.
@@ -152,7 +158,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   async function escalationDms(request: AccessRequest): Promise<StepResult> {
     const users = request.escalatedTo?.users ?? [];
     if (users.length === 0) return 'skipped';
-    const thread = await threadOf(request.id);
+    const thread = await threadOf(threadIdOf(request));
     const see = thread?.permalink ? md` ${link(thread.permalink, 'See the request.')}` : md``;
     const text = md`Request ${code(request.id)} for a ${labelOf(request.provider)} account for *${request.target}* is still waiting for approval, and the policy now asks you too: you may approve or reject it.${see}`.text;
     for (const user of users) {
@@ -165,7 +171,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   }
 
   async function threadReplyStep(record: AuditRecord, request: AccessRequest, approvedBy: readonly string[]): Promise<StepResult> {
-    const thread = await threadOf(request.id);
+    const thread = await threadOf(threadIdOf(request));
     if (!thread) return 'skipped';
     const position = approvedBy.indexOf(record.actor) + 1;
     const remaining = record.action === 'approved' && request.state === 'pending' ? Math.max(0, deps.requiredApprovals(request.provider) - position) : 0;
@@ -176,7 +182,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   }
 
   async function parentUpdate(request: AccessRequest): Promise<StepResult> {
-    const thread = await threadOf(request.id);
+    const thread = await threadOf(threadIdOf(request));
     const message = thread && (await render(request.id));
     if (!thread || !message) return 'skipped';
     await toSlack(thread.channel, () => client.chat.update({ channel: thread.channel, ts: thread.ts, ...message }));
@@ -189,7 +195,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
    */
   async function offerReveal(request: AccessRequest): Promise<StepResult> {
     if (!(await deps.hasRevealed(request.id))) return 'skipped';
-    const thread = await threadOf(request.id);
+    const thread = await threadOf(threadIdOf(request));
     const offer = md`Your new ${labelOf(request.provider)} account for *${request.target}* has a password the bot generated. Open it once, only you can: it is not kept after that.`;
     const blocks = [
       { type: 'section', text: mrkdwn(offer) },
@@ -247,6 +253,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     const now = await deps.current(record.requestId);
     if (!now) return 'skipped';
     const { request, approvedBy } = now;
+    if (request.batch) return batchSteps.run(kind, record, request);
     switch (kind) {
       case 'request_message':
         return postRequestMessage(request);
@@ -271,7 +278,25 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     }
   }
 
+  const batchSteps = createBatchSteps({
+    client,
+    store,
+    threads,
+    auditChannel: deps.auditChannel,
+    labelOf,
+    requiredApprovals: deps.requiredApprovals,
+    approversText: deps.approversText,
+    batch: deps.batch,
+    threadOf,
+    unposted: { mark: async (id, error) => void (await store.add(unpostedKey(id), error)), reason: (id) => store.get<string>(unpostedKey(id)) },
+    dm,
+    offerReveal,
+    escalationDms,
+    refreshHome: deps.refreshHome,
+  });
+
   function stepsOf(record: AuditRecord): StepKind[] {
+    if (record.batchId) return batchSteps.stepsOf(record);
     const tail: StepKind[] = ['audit_line', 'home'];
     if (record.action === 'requested') return ['request_message', 'requester_dm', ...tail];
     const steps: StepKind[] = ['thread_reply', 'parent_update'];

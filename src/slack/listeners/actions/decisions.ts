@@ -1,5 +1,9 @@
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
+import { isBatchId } from '../../../domain/batch.js';
+import type { BatchDecision } from '../../../domain/lifecycle.js';
 import { mayReject } from '../../../domain/policy.js';
+import type { AccessRequest } from '../../../domain/request.js';
+import { batchTitle } from '../../blocks/batch-message.js';
 import { IDS } from '../../blocks/ids.js';
 import { rejectModal } from '../../blocks/modal.js';
 import { trusted } from '../../blocks/text.js';
@@ -16,6 +20,18 @@ type Click = Payload<'decisionAction'>;
  */
 export function registerDecisions(app: App, deps: SlackDeps): void {
   const { lifecycle } = deps;
+  const labelOf = (id: string) => deps.providers.find((provider) => provider.id === id)?.label ?? id;
+
+  /** What a Reject click would decide: the request, or a batch's pending members; and what the dialog names. */
+  async function rejectable(id: string): Promise<{ requests: AccessRequest[]; target: string } | undefined> {
+    if (!isBatchId(id)) {
+      const request = await lifecycle.get(id);
+      return request && { requests: [request], target: request.target };
+    }
+    const found = await lifecycle.batchOf(id);
+    if (!found) return undefined;
+    return { requests: found.members.filter((member) => member.state === 'pending'), target: batchTitle(found.batch, found.members, labelOf) };
+  }
 
   // The domain's refusals are its own sentences; the only ids in them come from configuration.
   const refuse = (client: AllMiddlewareArgs['client'], click: Click, why: string) =>
@@ -28,7 +44,18 @@ export function registerDecisions(app: App, deps: SlackDeps): void {
       await run(client, click, click.actions[0].value, click.user.id);
     });
 
+  /** A batch decision that left some accounts to other approvers is told to the person who clicked. */
+  const leftOver = (client: AllMiddlewareArgs['client'], click: Click, result: BatchDecision) =>
+    result.ok && result.skipped.length > 0 ? refuse(client, click, `Done for ${result.moved.length} of the accounts. ${result.skipped.join(' ')}`) : undefined;
+
   handle(IDS.approve, async (client, click, id, user) => {
+    if (isBatchId(id)) {
+      const result = await lifecycle.approveBatch(id, user);
+      if (!result.ok) return refuse(client, click, result.why);
+      await leftOver(client, click, result);
+      await Promise.all(result.provision.map((member) => lifecycle.provision(member, user)));
+      return;
+    }
     const result = await lifecycle.approve(id, user);
     if (!result.ok) return refuse(client, click, result.why);
     if (result.remaining === 0) await lifecycle.provision(id, user);
@@ -38,15 +65,16 @@ export function registerDecisions(app: App, deps: SlackDeps): void {
     await ack();
     const click = payloadOf(context, 'dialogAction');
     const [id, user] = [click.actions[0].value, click.user.id];
-    const request = await lifecycle.get(id);
-    if (!request) return refuse(client, click, 'This request no longer exists.');
-    const verdict = await mayReject(deps.policy(), deps.directory, request, user);
-    if (!verdict.ok) return refuse(client, click, verdict.why);
-    await client.views.open({ trigger_id: click.trigger_id, view: rejectModal(id, request.target) });
+    const found = await rejectable(id);
+    if (!found) return refuse(client, click, 'This request no longer exists.');
+    const verdicts = await Promise.all(found.requests.map((request) => mayReject(deps.policy(), deps.directory, request, user)));
+    const refusal = verdicts.find((verdict) => !verdict.ok);
+    if (!verdicts.some((verdict) => verdict.ok)) return refuse(client, click, refusal && !refusal.ok ? refusal.why : 'This request is already decided.');
+    await client.views.open({ trigger_id: click.trigger_id, view: rejectModal(id, found.target) });
   });
 
   handle(IDS.cancel, async (client, click, id, user) => {
-    const result = await lifecycle.cancel(id, user);
+    const result = isBatchId(id) ? await lifecycle.cancelBatch(id, user) : await lifecycle.cancel(id, user);
     if (!result.ok) await refuse(client, click, result.why);
   });
 

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { isBatchId } from '../../../domain/batch.js';
 import { IDS } from '../../blocks/ids.js';
 import { formValues } from '../../blocks/state.js';
 import type { SlackDeps } from '../../deps.js';
@@ -16,7 +17,8 @@ export function registerRejectSubmit(app: App, deps: SlackDeps): void {
       return;
     }
     // Slack shows its own error after 3 s without an ack: a failure must reach the dialog instead.
-    const result = await deps.lifecycle.reject(requestId, body.user.id, reason).catch((error: unknown) => {
+    const decided = isBatchId(requestId) ? deps.lifecycle.rejectBatch(requestId, body.user.id, reason) : deps.lifecycle.reject(requestId, body.user.id, reason);
+    const result = await decided.catch((error: unknown) => {
       deps.log.error({ err: error, requestId }, 'rejecting failed');
       return { ok: false as const, why: 'Something went wrong on our side, and nothing was changed. Try again in a moment.' };
     });

@@ -1,0 +1,209 @@
+import type { webApi } from '@slack/bolt';
+import type { Store } from '../adapters/store/types.js';
+import type { AuditRecord } from '../domain/audit.js';
+import { type Batch, batchCounts, batchSettled } from '../domain/batch.js';
+import type { AccessRequest } from '../domain/request.js';
+import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, batchTitle, type BatchView, progressText } from './blocks/batch-message.js';
+import { auditMessage } from './blocks/event-messages.js';
+import { channel as channelLink, code, link, md } from './blocks/text.js';
+import { NotYet, Refused, type StepKind, type StepResult, toSlack } from './outbox.js';
+import type { Thread, Threads } from './threads.js';
+
+/** A batch and its members as they are now, with each member's approvers so far. */
+export interface BatchNow {
+  batch: Batch;
+  members: AccessRequest[];
+  approvedBy: Map<string, string[]>;
+}
+
+export interface BatchStepsDeps {
+  client: webApi.WebClient;
+  store: Store;
+  threads: Threads;
+  auditChannel: string | undefined;
+  labelOf: (provider: string) => string;
+  requiredApprovals: (provider: string) => number;
+  approversText: (provider: string) => string;
+  batch: (id: string) => Promise<BatchNow | undefined>;
+  /** The thread of a request or batch id; undefined when its message was refused for good; NotYet while it is owed. */
+  threadOf: (id: string) => Promise<Thread | undefined>;
+  /** A request or batch id whose message Slack refused for good, and what Slack said. */
+  unposted: { mark: (id: string, error: string) => Promise<void>; reason: (id: string) => Promise<string | undefined> };
+  dm: (user: string, text: string) => Promise<StepResult>;
+  offerReveal: (request: AccessRequest) => Promise<StepResult>;
+  escalationDms: (request: AccessRequest) => Promise<StepResult>;
+  refreshHome?: (request: AccessRequest) => Promise<void>;
+  now?: () => number;
+}
+
+/** The decisions people and the bot take on a whole batch: every pending member records the same one. */
+const DECISIONS: ReadonlySet<AuditRecord['action']> = new Set(['requested', 'approved', 'rejected', 'cancelled', 'expired', 'escalated']);
+/** An account's own events: each is a line of its own in the batch's thread. */
+const ACCOUNT_EVENTS: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'unknown', 'retried', 'late_answer']);
+/** Records after which the batch may have nothing left waiting. */
+const MAY_SETTLE: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'unknown', 'rejected', 'cancelled', 'expired']);
+
+/** Progress is shown at most this often: a 200-account batch must not mean 200 edits of one message. */
+const UPDATE_EVERY_MS = 1_000;
+const MARK_TTL_MS = 30 * 86_400_000;
+
+/**
+ * Slack's side of a batch (SPEC §9): its members are ordinary requests whose audit records go
+ * through the outbox one by one, but people see one message and one thread. A decision every
+ * member records is said once (the first member's step to get there says it, and only that
+ * step retries it); an account's outcome is its own line; the parent message and App Homes
+ * show progress at most once a second, each update showing everything recorded before it.
+ */
+export function createBatchSteps(deps: BatchStepsDeps) {
+  const { client, store } = deps;
+  const now = deps.now ?? Date.now;
+
+  /** Whether this record's step is the one that says `what` for its batch: the first to ask is, and stays so through its retries. */
+  async function first(batchId: string, what: string, record: AuditRecord): Promise<boolean> {
+    const key = `slack:batch:${batchId}:said:${what}`;
+    if (await store.add(key, record.seq, MARK_TTL_MS)) return true;
+    return (await store.get<number>(key)) === record.seq;
+  }
+
+  /**
+   * Whether to show progress now. 'skipped' when an update since this record was written shows
+   * it already; NotYet (retried within seconds) when the last update was under a second ago.
+   */
+  async function throttled(batchId: string, what: string, record: AuditRecord): Promise<boolean> {
+    const shownAt = await store.get<number>(`slack:batch:${batchId}:${what}:shown-at`);
+    if (shownAt !== undefined && shownAt >= Date.parse(record.at)) return false;
+    if (!(await store.add(`slack:batch:${batchId}:${what}:slot`, record.seq, UPDATE_EVERY_MS))) {
+      throw new NotYet(`the ${what} of batch ${batchId} was updated less than a second ago`);
+    }
+    // Set before reading the state it shows, so whatever it shows was recorded before this time.
+    await store.set(`slack:batch:${batchId}:${what}:shown-at`, now(), MARK_TTL_MS);
+    return true;
+  }
+
+  const viewOf = (now: BatchNow): BatchView => ({ ...now, labelOf: deps.labelOf, requiredApprovals: deps.requiredApprovals, approversText: deps.approversText });
+
+  async function postMessage(batchId: string): Promise<StepResult> {
+    if (await deps.threads.get(batchId)) return 'delivered';
+    const now = await deps.batch(batchId);
+    if (!now) return 'skipped';
+    const { channel } = now.batch;
+    const posted = await toSlack(channel, () => client.chat.postMessage({ channel, ...batchMessage(viewOf(now)), unfurl_links: false })).catch(async (error: unknown) => {
+      if (error instanceof Refused) await deps.unposted.mark(batchId, error.error);
+      throw error;
+    });
+    const permalink = await client.chat.getPermalink({ channel: posted.channel ?? channel, message_ts: posted.ts! }).catch(() => undefined);
+    await deps.threads.save(batchId, { channel: posted.channel ?? channel, ts: posted.ts!, permalink: permalink?.permalink });
+    return 'delivered';
+  }
+
+  async function update(batchId: string): Promise<StepResult> {
+    const thread = await deps.threadOf(batchId);
+    const now = thread && (await deps.batch(batchId));
+    if (!thread || !now) return 'skipped';
+    await toSlack(thread.channel, () => client.chat.update({ channel: thread.channel, ts: thread.ts, ...batchMessage(viewOf(now)) }));
+    return 'delivered';
+  }
+
+  async function reply(batchId: string, message: { text: string; blocks?: unknown[] }): Promise<StepResult> {
+    const thread = await deps.threadOf(batchId);
+    if (!thread) return 'skipped';
+    await toSlack(thread.channel, () => client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: message.text, ...(message.blocks && { blocks: message.blocks as never }) }));
+    return 'delivered';
+  }
+
+  const whereIs = (thread: Thread | undefined, batch: Batch) =>
+    thread?.permalink ? link(thread.permalink, md`in ${channelLink(thread.channel)}`) : md`in ${channelLink(thread?.channel ?? batch.channel)}`;
+
+  async function requesterDm(record: AuditRecord, batchId: string): Promise<StepResult> {
+    if (record.action === 'requested' && !(await first(batchId, 'requester_dm:requested', record))) return 'skipped';
+    const now = await deps.batch(batchId);
+    if (!now) return 'skipped';
+    const { batch, members } = now;
+    const title = batchTitle(batch, members, deps.labelOf);
+    if (record.action === 'requested') {
+      const thread = await deps.threadOf(batchId);
+      if (!thread) {
+        const reason = (await deps.unposted.reason(batchId)) ?? 'an error';
+        return deps.dm(batch.requester, md`Your request ${code(batch.id)} (${title}) is saved, but I could not post it in ${channelLink(batch.channel)} for approval (Slack said: ${reason}). Ask an admin to invite me there with ${code('/invite @adduser')}, then ask again.`.text);
+      }
+      return deps.dm(batch.requester, md`Your request ${code(batch.id)} for ${title} is waiting for approval ${whereIs(thread, batch)}. You will hear here when it is decided.`.text);
+    }
+    // The end of the batch is told once, when nothing waits for a decision or a provider any more.
+    const counts = batchCounts(members);
+    if (!batchSettled(counts) || !(await first(batchId, 'requester_dm:settled', record))) return 'skipped';
+    const thread = await deps.threads.get(batchId);
+    const see = thread?.permalink ? md` ${link(thread.permalink, 'See the thread.')}` : md``;
+    const outcome = counts.stopped === counts.total ? `was ${record.action}` : `is done: ${progressText(counts)}`;
+    return deps.dm(batch.requester, md`Your request ${code(batch.id)} for ${title} ${outcome}.${see}`.text);
+  }
+
+  async function auditLine(record: AuditRecord, request: AccessRequest, batchId: string): Promise<StepResult> {
+    if (!deps.auditChannel) return 'skipped';
+    const channel = deps.auditChannel;
+    const thread = await deps.threads.get(batchId);
+    let text: string;
+    if (DECISIONS.has(record.action)) {
+      if (!(await first(batchId, `audit_line:${record.action}:${record.actor}`, record))) return 'skipped';
+      const now = await deps.batch(batchId);
+      if (!now) return 'skipped';
+      text = batchAuditMessage(record, viewOf(now), thread?.permalink ? link(thread.permalink, 'thread') : undefined).text;
+    } else {
+      text = auditMessage(record, deps.labelOf(request.provider), thread?.permalink).text;
+    }
+    await toSlack(channel, () => client.chat.postMessage({ channel, text, unfurl_links: false }));
+    return 'delivered';
+  }
+
+  async function threadReply(record: AuditRecord, request: AccessRequest, batchId: string): Promise<StepResult> {
+    if (ACCOUNT_EVENTS.has(record.action)) {
+      const line = accountOutcome(record, request, deps.labelOf(request.provider));
+      return line ? reply(batchId, line) : 'skipped';
+    }
+    // Expiry and escalation follow each provider's own deadlines, so each provider's is said.
+    const about = record.action === 'expired' || record.action === 'escalated' ? record.provider : record.actor;
+    if (!(await first(batchId, `thread_reply:${record.action}:${about}`, record))) return 'skipped';
+    const now = await deps.batch(batchId);
+    const said = now && batchDecisionReply(record, viewOf(now));
+    return said ? reply(batchId, { text: said.text }) : 'skipped';
+  }
+
+  return {
+    /** The steps a batch member's record owes. */
+    stepsOf(record: AuditRecord): StepKind[] {
+      if (record.action === 'requested') return ['request_message', 'requester_dm', 'audit_line', 'home'];
+      const steps: StepKind[] = ['parent_update'];
+      if (DECISIONS.has(record.action) || ACCOUNT_EVENTS.has(record.action)) steps.unshift('thread_reply');
+      if (record.action === 'succeeded') steps.push('reveal');
+      if (record.action === 'escalated') steps.push('escalation_dm');
+      if (record.action !== 'provisioning') steps.push('audit_line');
+      if (MAY_SETTLE.has(record.action)) steps.push('requester_dm');
+      return [...steps, 'home'];
+    },
+
+    async run(kind: StepKind, record: AuditRecord, request: AccessRequest): Promise<StepResult> {
+      const batchId = request.batch!.id;
+      switch (kind) {
+        case 'request_message':
+          return (await first(batchId, kind, record)) ? postMessage(batchId) : 'skipped';
+        case 'parent_update':
+          return (await throttled(batchId, kind, record)) ? update(batchId) : 'skipped';
+        case 'thread_reply':
+          return threadReply(record, request, batchId);
+        case 'requester_dm':
+          return requesterDm(record, batchId);
+        case 'audit_line':
+          return auditLine(record, request, batchId);
+        case 'reveal':
+          return deps.offerReveal(request);
+        case 'escalation_dm':
+          return (await first(batchId, `${kind}:${record.provider}`, record)) ? deps.escalationDms(request) : 'skipped';
+        case 'home':
+          if (!deps.refreshHome || !(await throttled(batchId, kind, record))) return 'skipped';
+          await deps.refreshHome(request);
+          return 'delivered';
+        default:
+          return 'skipped';
+      }
+    },
+  };
+}

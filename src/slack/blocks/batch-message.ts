@@ -1,0 +1,172 @@
+import type { types } from '@slack/bolt';
+import type { AuditRecord } from '../../domain/audit.js';
+import { type Batch, type BatchCounts, batchCounts } from '../../domain/batch.js';
+import type { AccessRequest } from '../../domain/request.js';
+import { IDS } from './ids.js';
+import { button, createdId, requestButtons, stateLabel } from './request-message.js';
+import { code, date, joinMd, md, type Mrkdwn, mrkdwn, quote, trusted, user } from './text.js';
+
+/** Accounts listed by name in the request message; the rest are counted (a message holds 50 blocks and 3,000 characters a text). */
+export const LISTED_ACCOUNTS = 20;
+
+export interface BatchView {
+  batch: Batch;
+  members: readonly AccessRequest[];
+  /** Who has approved each member so far, by member id. */
+  approvedBy: ReadonlyMap<string, readonly string[]>;
+  labelOf: (provider: string) => string;
+  requiredApprovals: (provider: string) => number;
+  /** Mentions of a provider's approvers, built from configuration (validated Slack ids). */
+  approversText: (provider: string) => string;
+}
+
+const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
+const providersOf = (members: readonly AccessRequest[]) => [...new Set(members.map((member) => member.provider))];
+
+/** "3 accounts for Jill Valentine" or "48 new DigiCert CertCentral accounts". */
+export function batchTitle(batch: Batch, members: readonly AccessRequest[], labelOf: (provider: string) => string): string {
+  const providers = providersOf(members);
+  if (batch.kind === 'csv' && providers.length === 1) return `${plural(members.length, `new ${labelOf(providers[0]!)} account`)}`;
+  return `${plural(members.length, 'account')}${batch.person ? ` for ${batch.person}` : ''}`;
+}
+
+/** Counts in the words people read: only the ones that are not zero. */
+export function progressText(counts: BatchCounts): string {
+  const parts: string[] = [];
+  if (counts.created > 0) parts.push(`${counts.created} created`);
+  if (counts.failed > 0) parts.push(`${counts.failed} failed`);
+  if (counts.unknown > 0) parts.push(`${counts.unknown} unknown`);
+  if (counts.running > 0) parts.push(`${counts.running} in progress`);
+  if (counts.pending > 0) parts.push(`${counts.pending} waiting for approval`);
+  if (counts.stopped > 0) parts.push(`${counts.stopped} not created`);
+  return parts.join(' · ');
+}
+
+function accountLine(member: AccessRequest, labelOf: (provider: string) => string): Mrkdwn {
+  const created = member.outcome?.kind === 'created' ? md` · ${createdId(member.outcome)}` : md``;
+  return md`• ${labelOf(member.provider)} · *${member.target}* · ${trusted(stateLabel(member))}${created}${member.dryRun ? ' · dry run' : ''}`;
+}
+
+/** What still has to happen before the pending members can go: approvals per provider. */
+function waitingFor(view: BatchView, pending: readonly AccessRequest[]): Mrkdwn[] {
+  return providersOf(pending).map((provider) => {
+    const approvals = Math.min(...pending.filter((member) => member.provider === provider).map((member) => view.approvedBy.get(member.id)?.length ?? 0));
+    const remaining = Math.max(0, view.requiredApprovals(provider) - approvals);
+    return md`${view.labelOf(provider)} needs ${plural(remaining, 'approval')} from ${trusted(view.approversText(provider))}`;
+  });
+}
+
+function statusLine(view: BatchView): Mrkdwn {
+  const pending = view.members.filter((member) => member.state === 'pending');
+  const counts = batchCounts(view.members);
+  const parts: Mrkdwn[] = [];
+  if (pending.length === view.members.length) {
+    parts.push(md`*:hourglass_flowing_sand: Pending approval*`, ...waitingFor(view, pending));
+    const approvers = [...new Set(pending.flatMap((member) => view.approvedBy.get(member.id) ?? []))];
+    if (approvers.length > 0) parts.push(md`approved so far by ${joinMd(approvers.map(user), ', ')}`);
+    parts.push(md`expires ${date(pending[0]!.expiresAt)}`);
+  } else {
+    parts.push(md`*${progressText(counts)}*`);
+    if (pending.length > 0) parts.push(...waitingFor(view, pending));
+    const deciders = [...new Set(view.members.flatMap((member) => (member.decision && member.state !== 'pending' ? [member.decision.by] : [])))];
+    if (deciders.length > 0) parts.push(md`decided by ${joinMd(deciders.map(user), ', ')}`);
+  }
+  return joinMd(parts, ' · ');
+}
+
+/** The buttons of the batch as a whole: Approve, Reject and Cancel decide every member still pending. */
+function batchButtons(view: BatchView): types.ActionsBlock | undefined {
+  if (!view.members.some((member) => member.state === 'pending')) return undefined;
+  const { id } = view.batch;
+  return {
+    type: 'actions',
+    block_id: `decide:${id}`,
+    elements: [button('Approve', IDS.approve, id, 'primary'), button('Reject', IDS.reject, id, 'danger'), button('Cancel request', IDS.cancel, id)],
+  };
+}
+
+/** The parent message of a batch's thread: every account (the first 20), the reason, progress and the decision buttons. */
+export function batchMessage(view: BatchView): { text: string; blocks: types.KnownBlock[] } {
+  const { batch, members, labelOf } = view;
+  const title = batchTitle(batch, members, labelOf);
+  const preset = batch.preset ? md` (preset ${code(batch.preset)})` : md``;
+  const listed = members.slice(0, LISTED_ACCOUNTS).map((member) => accountLine(member, labelOf));
+  if (members.length > LISTED_ACCOUNTS) listed.push(md`…and ${members.length - LISTED_ACCOUNTS} more`);
+  const blocks: types.KnownBlock[] = [
+    { type: 'section', text: mrkdwn(md`*${title}*${preset} · ${code(batch.id)}`) },
+    { type: 'section', text: mrkdwn(md`*Requested by* ${user(batch.requester)}\n${joinMd(listed, '\n')}`) },
+    { type: 'section', text: mrkdwn(md`*Reason*\n${quote(batch.reason)}`) },
+    { type: 'context', elements: [mrkdwn(statusLine(view))] },
+  ];
+  const buttons = batchButtons(view);
+  if (buttons) blocks.push(buttons);
+  const counts = batchCounts(members);
+  const state = counts.pending === counts.total ? 'Pending approval' : progressText(counts);
+  return { text: md`Account request ${batch.id}: ${title}: ${state}`.text, blocks };
+}
+
+/**
+ * The thread reply for a decision on the batch (every member's record of it says the same):
+ * who approved and what happens now, or who rejected or cancelled it.
+ */
+export function batchDecisionReply(record: AuditRecord, view: BatchView): Mrkdwn | undefined {
+  const { members, labelOf } = view;
+  const pending = members.filter((member) => member.state === 'pending');
+  const going = members.length - pending.length;
+  const after = pending.length > 0 ? md` ${joinMd(waitingFor(view, pending), '; ')}.` : md``;
+  switch (record.action) {
+    case 'approved':
+      if (record.reason) return md`:robot_face: ${record.reason}: nobody had to approve it. Creating ${plural(members.length, 'account')}…`;
+      return going > 0
+        ? md`:white_check_mark: ${user(record.actor)} approved. Creating ${plural(going, 'account')}…${after}`
+        : md`:ballot_box_with_check: ${user(record.actor)} approved.${after}`;
+    case 'rejected':
+      return record.reason ? md`:no_entry: ${user(record.actor)} rejected the request.\n${quote(record.reason)}` : md`:no_entry: ${user(record.actor)} rejected the request.`;
+    case 'cancelled':
+      return md`:leftwards_arrow_with_hook: ${user(record.actor)} cancelled the request.`;
+    case 'expired':
+      return md`:hourglass: The ${labelOf(record.provider)} accounts expired without enough approvals. Ask again with /adduser if they are still needed.`;
+    default:
+      return undefined;
+  }
+}
+
+/** One account's outcome, as its own line in the batch's thread; an unknown one carries its own Retry / Mark as done. */
+export function accountOutcome(record: AuditRecord, member: AccessRequest, provider: string): { text: string; blocks?: types.KnownBlock[] } | undefined {
+  const who = md`${provider} · *${member.target}*`;
+  switch (record.action) {
+    case 'succeeded': {
+      const outcome = member.outcome;
+      if (outcome?.kind === 'created') return { text: md`:tada: ${who}: ${outcome.invited ? 'invitation sent' : 'created'}, ${createdId(outcome)}`.text };
+      if (outcome?.kind === 'dry_run') return { text: md`:test_tube: ${who}: dry run, nothing was sent.`.text };
+      return { text: md`:white_check_mark: ${who}: ${user(record.actor)} marked it as done after checking ${provider}.`.text };
+    }
+    case 'failed':
+      return { text: md`:x: ${who}: not created. ${quote(record.error ?? 'no reason given')}`.text };
+    case 'unknown': {
+      const text = md`:warning: ${who}: *outcome unknown.* ${record.error ?? ''} Check ${provider}, then choose *Mark as done* if the user is there or *Retry the create* if not.`;
+      const buttons = requestButtons(member);
+      return { text: text.text, blocks: [{ type: 'section', text: mrkdwn(text) }, ...(buttons && member.state === 'unknown' ? [buttons] : [])] };
+    }
+    case 'retried':
+      return { text: md`:repeat: ${who}: ${user(record.actor)} chose *Retry*: sending the create to ${provider} again.`.text };
+    case 'late_answer':
+      return {
+        text: record.providerUserId
+          ? md`:information_source: ${who}: a late answer to an earlier create: it created user id ${code(record.providerUserId)}. Check ${provider} before anything else is sent.`.text
+          : md`:information_source: ${who}: a late answer to an earlier create: ${quote(record.error ?? 'no reason given')}`.text,
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** One audit-channel line for a decision on a whole batch (its members' records say the same). */
+export function batchAuditMessage(record: AuditRecord, view: BatchView, threadLink: Mrkdwn | undefined): Mrkdwn {
+  const parts = [md`${code(view.batch.id)} *${record.action}*`, md`by ${user(record.actor)}`, md`${batchTitle(view.batch, view.members, view.labelOf)}`];
+  if (threadLink) parts.push(threadLink);
+  const lines = [joinMd(parts, ' · ')];
+  if (record.reason) lines.push(quote(record.reason));
+  return joinMd(lines, '\n');
+}

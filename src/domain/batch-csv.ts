@@ -99,7 +99,7 @@ function csvErrorInWords(error: unknown): string {
     case 'CSV_QUOTE_NOT_CLOSED':
       return `a " is never closed, so the file ends inside a quoted value (line ${lines})`;
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
-      return `line ${lines} has ${record?.length} values, not as many as the header has columns`;
+      return `line ${lines} has ${record?.length === 1 ? '1 value' : `${record?.length} values`}, not as many as the header has columns`;
     case 'INVALID_OPENING_QUOTE':
     case 'CSV_INVALID_CLOSING_QUOTE':
       return `line ${lines} has a stray " (a value with a " in it must be in quotes, with the " doubled)`;

@@ -77,7 +77,8 @@ describe('parseAccountsCsv: a file that is not one', () => {
 
   test.each([
     ['an unclosed quote', 'email,accessLevel\nann@example.com,"user\n', 'a " is never closed, so the file ends inside a quoted value (line 2)'],
-    ['a row with too few values', 'email,accessLevel\nann@example.com,user\nbob@example.com\n', 'line 3 has 1 values, not as many as the header has columns'],
+    ['a row with too few values', 'email,accessLevel\nann@example.com,user\nbob@example.com\n', 'line 3 has 1 value, not as many as the header has columns'],
+    ['a row with too many values', 'email,accessLevel\nann@example.com,user,x\n', 'line 2 has 3 values, not as many as the header has columns'],
     ['a stray quote', 'email,accessLevel\nann@example.com,us"er\n', 'line 2 has a stray " (a value with a " in it must be in quotes, with the " doubled)'],
   ])('csv-parse’s refusal, in words, with its line: %s', (_what, content, words) => {
     expect(problemsOf(cc(content))).toEqual([`This is not a CSV file I can read: ${words}.`]);

@@ -18,6 +18,10 @@ const METHOD_SCOPES: Record<string, string | readonly string[] | null> = {
   'chat.postEphemeral': 'chat:write',
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
+  // files.uploadV2 is the WebClient's name for the other two, which it calls in turn.
+  'files.uploadV2': 'files:write',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
   'usergroups.list': 'usergroups:read',
   'usergroups.users.list': 'usergroups:read',
   'users.info': 'users:read',
@@ -25,6 +29,9 @@ const METHOD_SCOPES: Record<string, string | readonly string[] | null> = {
   'views.publish': null,
   'views.update': null,
 };
+
+/** Reading a file someone uploaded is no Web API method: its url_private answers only a token with files:read. */
+const FILE_DOWNLOAD_SCOPE = 'files:read';
 
 /** Scopes that manifest features and event subscriptions need by themselves, not through a method. */
 const FEATURE_SCOPES = { slash_commands: 'commands' } as const;
@@ -50,14 +57,23 @@ function calledMethods(): Map<string, string[]> {
   return found;
 }
 
+/** src/ files that read a Slack file's bytes (`.url_private` or `.url_private_download`). */
+function fileDownloaders(): string[] {
+  return sourceFiles()
+    .filter(({ code }) => /\.url_private(?:_download)?\b/.test(code))
+    .map(({ path }) => path);
+}
+
 describe('manifest.yml asks for exactly the scopes the code needs', () => {
   const called = calledMethods();
+  const downloaders = fileDownloaders();
 
   test('every Web API method the code calls has a known scope', () => {
     const unknown = [...called].filter(([method]) => !(method in METHOD_SCOPES)).map(([method, files]) => `${method} (${files.join(', ')})`);
     expect(unknown, 'add these methods to METHOD_SCOPES with the scope their docs require').toEqual([]);
     // The scan itself works: the calls every request makes are found.
-    expect([...called.keys()]).toEqual(expect.arrayContaining(['auth.test', 'chat.postMessage', 'views.open', 'users.info']));
+    expect([...called.keys()]).toEqual(expect.arrayContaining(['auth.test', 'chat.postMessage', 'views.open', 'users.info', 'files.uploadV2']));
+    expect(downloaders).toContain('src/slack/files.ts');
   });
 
   test('each bot scope is needed by a called method, a feature or an event, and each needed scope is granted', () => {
@@ -68,6 +84,7 @@ describe('manifest.yml asks for exactly the scopes the code needs', () => {
         ...[...called.keys()].flatMap((method) => METHOD_SCOPES[method]),
         ...(manifest.features.slash_commands?.length ? [FEATURE_SCOPES.slash_commands] : []),
         ...events.map((event) => EVENT_SCOPES[event]),
+        ...(downloaders.length > 0 ? [FILE_DOWNLOAD_SCOPE] : []),
       ].filter((scope): scope is string => typeof scope === 'string'),
     );
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());

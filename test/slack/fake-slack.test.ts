@@ -1,3 +1,4 @@
+import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { blocksProblems, viewProblems } from '../support/block-kit.js';
 import { type FakeSlack, newTriggerId, startFakeSlack, TRIGGER_TTL_MS } from '../support/fake-slack.js';
@@ -95,6 +96,74 @@ describe('the fake Slack refuses what Slack refuses', () => {
     expect(await call('chat.postMessage', { channel: 'CREQUESTS1' })).toMatchObject({ error: 'no_text' });
     const longTitle = { ...modal, title: { type: 'plain_text', text: 'A title of more than 24 chars' } };
     expect(await call('views.open', { trigger_id: newTriggerId(), view: longTitle })).toMatchObject({ error: 'invalid_arguments' });
+  });
+});
+
+describe('files: a requester’s upload and the bot’s own', () => {
+  const get = (url: string, token: string | null = TOKEN) => fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  test('a file serves its content to the bot token only; without it, 200 and Slack’s HTML sign-in page', async () => {
+    const file = slack.addFile({ name: 'New Hires.CSV', content: 'email\nann@example.com\n' });
+    expect(file).toMatchObject({ id: expect.stringMatching(/^F[0-9A-F]+$/), name: 'New Hires.CSV', title: 'New Hires.CSV', size: 22, filetype: 'csv', mimetype: 'text/csv' });
+    expect(file.url_private.startsWith(slack.url.replace(/\/api\/$/, '/files-pri/'))).toBe(true);
+    for (const url of [file.url_private, file.url_private_download]) {
+      const res = await get(url);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv');
+      expect(await res.text()).toBe('email\nann@example.com\n');
+    }
+    for (const token of [null, 'xoxb-someone-else', slack.startExecution().token]) {
+      const res = await get(file.url_private, token);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toMatch(/Sign in to Slack/);
+    }
+  });
+
+  test('a file type and MIME type may be given; a file can be made unservable', async () => {
+    expect(slack.addFile({ name: 'people', content: 'x' })).toMatchObject({ filetype: 'binary', mimetype: 'application/octet-stream' });
+    expect(slack.addFile({ name: 'a.txt', content: 'x', filetype: 'csv', mimetype: 'text/csv' })).toMatchObject({ filetype: 'csv', mimetype: 'text/csv' });
+    const gone = slack.addFile({ name: 'gone.csv', content: 'x' });
+    slack.failFile(gone.id, 404);
+    expect((await get(gone.url_private)).status).toBe(404);
+    slack.failFile(gone.id, 500);
+    expect((await get(gone.url_private)).status).toBe(500);
+    expect((await get(gone.url_private.replace(gone.id, 'FNOSUCH01'))).status).toBe(404);
+  });
+
+  test('the three upload steps refuse what Slack refuses', async () => {
+    const calls = slack.callsTo('files.completeUploadExternal').length;
+    expect(await call('files.getUploadURLExternal', { filename: 'r.csv' })).toEqual({ ok: false, error: 'invalid_arguments' });
+    expect(await call('files.getUploadURLExternal', { filename: 'r.csv', length: 3 }, null)).toEqual({ ok: false, error: 'not_authed' });
+    const issued = (await call('files.getUploadURLExternal', { filename: 'r.csv', length: 3 })) as { ok: boolean; upload_url: string; file_id: string };
+    expect(issued).toMatchObject({ ok: true, upload_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/upload\/v1\/F/), file_id: expect.stringMatching(/^F/) });
+    const files = [{ id: issued.file_id, title: 'Results' }];
+    // Issued but no bytes posted yet, and an id never issued.
+    expect(await call('files.completeUploadExternal', { files, channel_id: 'CREQUESTS1' })).toEqual({ ok: false, error: 'file_not_found' });
+    expect(await call('files.completeUploadExternal', { files: [{ id: 'FNOSUCH01' }], channel_id: 'CREQUESTS1' })).toEqual({ ok: false, error: 'file_not_found' });
+    expect(await call('files.completeUploadExternal', { channel_id: 'CREQUESTS1' })).toEqual({ ok: false, error: 'invalid_arguments' });
+    expect((await fetch(issued.upload_url, { method: 'POST', body: 'a,b' })).status).toBe(200);
+    expect(await call('files.completeUploadExternal', { files, channel_id: 'CNOSUCH01' })).toEqual({ ok: false, error: 'channel_not_found' });
+    slack.fail('files.completeUploadExternal', { kind: 'slack_error', error: 'not_in_channel' }, 1);
+    expect(await call('files.completeUploadExternal', { files, channel_id: 'CREQUESTS1' })).toEqual({ ok: false, error: 'not_in_channel' });
+    const before = slack.uploads.length;
+    expect(await call('files.completeUploadExternal', { files, channel_id: 'CREQUESTS1' })).toEqual({ ok: true, files: [{ id: issued.file_id, title: 'Results' }] });
+    expect(slack.uploads.slice(before)).toEqual([{ channel: 'CREQUESTS1', threadTs: undefined, filename: 'r.csv', title: 'Results', initialComment: undefined, content: 'a,b' }]);
+    // Completed once: the upload is spent.
+    expect(await call('files.completeUploadExternal', { files, channel_id: 'CREQUESTS1' })).toEqual({ ok: false, error: 'file_not_found' });
+    const answered = slack.callsTo('files.completeUploadExternal').slice(calls).map((call) => call.response?.error ?? 'ok');
+    expect(answered).toEqual(['file_not_found', 'file_not_found', 'invalid_arguments', 'channel_not_found', 'not_in_channel', 'ok', 'file_not_found']);
+  });
+
+  test('the WebClient’s files.uploadV2 posts a file in a thread', async () => {
+    const client = new webApi.WebClient(TOKEN, { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
+    const thread = (await call('chat.postMessage', { channel: 'CREQUESTS1', text: 'parent' })) as { ts: string };
+    const content = 'row,target\r\n2,"Lee, Ann"\r\n';
+    const before = slack.uploads.length;
+    await client.files.uploadV2({ channel_id: 'CREQUESTS1', thread_ts: thread.ts, filename: 'results.csv', content, title: 'Results', initial_comment: 'Done: 1 account' });
+    expect(slack.uploads.slice(before)).toEqual([{ channel: 'CREQUESTS1', threadTs: thread.ts, filename: 'results.csv', title: 'Results', initialComment: 'Done: 1 account', content }]);
+    expect(slack.callsTo('files.getUploadURLExternal').at(-1)).toMatchObject({ token: TOKEN, args: { filename: 'results.csv', length: String(Buffer.byteLength(content)) } });
+    expect(slack.callsTo('files.completeUploadExternal').at(-1)?.token).toBe(TOKEN);
   });
 });
 

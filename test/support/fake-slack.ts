@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blocksProblems, MESSAGE_TEXT_LIMIT, viewProblems } from './block-kit.js';
 
@@ -38,6 +38,28 @@ export interface FunctionExecution {
   error?: string;
 }
 
+/** A file in the workspace as the Web API describes it (files.info, a `file_input`'s value). */
+export interface FakeSlackFile {
+  id: string;
+  name: string;
+  title: string;
+  size: number;
+  filetype: string;
+  mimetype: string;
+  url_private: string;
+  url_private_download: string;
+}
+
+/** A file the bot shared through files.uploadV2 (getUploadURLExternal, the bytes, completeUploadExternal). */
+export interface CompletedUpload {
+  channel: string | undefined;
+  threadTs: string | undefined;
+  filename: string;
+  title: string;
+  initialComment: string | undefined;
+  content: string;
+}
+
 export type SlackHandler = (args: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 export interface FakeSlack {
@@ -64,6 +86,15 @@ export interface FakeSlack {
    */
   startExecution(): FunctionExecution;
   executions: Map<string, FunctionExecution>;
+  /**
+   * A file someone uploaded. Its url_private serves the content only with the bot token as a
+   * bearer; without it Slack answers 200 with its HTML sign-in page, and so does the fake.
+   */
+  addFile(file: { name: string; content: string | Buffer; filetype?: string; mimetype?: string }): FakeSlackFile;
+  /** Downloads of this file answer `status` from now on (404: deleted, 500: Slack's trouble). */
+  failFile(id: string, status: number): void;
+  /** Files shared by files.completeUploadExternal, in order. */
+  uploads: CompletedUpload[];
   close(): Promise<void>;
 }
 
@@ -94,6 +125,11 @@ function decode(contentType: string | undefined, raw: string): Record<string, un
   return args;
 }
 
+const MIME_TYPES: Record<string, string> = { csv: 'text/csv', txt: 'text/plain', json: 'application/json', html: 'text/html', pdf: 'application/pdf' };
+
+/** What Slack answers a file URL fetched without the bot token: its sign-in page, with 200. */
+const SIGN_IN_PAGE = '<!DOCTYPE html><html lang="en-US"><head><title>Slack</title></head><body><h1>Sign in to Slack</h1><form action="/signin"><input type="email" name="email"></form></body></html>';
+
 const refused = (error: string, extra: Record<string, unknown> = {}) => ({ ok: false, error, ...extra });
 
 /**
@@ -113,6 +149,11 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
   const views = new Map<string, string>();
   const usedTriggers = new Set<string>();
   const executions = new Map<string, FunctionExecution>();
+  const files = new Map<string, { file: FakeSlackFile; content: Buffer; status?: number }>();
+  /** Uploads under way: getUploadURLExternal issued the id; `content` once the bytes were posted. */
+  const pendingUploads = new Map<string, { filename: string; length: number; content?: Buffer }>();
+  const uploads: CompletedUpload[] = [];
+  let origin = '';
   const nextTs = () => `${1_700_000_000 + seq}.${String(++seq).padStart(6, '0')}`;
 
   const tokenProblem = (method: string, token: string | undefined) => {
@@ -163,6 +204,18 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
       return viewRefusal(args.view);
     },
     'views.publish': (args) => (users.has(String(args.user_id)) ? viewRefusal(args.view) : refused('user_not_found')),
+    'files.getUploadURLExternal': (args) => {
+      const length = Number(args.length);
+      return typeof args.filename === 'string' && args.filename !== '' && Number.isInteger(length) && length > 0 ? undefined : refused('invalid_arguments');
+    },
+    'files.completeUploadExternal': (args) => {
+      const list = args.files;
+      if (!Array.isArray(list) || list.length === 0 || list.some((entry) => typeof (entry as { id?: unknown })?.id !== 'string')) return refused('invalid_arguments');
+      // An id never issued, or issued but its bytes never posted, is not a file Slack has.
+      if (list.some((entry) => pendingUploads.get((entry as { id: string }).id)?.content === undefined)) return refused('file_not_found');
+      if (args.channel_id !== undefined && !channelKnown(args.channel_id)) return refused('channel_not_found');
+      return undefined;
+    },
   };
 
   const posted = (channel: unknown) => {
@@ -206,6 +259,33 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
       },
     ],
     [
+      'files.getUploadURLExternal',
+      (args) => {
+        const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+        pendingUploads.set(id, { filename: String(args.filename), length: Number(args.length) });
+        return { ok: true, upload_url: `${origin}/upload/v1/${id}`, file_id: id };
+      },
+    ],
+    [
+      'files.completeUploadExternal',
+      (args) => {
+        const list = args.files as { id: string; title?: string }[];
+        for (const { id, title } of list) {
+          const upload = pendingUploads.get(id)!;
+          pendingUploads.delete(id);
+          uploads.push({
+            channel: args.channel_id as string | undefined,
+            threadTs: args.thread_ts as string | undefined,
+            filename: upload.filename,
+            title: title ?? upload.filename,
+            initialComment: args.initial_comment as string | undefined,
+            content: upload.content!.toString('utf8'),
+          });
+        }
+        return { ok: true, files: list.map(({ id, title }) => ({ id, title })) };
+      },
+    ],
+    [
       'conversations.info',
       (args) => (channels.has(String(args.channel)) ? { ok: true, channel: { id: args.channel, name: `chan-${String(args.channel).toLowerCase()}`, is_member: true } } : refused('channel_not_found')),
     ],
@@ -244,12 +324,61 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
     return handler ? handler(args) : { ok: true };
   }
 
+  /** GET url_private / url_private_download. */
+  function serveFile(url: string, authorization: string | undefined, res: ServerResponse) {
+    const id = /^\/files-pri\/[^/]+-(F\w+)\//.exec(url)?.[1];
+    const stored = id === undefined ? undefined : files.get(id);
+    const token = authorization?.replace(/^Bearer /, '');
+    // The bot token only: neither an app-level nor a workflow execution's token reads files.
+    const botToken = token !== undefined && token.startsWith('xoxb-') && tokenProblem('files.download', token) === undefined;
+    if (!botToken) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(SIGN_IN_PAGE);
+    } else if (!stored || stored.status !== undefined) {
+      const status = stored?.status ?? 404;
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(status === 404 ? 'File not found' : 'Error');
+    } else {
+      res.writeHead(200, { 'content-type': stored.file.mimetype, 'content-length': String(stored.content.length) });
+      res.end(stored.content);
+    }
+  }
+
+  /** POST of the bytes to an upload_url: the WebClient sends multipart form data, the bytes in its `body` part; curl may send them raw. */
+  async function receiveUpload(url: string, contentType: string | undefined, bytes: Buffer, res: ServerResponse) {
+    const upload = pendingUploads.get(url.slice('/upload/v1/'.length));
+    if (!upload) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not Found');
+      return;
+    }
+    let content = bytes;
+    if (contentType?.startsWith('multipart/form-data')) {
+      const part = await new Response(bytes, { headers: { 'content-type': contentType } })
+        .formData()
+        .then((form) => form.get('body'))
+        .catch(() => null);
+      if (part === null) {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end('Bad Request');
+        return;
+      }
+      content = typeof part === 'string' ? Buffer.from(part) : Buffer.from(await part.arrayBuffer());
+    }
+    upload.content = content;
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${content.length}`);
+  }
+
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       void (async () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
+        const bytes = Buffer.concat(chunks);
+        if (req.url?.startsWith('/files-pri/')) return serveFile(req.url, req.headers.authorization, res);
+        if (req.url?.startsWith('/upload/v1/')) return receiveUpload(req.url, req.headers['content-type'], bytes, res);
+        const raw = bytes.toString('utf8');
         const api = (req.url ?? '').startsWith('/api/');
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
         const args = decode(req.headers['content-type'], raw);
@@ -283,6 +412,7 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
   server.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
@@ -299,6 +429,31 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
       return execution;
     },
     executions,
+    addFile({ name, content, filetype, mimetype }) {
+      const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+      const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
+      const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
+      const type = filetype ?? (extension || 'binary');
+      const path = `${origin}/files-pri/${BOT.teamId}-${id}`;
+      const file: FakeSlackFile = {
+        id,
+        name,
+        title: name,
+        size: bytes.length,
+        filetype: type,
+        mimetype: mimetype ?? MIME_TYPES[type] ?? 'application/octet-stream',
+        url_private: `${path}/${encodeURIComponent(name)}`,
+        url_private_download: `${path}/download/${encodeURIComponent(name)}`,
+      };
+      files.set(id, { file, content: bytes });
+      return file;
+    },
+    failFile(id, status) {
+      const stored = files.get(id);
+      if (!stored) throw new Error(`no file ${id}`);
+      stored.status = status;
+    },
+    uploads,
     async close() {
       server.closeAllConnections();
       server.close();

@@ -1,0 +1,123 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { webApi } from '@slack/bolt';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { resultsCsv } from '../../src/domain/batch-results.js';
+import { downloadCsv, uploadResultsCsv } from '../../src/slack/files.js';
+import { closedPort } from '../simulators/harness.js';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+
+const TOKEN = 'xoxb-files-test-5f1e';
+const CSV = 'email,accessLevel\r\nann@example.com,user\r\n';
+let slack: FakeSlack;
+/** Answers in a trickle that never ends, or never answers: what the limits are for. */
+let endless: Server;
+let base: string;
+
+beforeAll(async () => {
+  slack = await startFakeSlack({ token: TOKEN });
+  endless = createServer((req, res) => {
+    if (req.url === '/silent') return;
+    res.writeHead(200, { 'content-type': 'text/csv' });
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const write = () => {
+      while (res.write(chunk));
+    };
+    res.on('drain', write);
+    write();
+  });
+  endless.listen(0, '127.0.0.1');
+  await once(endless, 'listening');
+  base = `http://127.0.0.1:${(endless.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  endless.closeAllConnections();
+  endless.close();
+  await slack.close();
+});
+
+const refusal = async (...args: Parameters<typeof downloadCsv>) => {
+  const result = await downloadCsv(...args);
+  if (result.ok) return expect.fail('downloaded');
+  expect(result.why).not.toContain(args[1]);
+  expect(result.why).not.toContain('127.0.0.1');
+  return result.why;
+};
+
+describe('downloadCsv', () => {
+  test('the bytes of an uploaded CSV, with the bot token', async () => {
+    const file = slack.addFile({ name: 'New hires.CSV', content: CSV });
+    expect(await downloadCsv(file, TOKEN)).toEqual({ ok: true, content: Buffer.from(CSV) });
+    // A name without .csv is fine when Slack says the file is a CSV.
+    expect(await downloadCsv({ ...slack.addFile({ name: 'export', content: CSV, filetype: 'csv' }) }, TOKEN)).toMatchObject({ ok: true });
+  });
+
+  test('a token without files:read gets Slack’s sign-in page: a clear refusal, not a CSV of HTML', async () => {
+    const file = slack.addFile({ name: 'people.csv', content: CSV });
+    expect(await refusal(file, 'xoxb-no-files-read')).toBe(
+      'Slack would not let me read the file: it sent its sign-in page, so the app is probably installed without the files:read permission. Ask whoever installed adduser-bot to reinstall it from its manifest.',
+    );
+  });
+
+  test('not a .csv: refused before downloading', async () => {
+    const file = slack.addFile({ name: 'people.xlsx', content: 'PK' });
+    slack.failFile(file.id, 500);
+    expect(await refusal(file, TOKEN)).toBe('Upload a .csv file; people.xlsx is not one.');
+  });
+
+  test('too big by Slack’s word: refused before downloading', async () => {
+    const file = slack.addFile({ name: 'big.csv', content: 'x'.repeat(1_000_001) });
+    slack.failFile(file.id, 500);
+    expect(await refusal(file, TOKEN)).toBe('big.csv is 1001 KB; the limit is 1 MB (200 rows).');
+    expect(await refusal({ ...file, size: 20_000 }, TOKEN, { maxBytes: 10_000 })).toBe('big.csv is 20 KB; the limit is 10 KB (200 rows).');
+  });
+
+  test('bigger than it said: the answer’s length, or reading stops at the limit', async () => {
+    const file = slack.addFile({ name: 'big.csv', content: 'x'.repeat(1_500_000) });
+    expect(await refusal({ ...file, size: 10 }, TOKEN)).toBe('big.csv is 1500 KB; the limit is 1 MB (200 rows).');
+    const started = Date.now();
+    const unending = { id: 'FENDLESS1', name: 'stream.csv', url_private: `${base}/stream.csv` };
+    expect(await refusal(unending, TOKEN)).toBe('stream.csv is more than 1 MB, the limit (200 rows).');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test.each([
+    [404, 'Slack could not give me the file (it answered 404); upload it again.'],
+    [500, 'Slack could not give me the file (it answered 500); upload it again.'],
+  ])('Slack answers %i', async (status, why) => {
+    const file = slack.addFile({ name: 'people.csv', content: CSV });
+    slack.failFile(file.id, status);
+    expect(await refusal(file, TOKEN)).toBe(why);
+  });
+
+  test('no link, no connection, no answer in time', async () => {
+    expect(await refusal({ id: 'F1', name: 'a.csv' }, TOKEN)).toBe('Slack could not give me the file (it gave no link to it); upload it again.');
+    const port = await closedPort();
+    expect(await refusal({ id: 'F2', name: 'a.csv', url_private: `http://127.0.0.1:${port}/a.csv` }, TOKEN)).toBe(
+      'Slack could not give me the file (could not connect (ECONNREFUSED)); upload it again.',
+    );
+    expect(await refusal({ id: 'F3', name: 'a.csv', url_private: `${base}/silent` }, TOKEN, { timeoutMs: 200 })).toBe(
+      'Slack could not give me the file (no answer in time (TimeoutError)); upload it again.',
+    );
+  });
+});
+
+describe('uploadResultsCsv', () => {
+  test('the results CSV arrives in the thread, byte for byte', async () => {
+    const client = new webApi.WebClient(TOKEN, { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
+    const parent = await client.chat.postMessage({ channel: 'CREQUESTS1', text: '2 new CheckCentral accounts' });
+    const content = resultsCsv([
+      { row: 2, target: 'ann@example.com', provider: 'CheckCentral', outcome: 'created', detail: '123' },
+      { row: 3, target: 'bob@example.com', provider: 'CheckCentral', outcome: 'failed', detail: '=HYPERLINK("x"), "already exists"' },
+    ]);
+    await uploadResultsCsv(client, { channel: 'CREQUESTS1', threadTs: parent.ts!, filename: 'AR-1-results.csv', title: 'Results', comment: '1 created, 1 failed', content });
+    expect(slack.uploads.at(-1)).toEqual({ channel: 'CREQUESTS1', threadTs: parent.ts, filename: 'AR-1-results.csv', title: 'Results', initialComment: '1 created, 1 failed', content });
+  });
+
+  test('Slack’s refusal reaches the caller', async () => {
+    const client = new webApi.WebClient(TOKEN, { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
+    slack.fail('files.completeUploadExternal', { kind: 'slack_error', error: 'not_in_channel' }, 1);
+    await expect(uploadResultsCsv(client, { channel: 'CREQUESTS1', threadTs: '1.000001', filename: 'r.csv', title: 'R', comment: 'c', content: 'a' })).rejects.toThrow(/not_in_channel/);
+  });
+});

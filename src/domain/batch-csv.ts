@@ -1,8 +1,9 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import type { AnyProvider, FormValues } from '../adapters/providers/types.js';
+import { BATCH_MAX_ACCOUNTS } from './batch.js';
 
 /** SPEC §9: one request carries at most this many accounts. */
-export const CSV_MAX_ROWS = 200;
+export const CSV_MAX_ROWS = BATCH_MAX_ACCOUNTS;
 /** 200 rows of a provider's widest form stay far below this; more is not an accounts file. */
 export const CSV_MAX_BYTES = 1_000_000;
 /** A person fixes a file from the first problems; hundreds of lines would bury them. */
@@ -10,6 +11,12 @@ const SHOWN_PROBLEMS = 10;
 
 /** The caller's validation of one account, as the form's: the target it would create, or errors by field id. */
 export type RowCheck = (form: FormValues) => { ok: true; target: string } | { ok: false; errors: Record<string, string> };
+
+/** One account of the file, with its row as a spreadsheet numbers it (for the results file). */
+export interface CsvRow {
+  row: number;
+  form: FormValues;
+}
 
 const MULTI_VALUE_KINDS = new Set(['multi_select', 'checkboxes']);
 
@@ -24,7 +31,7 @@ const MULTI_VALUE_KINDS = new Set(['multi_select', 'checkboxes']);
  * separated by `;` (`email;sms`). Problems name rows as a spreadsheet numbers them: the header
  * is row 1, the first account row 2, and a blank line still takes a row number (it is skipped).
  */
-export function parseAccountsCsv(content: Buffer | string, provider: AnyProvider, check: RowCheck): { ok: true; rows: FormValues[] } | { ok: false; problems: string[] } {
+export function parseAccountsCsv(content: Buffer | string, provider: AnyProvider, check: RowCheck): { ok: true; rows: CsvRow[] } | { ok: false; problems: string[] } {
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
   if (size > CSV_MAX_BYTES) return refuse([`The file is ${Math.ceil(size / 1000)} KB; the limit is 1 MB (${CSV_MAX_ROWS} rows).`]);
   const text = asText(content);
@@ -51,12 +58,12 @@ export function parseAccountsCsv(content: Buffer | string, provider: AnyProvider
   const label = (id: string) => provider.fields.find((field) => field.id === id)?.label ?? id;
   const multi = new Set(provider.fields.filter((field) => MULTI_VALUE_KINDS.has(field.kind)).map((field) => field.id));
   const problems: string[] = [];
-  const rows: FormValues[] = [];
+  const rows: CsvRow[] = [];
   const rowOfTarget = new Map<string, number>();
   for (const { record, info } of filled) {
     const row = info.records + info.empty_lines;
     const form = formOf(columns, record, multi);
-    rows.push(form);
+    rows.push({ row, form });
     const verdict = check(form);
     if (!verdict.ok) {
       problems.push(...Object.entries(verdict.errors).map(([field, message]) => `Row ${row}: ${label(field)}: ${message}`));

@@ -19,6 +19,8 @@ export const batchSchema = z.object({
   channel: z.string(),
   /** The member requests' ids, in the order they were asked for (a CSV's row order). */
   members: z.array(z.string()),
+  /** A CSV batch: each member's row in the uploaded file, so the results file names the same rows. */
+  rows: z.array(z.number().int().positive()).optional(),
   createdAt: z.string(),
 });
 export type Batch = z.infer<typeof batchSchema>;

@@ -6,6 +6,8 @@ import type { AccessRequest } from '../domain/request.js';
 import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, batchTitle, type BatchView, progressText } from './blocks/batch-message.js';
 import { auditMessage } from './blocks/event-messages.js';
 import { channel as channelLink, code, link, md } from './blocks/text.js';
+import { resultsCsv } from '../domain/batch-results.js';
+import { uploadResultsCsv } from './files.js';
 import { NotYet, Refused, type StepKind, type StepResult, toSlack } from './outbox.js';
 import type { Thread, Threads } from './threads.js';
 
@@ -167,6 +169,35 @@ export function createBatchSteps(deps: BatchStepsDeps) {
     return said ? reply(batchId, { text: said.text }) : 'skipped';
   }
 
+  /** A CSV batch's results file, once nothing waits any more and something was sent to the provider. */
+  async function results(record: AuditRecord, batchId: string): Promise<StepResult> {
+    const now = await deps.batch(batchId);
+    if (!now || now.batch.kind !== 'csv') return 'skipped';
+    const counts = batchCounts(now.members);
+    if (!batchSettled(counts) || counts.stopped === counts.total || !(await first(batchId, 'batch_results', record))) return 'skipped';
+    const thread = await deps.threadOf(batchId);
+    if (!thread) return 'skipped';
+    const { batch, members } = now;
+    const rows = members.map((member) => ({
+      row: batch.rows?.[member.batch?.index ?? -1] ?? (member.batch?.index ?? 0) + 2,
+      target: member.target,
+      provider: deps.labelOf(member.provider),
+      outcome: member.outcome?.kind === 'created' && member.outcome.invited ? 'invited' : member.outcome?.kind === 'dry_run' ? 'dry run' : member.state,
+      detail: member.outcome?.kind === 'created' ? member.outcome.providerUserId : (member.outcome?.message ?? ''),
+    }));
+    await toSlack(thread.channel, () =>
+      uploadResultsCsv(client, {
+        channel: thread.channel,
+        threadTs: thread.ts,
+        filename: `${batch.id}-results.csv`,
+        title: `Results of ${batch.id}`,
+        comment: md`Results of ${code(batch.id)}: ${progressText(counts)}.`.text,
+        content: resultsCsv(rows),
+      }),
+    );
+    return 'delivered';
+  }
+
   return {
     /** The steps a batch member's record owes. */
     stepsOf(record: AuditRecord): StepKind[] {
@@ -176,7 +207,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
       if (record.action === 'succeeded') steps.push('reveal');
       if (record.action === 'escalated') steps.push('escalation_dm');
       if (record.action !== 'provisioning') steps.push('audit_line');
-      if (MAY_SETTLE.has(record.action)) steps.push('requester_dm');
+      if (MAY_SETTLE.has(record.action)) steps.push('batch_results', 'requester_dm');
       return [...steps, 'home'];
     },
 
@@ -197,6 +228,8 @@ export function createBatchSteps(deps: BatchStepsDeps) {
           return deps.offerReveal(request);
         case 'escalation_dm':
           return (await first(batchId, `${kind}:${record.provider}`, record)) ? deps.escalationDms(request) : 'skipped';
+        case 'batch_results':
+          return results(record, batchId);
         case 'home':
           if (!deps.refreshHome || !(await throttled(batchId, kind, record))) return 'skipped';
           await deps.refreshHome(request);

@@ -271,6 +271,8 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
         return auditLine(record, request);
       case 'workflow_completion':
         return completeWorkflowStep(request);
+      case 'batch_results':
+        return 'skipped';
       case 'home':
         if (!deps.refreshHome) return 'skipped';
         await deps.refreshHome(request);

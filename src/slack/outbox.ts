@@ -14,7 +14,9 @@ export type StepKind =
   | 'audit_line'
   | 'home'
   /** Ends the workflow step that filed the request (functions.completeSuccess / completeError). */
-  | 'workflow_completion';
+  | 'workflow_completion'
+  /** The results file of a CSV batch, in its thread once every account is settled. */
+  | 'batch_results';
 
 /** Kinds whose messages a person reads in order: one of a request waits for the earlier ones. */
 const ORDERED: ReadonlySet<StepKind> = new Set(['thread_reply', 'requester_dm', 'audit_line']);

@@ -20,7 +20,7 @@ const formCheck =
 const cc = (content: Buffer | string) => parseAccountsCsv(content, checkcentral, formCheck(checkcentral));
 const dc = (content: Buffer | string) => parseAccountsCsv(content, digicert, formCheck(digicert));
 const problemsOf = (result: ReturnType<typeof cc>) => (result.ok ? [] : result.problems);
-const rowsOf = (result: ReturnType<typeof cc>): FormValues[] => (result.ok ? result.rows : expect.fail(`refused: ${result.problems.join(' | ')}`));
+const rowsOf = (result: ReturnType<typeof cc>): FormValues[] => (result.ok ? result.rows.map((row) => row.form) : expect.fail(`refused: ${result.problems.join(' | ')}`));
 const ccRows = (n: number) => ['email,accessLevel', ...Array.from({ length: n }, (_, i) => `person${i}@example.com,user`)].join('\n');
 
 describe('parseAccountsCsv: a valid file', () => {

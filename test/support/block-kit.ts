@@ -69,6 +69,10 @@ function checker(problems: string[]) {
       case 'number_input':
         if (typeof value.is_decimal_allowed !== 'boolean') problems.push(`${where}.is_decimal_allowed: required`);
         return;
+      case 'file_input':
+        list(value.filetypes ?? [], `${where}.filetypes`, 100, 0).forEach((type, i) => string(type, `${where}.filetypes[${i}]`, 50, true));
+        if (value.max_files !== undefined && (typeof value.max_files !== 'number' || value.max_files < 1 || value.max_files > 10)) problems.push(`${where}.max_files: 1 to 10`);
+        return;
       case 'email_text_input':
       case 'url_text_input':
       case 'users_select':

@@ -14,6 +14,8 @@ export interface SlackCall {
   raw: string;
   /** The HTTP status the fake answered with (a fault, or 200). */
   status: number;
+  /** When it arrived (Date.now()), for "at most so often" checks. */
+  at: number;
   /** The JSON the fake answered with (absent for a reset). */
   response?: Record<string, unknown>;
 }
@@ -390,18 +392,18 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
           slot.remaining -= 1;
           const { fault } = slot;
           if (fault.kind === 'reset') {
-            calls.push({ method, args, token, raw, status: 0 });
+            calls.push({ method, args, token, raw, status: 0, at: Date.now() });
             req.socket.destroy();
             return;
           }
           const status = fault.kind === 'rate_limited' ? 429 : fault.kind === 'error' ? fault.status : 200;
           const response = refused(fault.kind === 'rate_limited' ? 'ratelimited' : fault.kind === 'error' ? 'internal_error' : fault.error);
-          calls.push({ method, args, token, raw, status, response });
+          calls.push({ method, args, token, raw, status, response, at: Date.now() });
           res.writeHead(status, { 'content-type': 'application/json', ...(fault.kind === 'rate_limited' && { 'retry-after': String(fault.retryAfter) }) });
           res.end(JSON.stringify(response));
           return;
         }
-        const call: SlackCall = { method, args, token, raw, status: 200 };
+        const call: SlackCall = { method, args, token, raw, status: 200, at: Date.now() };
         calls.push(call);
         call.response = await answer(method, args, token, api);
         res.writeHead(200, { 'content-type': 'application/json' });

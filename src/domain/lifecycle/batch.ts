@@ -97,6 +97,8 @@ export function batching(core: Core, steps: { parts: Submitting['parts']; announ
       kind: Batch['kind'];
       preset?: string;
       person?: string;
+      /** A CSV batch: each account's row in the file. */
+      rows?: readonly number[];
       accounts: readonly { provider: string; form: FormValues }[];
       admit?: () => Promise<boolean>;
     }): Promise<BatchSubmitResult> {
@@ -140,6 +142,7 @@ export function batching(core: Core, steps: { parts: Submitting['parts']; announ
         kind: args.kind,
         ...(args.preset !== undefined && { preset: args.preset }),
         ...(args.person !== undefined && { person: args.person }),
+        ...(args.rows && { rows: [...args.rows] }),
         requester: args.requester,
         reason: valid[0]!.reason,
         channel: args.channel,

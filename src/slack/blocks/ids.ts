@@ -13,6 +13,8 @@ export const IDS = {
   reveal: 'request_reveal',
   revealModal: 'adduser_reveal',
   rejectReasonBlock: 'reject_reason',
+  csvModal: 'adduser_csv',
+  csvFile: 'csv_file',
 } as const;
 
 /** action_id of a provider field: the field id, so lookups (block_suggestion) know which field asks. */

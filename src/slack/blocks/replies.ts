@@ -13,6 +13,7 @@ export function helpText(providers: readonly AnyProvider[]): Mrkdwn {
       md`*/adduser* asks for a new account in a SaaS tool. An approver approves it in the request thread, then the bot creates it.`,
       md`• ${code('/adduser')}: open the request form and choose the provider`,
       md`• ${code('/adduser <provider>')}: open the form straight at one provider (${ids})`,
+      md`• ${code('/adduser csv <provider>')}: many accounts of one provider at once, from a CSV file`,
       md`• ${code('/adduser status')}: your recent requests and where they stand`,
       md`• ${code(AUDIT_USAGE)}: audit records (approvers only)`,
       md`• ${code('/adduser help')}: this message`,

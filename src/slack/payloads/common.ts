@@ -31,6 +31,20 @@ export const viewState = z.looseObject({
         value: z.string().nullish(),
         selected_option: selected.nullish(),
         selected_options: z.array(selected).optional(),
+        /** A file_input's uploads, as Slack describes them (url_private needs the bot token and files:read). */
+        files: z
+          .array(
+            z.looseObject({
+              id,
+              name: z.string().optional(),
+              size: z.number().optional(),
+              filetype: z.string().optional(),
+              mimetype: z.string().optional(),
+              url_private: z.string().optional(),
+              url_private_download: z.string().optional(),
+            }),
+          )
+          .optional(),
       }),
     ),
   ),

@@ -4,7 +4,7 @@ import { decisionAction, dialogAction, providerSelectAction } from './actions.js
 import { adduserCommand } from './command.js';
 import { functionExecutedEvent, homeOpenedEvent } from './events.js';
 import { lookupSuggestion } from './options.js';
-import { rejectSubmission, requestSubmission } from './views.js';
+import { csvSubmission, rejectSubmission, requestSubmission } from './views.js';
 
 /** Every payload the app acts on, by name: the single source of the listeners' types. */
 export const payloadSchemas = {
@@ -13,6 +13,7 @@ export const payloadSchemas = {
   dialogAction,
   providerSelectAction,
   requestSubmission,
+  csvSubmission,
   rejectSubmission,
   lookupSuggestion,
   homeOpenedEvent,

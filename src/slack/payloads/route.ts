@@ -26,6 +26,7 @@ const actions = new Map<string, PayloadName>([
 ]);
 const views = new Map<string, PayloadName>([
   [IDS.requestModal, 'requestSubmission'],
+  [IDS.csvModal, 'csvSubmission'],
   [IDS.rejectModal, 'rejectSubmission'],
 ]);
 const events = new Map<string, PayloadName>([

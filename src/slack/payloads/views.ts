@@ -12,6 +12,9 @@ export const requestSubmission = z.looseObject({
   }),
 });
 
+/** The CSV form's submit: the same shape as the request form's, its file in the state's `files`. */
+export const csvSubmission = requestSubmission;
+
 /** The reject dialog's submit: the request id travels in private_metadata. */
 export const rejectSubmission = z.looseObject({
   type: z.literal('view_submission'),

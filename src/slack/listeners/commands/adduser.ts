@@ -2,7 +2,8 @@ import type { App } from '@slack/bolt';
 import { isApprover } from '../../../domain/policy.js';
 import { requestModal } from '../../blocks/modal.js';
 import { AUDIT_USAGE, auditResultsText, helpText, statusText, unknownCommandText } from '../../blocks/replies.js';
-import { code, md } from '../../blocks/text.js';
+import { code, joinMd, md } from '../../blocks/text.js';
+import { csvModal } from '../../blocks/csv-modal.js';
 import type { SlackDeps } from '../../deps.js';
 import { dryRunNotice } from '../../dry-run.js';
 import { payloadOf } from '../../payloads/index.js';
@@ -70,7 +71,14 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
       return;
     }
 
-    const provider = sub ? providers.find((candidate) => candidate.id === sub) : undefined;
+    // `/adduser csv <provider>`: many accounts of one provider from a file.
+    const csv = sub === 'csv';
+    const named = csv ? (rest[0] ?? '').toLowerCase() : sub;
+    const provider = named ? providers.find((candidate) => candidate.id === named) : undefined;
+    if (csv && !provider) {
+      await ack({ response_type: 'ephemeral', text: md`Usage: ${code('/adduser csv <provider>')}, with one of ${joinMd(providers.map((candidate) => code(candidate.id)), ', ')}.`.text });
+      return;
+    }
     if (sub && !provider) {
       await ack({ response_type: 'ephemeral', text: unknownCommandText(word, providers).text });
       return;
@@ -83,16 +91,13 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
       await respond({ response_type: 'ephemeral', text: md`You are not among the people who may ask for ${what}. Ask your IT team if you need one.`.text });
       return;
     }
+    const metadata = { channel: command.channel_id };
+    const view =
+      csv && provider
+        ? csvModal({ provider, dryRun: dryRunNotice(config, provider), metadata })
+        : requestModal({ providers: offered, provider, dryRun: (chosen) => dryRunNotice(config, chosen), metadata });
     try {
-      await client.views.open({
-        trigger_id: command.trigger_id,
-        view: requestModal({
-          providers: offered,
-          provider,
-          dryRun: (chosen) => dryRunNotice(config, chosen),
-          metadata: { channel: command.channel_id },
-        }),
-      });
+      await client.views.open({ trigger_id: command.trigger_id, view });
     } catch (error) {
       // A trigger lives 3 s: under load (or a slow Slack) the form may not open. Say so, where the person typed.
       if (!TRIGGER_ERRORS.has(slackError(error) ?? '')) throw error;

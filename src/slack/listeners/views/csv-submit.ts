@@ -1,0 +1,66 @@
+import type { App } from '@slack/bolt';
+import { policyFor } from '../../../domain/access-policy.js';
+import { parseAccountsCsv } from '../../../domain/batch-csv.js';
+import { REASON_FIELD } from '../../../domain/lifecycle.js';
+import { IDS } from '../../blocks/ids.js';
+import type { ModalMetadata } from '../../blocks/modal.js';
+import { formValues } from '../../blocks/state.js';
+import { createChannelAccess } from '../../channel-access.js';
+import type { SlackDeps } from '../../deps.js';
+import { downloadCsv } from '../../files.js';
+import { inlineErrors } from '../../inline-errors.js';
+import { payloadOf } from '../../payloads/index.js';
+
+/**
+ * The CSV form's submit (SPEC §9): the file is read and every row checked by the provider's
+ * schema and policy before the ack, all or nothing, so its problems show on the file field with
+ * their row numbers and a request the person saw accepted is stored whole.
+ */
+export function registerCsvSubmit(app: App, deps: SlackDeps): void {
+  const access = createChannelAccess(deps.log);
+  app.view(IDS.csvModal, async ({ ack, context, client }) => {
+    const { view, user } = payloadOf(context, 'csvSubmission');
+    const fail = (errors: Record<string, string>) => ack(inlineErrors(view, errors));
+    let metadata: Partial<ModalMetadata> = {};
+    try {
+      metadata = JSON.parse(view.private_metadata) as Partial<ModalMetadata>;
+    } catch {
+      // A form this bot did not build: refused below for want of a provider.
+    }
+    const provider = deps.providers.find((candidate) => candidate.id === metadata.provider);
+    const channel = provider && (policyFor(deps.policy(), provider.id).requestsChannel ?? metadata.channel);
+    if (!provider || !channel) return fail({ [IDS.csvFile]: 'I lost track of this form: close it and type /adduser csv <provider> again.' });
+    const [file] = view.state.values[IDS.csvFile]?.[IDS.csvFile]?.files ?? [];
+    if (!file) return fail({ [IDS.csvFile]: 'Upload one .csv file.' });
+    const reason = formValues(view.state.values)[REASON_FIELD];
+
+    const downloaded = await downloadCsv(file, context.botToken ?? '');
+    if (!downloaded.ok) return fail({ [IDS.csvFile]: downloaded.why });
+    const parsed = parseAccountsCsv(downloaded.content, provider, (form) => deps.lifecycle.checkAccount(provider.id, form));
+    if (!parsed.ok) return fail({ [IDS.csvFile]: parsed.problems.join('\n') });
+    const refusal = await access.refusal(client, channel);
+    if (refusal) return fail({ [IDS.csvFile]: refusal });
+
+    const result = await deps.lifecycle.submitBatch({
+      requester: user.id,
+      channel,
+      reason: typeof reason === 'string' ? reason : '',
+      kind: 'csv',
+      rows: parsed.rows.map((row) => row.row),
+      accounts: parsed.rows.map((row) => ({ provider: provider.id, form: row.form })),
+      // A valid form closes its modal: a second valid submission of the view is Slack delivering it again.
+      admit: () => deps.once(`view-submission:${view.id}`),
+    });
+    if (result.ok) return ack();
+    const label = (id: string) => provider.fields.find((field) => field.id === id)?.label ?? id;
+    const errors: Record<string, string[]> = {};
+    for (const problem of result.problems) {
+      const block = problem.field === REASON_FIELD ? IDS.reasonBlock : IDS.csvFile;
+      // A policy refusal holds for every row alike: said once, without a row.
+      const row = problem.account === undefined || problem.field === 'provider' ? undefined : parsed.rows[problem.account]?.row;
+      const text = row === undefined ? problem.message : `Row ${row}: ${label(problem.field)}: ${problem.message}`;
+      (errors[block] ??= []).push(text);
+    }
+    await fail(Object.fromEntries(Object.entries(errors).map(([block, texts]) => [block, [...new Set(texts)].slice(0, 10).join('\n')])));
+  });
+}

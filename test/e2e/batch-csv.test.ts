@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Batch } from '../../src/domain/batch.js';
+import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
+import { CHANNEL, type E2E, type OpenedView, startE2E } from '../support/e2e.js';
+import type { FakeSlackFile } from '../support/fake-slack.js';
+import { submissionPayload } from '../support/driver.js';
+import { payloadBody } from '../support/slack-requests.js';
+import { waitFor } from '../support/wait.js';
+
+const DC_KEY = 'dc-batch-csv-key-93a1';
+const REQUESTER = 'UREQUESTER1';
+const APPROVER = 'UAPPROVER01';
+const HEADER = 'username,first_name,last_name,email,container,access_roles';
+const row = (n: number) => `new.user${n},New,"User, ${n}",new.user${n}@example.com,93288,5`;
+
+let e2e: E2E;
+let dc: DigiCertSimulator;
+
+beforeAll(async () => {
+  dc = await startDigiCertSimulator({ apiKey: DC_KEY });
+  e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: APPROVER });
+});
+
+afterAll(async () => {
+  await e2e.close();
+  await dc.close();
+});
+
+/** The CSV form submitted with one uploaded file, as Slack sends a file_input's value. */
+async function submitCsv(view: OpenedView, file: FakeSlackFile | undefined, reason = 'New branch office opens Monday') {
+  const payload = submissionPayload(REQUESTER, view, { reason });
+  (payload.view.state.values as Record<string, unknown>).csv_file = { csv_file: { type: 'file_input', files: file ? [file] : [] } };
+  return e2e.send(payloadBody(payload));
+}
+
+const upload = (content: string, name = 'people.csv') => e2e.slack.addFile({ name, content });
+
+const batchMessages = (since: number) =>
+  e2e.slack.calls.slice(since).filter((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && !call.args.thread_ts && String(call.args.text).includes('AB-'));
+
+describe('a CSV of DigiCert accounts: one request, one decision, every account created within the limits', () => {
+  test('50 rows → one message → one approval → 50 creates, 0 × 429, progress at most once a second, one line each, results CSV matching the simulator', { timeout: 60_000 }, async () => {
+    const view = await e2e.openModal(REQUESTER, 'csv digicert');
+    expect(view.callback_id).toBe('adduser_csv');
+    const rows = Array.from({ length: 50 }, (_, n) => row(n + 1));
+    const before = e2e.slack.calls.length;
+    const submitted = await submitCsv(view, upload(`\uFEFF${HEADER}\r\n${rows.join('\r\n')}\r\n`));
+    expect(submitted.body).toBe('');
+
+    const posted = await waitFor(() => batchMessages(before)[0], { what: 'the batch request message' });
+    const batchId = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
+    expect(String(posted.args.text)).toBe(`Account request ${batchId}: 50 new DigiCert CertCentral accounts: Pending approval`);
+    const listed = JSON.stringify(posted.args.blocks);
+    expect(listed).toContain('new.user20@example.com');
+    expect(listed).not.toContain('new.user21@example.com');
+    expect(listed).toContain('…and 30 more');
+    const batch = (await e2e.store.get<Batch>(`batch:${batchId}`))!;
+    expect(batch.members).toHaveLength(50);
+    expect(batch.rows).toEqual(Array.from({ length: 50 }, (_, n) => n + 2));
+    await waitFor(async () => e2e.store.get(`slack:thread:${batchId}`), { what: 'the batch thread' });
+    expect(batchMessages(before)).toHaveLength(1);
+
+    const since = dc.requests.length;
+    await e2e.click(APPROVER, 'request_approve', batchId);
+    for (const id of batch.members) await e2e.waitForState(id, 'succeeded', 30_000);
+    const creates = dc.requests.slice(since).filter((request) => request.method === 'POST' && request.path === '/user');
+    expect(creates).toHaveLength(50);
+    expect(dc.requests.filter((request) => request.status === 429)).toHaveLength(0);
+    expect(new Set(dc.users.map((user) => user.username))).toEqual(new Set(rows.map((_, n) => `new.user${n + 1}`)));
+
+    const thread = (await e2e.store.get<{ channel: string; ts: string }>(`slack:thread:${batchId}`))!;
+    const upload1 = await waitFor(() => e2e.slack.uploads.find((file) => file.threadTs === thread.ts), { what: 'the results CSV', timeoutMs: 15_000 });
+    const lines = upload1.content.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('row,target,provider,outcome,provider id or error');
+    expect(lines).toHaveLength(51);
+    for (const user of dc.users.filter((candidate) => candidate.username.startsWith('new.user'))) {
+      const n = Number(user.username.slice('new.user'.length));
+      expect(lines).toContain(`${n + 1},new.user${n}@example.com,DigiCert CertCentral,succeeded,${user.id}`);
+    }
+
+    const updates = await waitFor(
+      () => {
+        const all = e2e.slack.callsTo('chat.update').filter((call) => call.args.ts === thread.ts);
+        return String(all.at(-1)?.args.text).endsWith(': 50 created') ? all : undefined;
+      },
+      { what: 'the parent showing 50 created', timeoutMs: 15_000 },
+    );
+    for (let i = 1; i < updates.length; i++) expect(updates[i]!.at - updates[i - 1]!.at).toBeGreaterThanOrEqual(900);
+    const replies = () => e2e.slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread.ts).map((call) => String(call.args.text));
+    await waitFor(() => replies().filter((text) => text.startsWith(':tada: DigiCert CertCentral · *new.user')).length === 50, { what: 'one line per account' });
+    expect(replies().filter((text) => text.includes('approved. Creating 50 accounts'))).toHaveLength(1);
+    await waitFor(() => e2e.slack.calls.some((call) => call.args.channel === REQUESTER && String(call.args.text).includes(`${batchId}\` for 50 new DigiCert CertCentral accounts is done: 50 created`)), { what: 'the requester told once it is done' });
+
+    const audit = (await Promise.all(batch.members.map((id) => e2e.auditFor(id)))).flat();
+    expect(audit.filter((record) => record.action === 'succeeded')).toHaveLength(50);
+    expect(audit.every((record) => record.batchId === batchId)).toBe(true);
+  });
+
+  test('bad rows come back inline with their row numbers and nothing is stored', async () => {
+    const view = await e2e.openModal(REQUESTER, 'csv digicert');
+    const before = e2e.slack.calls.length;
+    const content = [HEADER, row(101), 'bad.one,Bad,One,not-an-email,93288,5', '', row(101)].join('\n');
+    const answer = await submitCsv(view, upload(content));
+    const errors = (answer.json() as { errors: Record<string, string> }).errors;
+    expect(errors.csv_file).toContain('Row 3: Email:');
+    expect(errors.csv_file).toContain('Row 5: new.user101@example.com is also on row 2');
+    expect(batchMessages(before)).toHaveLength(0);
+  });
+
+  test.each([
+    ['a file that is not a CSV', () => upload('\u0000\u0001binary', 'people.csv'), 'This is not a CSV file'],
+    ['an empty file', () => upload(''), 'The file is empty'],
+    ['a header with an unknown column', () => upload(`${HEADER},colour\n${row(7)},red`), 'The column "colour" is not a DigiCert CertCentral field'],
+    ['a header without a required column', () => upload(`username,first_name,last_name,container,access_roles\nx,X,Y,93288,5`), 'The column "email" (Email) is missing'],
+    ['more than 200 rows', () => upload([HEADER, ...Array.from({ length: 201 }, (_, n) => row(n + 300))].join('\n')), 'The file has 201 rows; the limit is 200'],
+    ['a file Slack cannot serve', () => {
+      const file = upload(`${HEADER}\n${row(9)}`);
+      e2e.slack.failFile(file.id, 404);
+      return file;
+    }, 'Slack could not give me the file'],
+    ['a file that is not named .csv', () => upload(`${HEADER}\n${row(9)}`, 'people.xlsx'), 'Upload a .csv file'],
+  ])('%s: a clear inline error, nothing stored', async (_, file, expected) => {
+    const view = await e2e.openModal(REQUESTER, 'csv digicert');
+    const before = e2e.slack.calls.length;
+    const answer = await submitCsv(view, file());
+    expect((answer.json() as { errors: Record<string, string> }).errors.csv_file).toContain(expected);
+    expect(batchMessages(before)).toHaveLength(0);
+  });
+});

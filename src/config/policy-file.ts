@@ -114,7 +114,14 @@ const DEFAULT_TTL_MS = 72 * 3_600_000;
 const defined = <T>(record: Readonly<Record<string, T | undefined>>): Record<string, T> =>
   Object.fromEntries(Object.entries(record).filter((entry): entry is [string, T] => entry[1] !== undefined));
 
-function resolve(file: FileShape, hash: string): AccessPolicy {
+/** A preset's accounts in the order the file lists them (the schema's output follows the providers' order). */
+function inFileOrder<T>(accounts: Readonly<Record<string, T>>, raw: unknown): Record<string, T> {
+  const listed = raw !== null && typeof raw === 'object' ? Object.keys(raw) : [];
+  const ids = [...listed.filter((id) => Object.hasOwn(accounts, id)), ...Object.keys(accounts).filter((id) => !listed.includes(id))];
+  return Object.fromEntries(ids.map((id) => [id, accounts[id]!]));
+}
+
+function resolve(file: FileShape, hash: string, raw: { presets?: Record<string, { accounts?: unknown }> } = {}): AccessPolicy {
   const base: SectionShape = file.defaults ?? {};
   const merge = (own: SectionShape): ProviderPolicy => {
     const escalate = own.escalate ?? base.escalate;
@@ -142,7 +149,10 @@ function resolve(file: FileShape, hash: string): AccessPolicy {
     presets: Object.fromEntries(
       Object.entries(file.presets ?? {}).map(([name, preset]) => [
         name,
-        { label: preset.label, accounts: Object.fromEntries(Object.entries(defined(preset.accounts)).map(([id, fields]) => [id, defined(fields)])) },
+        {
+          label: preset.label,
+          accounts: inFileOrder(Object.fromEntries(Object.entries(defined(preset.accounts)).map(([id, fields]) => [id, defined(fields)])), raw.presets?.[name]?.accounts),
+        },
       ]),
     ),
   };
@@ -200,7 +210,8 @@ export function parsePolicy(text: string): PolicyFileResult {
       })),
     };
   }
-  const parsed = fileSchema.safeParse(doc.toJS());
+  const raw: unknown = doc.toJS();
+  const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue): PolicyProblem[] => {
       if (issue.code === 'unrecognized_keys') {
@@ -217,7 +228,7 @@ export function parsePolicy(text: string): PolicyFileResult {
     return { ok: false, problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
   }
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
-  const policy = resolve(parsed.data, hash);
+  const policy = resolve(parsed.data, hash, raw as Parameters<typeof resolve>[2]);
   const problems = coherence(policy).map((problem) => ({ ...problem, line: lineOf(doc, counter, problem.key.split('.')) }));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, policy };
 }

@@ -39,7 +39,12 @@ export function createChannelAccess(log: Logger) {
     }
   }
 
-  return {
+  const access = {
+    /** The request form's inline error when there is no channel to post in, or the bot cannot post in it. */
+    async formProblem(client: webApi.WebClient, channel: string | undefined): Promise<string | undefined> {
+      if (!channel) return 'I lost track of the channel: close this form and type /adduser again.';
+      return access.refusal(client, channel);
+    },
     /** The inline error to show when the bot cannot post in `channel`; undefined when it can (or nobody knows). */
     async refusal(client: webApi.WebClient, channel: string): Promise<string | undefined> {
       if ((member.get(channel) ?? 0) > Date.now()) return undefined;
@@ -62,4 +67,5 @@ export function createChannelAccess(log: Logger) {
       return undefined;
     },
   };
+  return access;
 }

@@ -61,6 +61,12 @@ describe('policy file', () => {
     expect(policy.presets.engineer).toEqual({ label: 'New engineer', accounts: { checkcentral: { accessLevel: 'user' }, digicert: { access_roles: ['5'] } } });
   });
 
+  test("a preset's accounts keep the file's order, which its form and its request follow", () => {
+    const result = parsePolicy('version: 1\npresets:\n  hire:\n    label: Hire\n    accounts:\n      github: {}\n      digicert: { access_roles: ["5"] }\n      checkcentral: { accessLevel: user }\n');
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(Object.keys(result.policy.presets.hire!.accounts)).toEqual(['github', 'digicert', 'checkcentral']);
+  });
+
   test('the hash names the content: one changed byte changes it', () => {
     const one = parsePolicy(EXAMPLE);
     const two = parsePolicy(EXAMPLE.replace('72h', '71h'));

@@ -57,7 +57,15 @@ function checker(problems: string[]) {
       case 'multi_static_select':
       case 'checkboxes':
       case 'radio_buttons':
-        list(value.options, `${where}.options`, value.type === 'checkboxes' || value.type === 'radio_buttons' ? 10 : 100).forEach((o, i) => option(o, `${where}.options[${i}]`));
+        if (value.type !== 'checkboxes' && value.type !== 'radio_buttons' && value.option_groups !== undefined) {
+          // Either options or option_groups, never both: up to 100 groups, each a label and up to 100 options.
+          if (value.options !== undefined) problems.push(`${where}: options and option_groups are exclusive`);
+          list(value.option_groups, `${where}.option_groups`, 100).forEach((group, g) => {
+            if (!isObject(group)) return void problems.push(`${where}.option_groups[${g}]: must be an option group object`);
+            text(group.label, `${where}.option_groups[${g}].label`, 75, ['plain_text']);
+            list(group.options, `${where}.option_groups[${g}].options`, 100).forEach((o, i) => option(o, `${where}.option_groups[${g}].options[${i}]`));
+          });
+        } else list(value.options, `${where}.options`, value.type === 'checkboxes' || value.type === 'radio_buttons' ? 10 : 100).forEach((o, i) => option(o, `${where}.options[${i}]`));
         if (value.initial_option !== undefined) option(value.initial_option, `${where}.initial_option`);
         if (value.initial_options !== undefined) list(value.initial_options, `${where}.initial_options`, 100, 0).forEach((o, i) => option(o, `${where}.initial_options[${i}]`));
         return;

@@ -1,9 +1,8 @@
 import type { types } from '@slack/bolt';
 import type { AnyProvider } from '../../adapters/providers/types.js';
 import { CSV_MAX_ROWS } from '../../domain/batch-csv.js';
-import { REASON_FIELD, REASON_MAX } from '../../domain/lifecycle.js';
-import { fieldAction, IDS } from './ids.js';
-import type { ModalMetadata } from './modal.js';
+import { IDS } from './ids.js';
+import { type ModalMetadata, reasonBlock } from './modal.js';
 import { code, joinMd, md, mrkdwn, plain } from './text.js';
 
 /** The columns a provider's CSV takes, required ones first, as the README's field table names them. */
@@ -18,11 +17,11 @@ export function csvColumns(provider: AnyProvider): { required: string[]; optiona
  * reason. The file is read and every row checked when the form is submitted; problems come
  * back on the file field with their row numbers.
  */
-export function csvModal(args: { provider: AnyProvider; dryRun: string | undefined; metadata: ModalMetadata }): types.ModalView {
+export function csvModal(args: { provider: AnyProvider; dryRun: string | undefined; metadata: ModalMetadata; /** The form's top select, to switch to another provider or preset. */ select: types.InputBlock }): types.ModalView {
   const { provider } = args;
   const columns = csvColumns(provider);
   const list = (ids: string[]) => joinMd(ids.map(code), ', ');
-  const blocks: types.KnownBlock[] = [];
+  const blocks: types.KnownBlock[] = [args.select];
   if (args.dryRun) blocks.push({ type: 'context', elements: [mrkdwn(md`:test_tube: *Dry run:* ${args.dryRun}`)] });
   blocks.push(
     {
@@ -37,13 +36,7 @@ export function csvModal(args: { provider: AnyProvider; dryRun: string | undefin
       label: plain('CSV file'),
       element: { type: 'file_input', action_id: IDS.csvFile, filetypes: ['csv'], max_files: 1 },
     },
-    {
-      type: 'input',
-      block_id: IDS.reasonBlock,
-      label: plain('Reason'),
-      hint: plain('Shown to approvers and kept in the audit log with every account.'),
-      element: { type: 'plain_text_input', action_id: fieldAction(REASON_FIELD), multiline: true, max_length: REASON_MAX, placeholder: plain('Why do these people need accounts?') },
-    },
+    reasonBlock('Why do these people need accounts?'),
   );
   return {
     type: 'modal',

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { AnyProvider, Choice, FieldSpec } from '../../adapters/providers/types.js';
+import type { Preset } from '../../domain/access-policy.js';
 import { REASON_FIELD, REASON_MAX } from '../../domain/lifecycle.js';
 import { fieldAction, IDS } from './ids.js';
 import { clip, code, md, mrkdwn, plain } from './text.js';
@@ -8,7 +9,16 @@ export interface ModalMetadata {
   /** Where /adduser was typed: the request goes there when no requests channel is configured. */
   channel: string;
   provider?: string;
+  /** The preset the form asks for (`/adduser <preset>`, or chosen in the select): a submit knows it without the select's state. */
+  preset?: string;
 }
+
+/** The select's value for a preset: provider ids never contain a colon. */
+export const presetValue = (name: string) => `preset:${name}`;
+export const presetOfValue = (value: string | undefined) => (value?.startsWith('preset:') ? value.slice('preset:'.length) : undefined);
+/** The select's value for "upload a CSV of this provider's accounts". */
+export const csvValue = (provider: string) => `csv:${provider}`;
+export const csvOfValue = (value: string | undefined) => (value?.startsWith('csv:') ? value.slice('csv:'.length) : undefined);
 
 const option = (choice: Choice): types.PlainTextOption => ({ text: plain(choice.label, 75), value: clip(choice.value, 75) });
 
@@ -81,20 +91,64 @@ export function fieldBlock(field: FieldSpec): types.InputBlock {
   };
 }
 
-function providerBlock(providers: readonly AnyProvider[], selected: AnyProvider | undefined): types.InputBlock {
-  const options = providers.map((provider) => option({ value: provider.id, label: provider.label }));
-  const initial = selected && options.find((candidate) => candidate.value === selected.id);
+/** A preset in the select: its label and the accounts it creates (providers this bot does not know are left out). */
+function presetOption(name: string, preset: Preset, providers: readonly AnyProvider[]): types.PlainTextOption {
+  const creates = Object.keys(preset.accounts).map((id) => providers.find((provider) => provider.id === id)?.label ?? id);
+  return option({ value: presetValue(name), label: `${preset.label}: ${creates.join(', ')}` });
+}
+
+/**
+ * The select at the top of the form, in groups: one account (the providers offered), several
+ * accounts (every preset: the submit says who may not ask) and many accounts (a CSV of one
+ * provider's). `selected` is a provider id, or a preset's or CSV's select value.
+ */
+export function providerBlock(args: {
+  providers: readonly AnyProvider[];
+  selected?: string;
+  presets?: Readonly<Record<string, Preset>>;
+  /** Every provider, to name a preset's accounts even where this person is not offered one. */
+  allProviders?: readonly AnyProvider[];
+}): types.InputBlock {
+  const single = args.providers.slice(0, 100).map((provider) => option({ value: provider.id, label: provider.label }));
+  const presets = Object.entries(args.presets ?? {})
+    .slice(0, 100)
+    .map(([name, preset]) => presetOption(name, preset, args.allProviders ?? args.providers));
+  const csv = args.providers.slice(0, 100).map((provider) => option({ value: csvValue(provider.id), label: `CSV of ${provider.label} accounts` }));
+  const all = [...single, ...presets, ...csv];
+  const initial = args.selected === undefined ? undefined : all.find((candidate) => candidate.value === args.selected);
+  const groups = [
+    { label: plain('One account', 75), options: single },
+    { label: plain('Several accounts (preset)', 75), options: presets },
+    { label: plain('Many accounts (upload a CSV)', 75), options: csv },
+  ].filter((group) => group.options.length > 0);
   return {
     type: 'input',
     block_id: IDS.providerBlock,
     dispatch_action: true,
-    label: plain('Provider'),
+    label: plain(presets.length > 0 ? 'Provider or preset' : 'Provider'),
     element: {
       type: 'static_select',
       action_id: IDS.providerSelect,
       placeholder: plain('Choose where the account is created'),
-      options,
+      ...(groups.length > 1 ? { option_groups: groups } : { options: all }),
       ...(initial && { initial_option: initial }),
+    },
+  };
+}
+
+/** The reason every form ends with. */
+export function reasonBlock(placeholder = 'Why does this person need an account?'): types.InputBlock {
+  return {
+    type: 'input',
+    block_id: IDS.reasonBlock,
+    label: plain('Reason'),
+    hint: plain('Shown to approvers and kept in the audit log.'),
+    element: {
+      type: 'plain_text_input',
+      action_id: fieldAction(REASON_FIELD),
+      multiline: true,
+      max_length: REASON_MAX,
+      placeholder: plain(placeholder),
     },
   };
 }
@@ -109,32 +163,29 @@ export function requestModal(args: {
   provider?: AnyProvider;
   dryRun: (provider: AnyProvider) => string | undefined;
   metadata: ModalMetadata;
+  /** The policy's presets, offered in the select's second group. */
+  presets?: Readonly<Record<string, Preset>>;
+  allProviders?: readonly AnyProvider[];
 }): types.ModalView {
   const { provider } = args;
-  const blocks: types.KnownBlock[] = [providerBlock(args.providers, provider)];
+  const blocks: types.KnownBlock[] = [providerBlock({ providers: args.providers, selected: provider?.id, presets: args.presets, allProviders: args.allProviders })];
   if (provider) {
     const dryRun = args.dryRun(provider);
     if (dryRun) {
       blocks.unshift({ type: 'context', elements: [mrkdwn(md`:test_tube: *Dry run:* ${dryRun}`)] });
     }
     blocks.push(...provider.fields.map(fieldBlock));
-    blocks.push({
-      type: 'input',
-      block_id: IDS.reasonBlock,
-      label: plain('Reason'),
-      hint: plain('Shown to approvers and kept in the audit log.'),
-      element: {
-        type: 'plain_text_input',
-        action_id: fieldAction(REASON_FIELD),
-        multiline: true,
-        max_length: REASON_MAX,
-        placeholder: plain('Why does this person need an account?'),
-      },
-    });
+    blocks.push(reasonBlock());
   } else {
     blocks.push({
       type: 'context',
-      elements: [mrkdwn(md`Choose a provider to see the fields it needs.`)],
+      elements: [
+        mrkdwn(
+          Object.keys(args.presets ?? {}).length > 0
+            ? md`Choose a provider to see the fields it needs, or a preset for several accounts at once.`
+            : md`Choose a provider to see the fields it needs.`,
+        ),
+      ],
     });
   }
   const metadata: ModalMetadata = { ...args.metadata, ...(provider && { provider: provider.id }) };

@@ -6,13 +6,15 @@ import { clipMd, code, joinMd, link, md, type Mrkdwn, user } from './text.js';
 
 export const AUDIT_USAGE = '/adduser audit <email | @user | request id>';
 
-export function helpText(providers: readonly AnyProvider[]): Mrkdwn {
+export function helpText(providers: readonly AnyProvider[], presets: readonly string[] = []): Mrkdwn {
   const ids = joinMd(providers.map((provider) => code(provider.id)), ', ');
+  const names = joinMd(presets.map((name) => code(name)), ', ');
   return joinMd(
     [
       md`*/adduser* asks for a new account in a SaaS tool. An approver approves it in the request thread, then the bot creates it.`,
       md`• ${code('/adduser')}: open the request form and choose the provider`,
       md`• ${code('/adduser <provider>')}: open the form straight at one provider (${ids})`,
+      ...(presets.length > 0 ? [md`• ${code('/adduser <preset>')}: several accounts for one person at once (${names})`] : []),
       md`• ${code('/adduser csv <provider>')}: many accounts of one provider at once, from a CSV file`,
       md`• ${code('/adduser status')}: your recent requests and where they stand`,
       md`• ${code(AUDIT_USAGE)}: audit records (approvers only)`,
@@ -23,8 +25,8 @@ export function helpText(providers: readonly AnyProvider[]): Mrkdwn {
 }
 
 /** The answer to a word /adduser does not know: what was typed, shown as text, then the help. */
-export function unknownCommandText(word: string, providers: readonly AnyProvider[]): Mrkdwn {
-  return md`I don't know ${code(word.slice(0, 40))}.\n${helpText(providers)}`;
+export function unknownCommandText(word: string, providers: readonly AnyProvider[], presets: readonly string[] = []): Mrkdwn {
+  return md`I don't know ${code(word.slice(0, 40))}.\n${helpText(providers, presets)}`;
 }
 
 export function statusText(requests: readonly AccessRequest[], links: ReadonlyMap<string, string>, labelOf: (id: string) => string): Mrkdwn {

@@ -1,11 +1,11 @@
 import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
-import { type ModalMetadata, requestModal } from '../../blocks/modal.js';
+import type { ModalMetadata } from '../../blocks/modal.js';
 import { providersFor } from '../../askable.js';
 import type { SlackDeps } from '../../deps.js';
 import { slackError } from '../../reachability.js';
-import { dryRunNotice } from '../../dry-run.js';
 import { payloadOf } from '../../payloads/index.js';
+import { formView } from '../../request-form.js';
 
 /**
  * Choosing a provider rebuilds the modal in place. The view's hash makes Slack refuse an
@@ -17,7 +17,6 @@ export function registerProviderSelect(app: App, deps: SlackDeps): void {
     await ack();
     const { view, actions, user } = payloadOf(context, 'providerSelectAction');
     const [action] = actions;
-    const provider = deps.providers.find((candidate) => candidate.id === action.selected_option.value);
     let metadata: ModalMetadata;
     try {
       metadata = JSON.parse(view.private_metadata) as ModalMetadata;
@@ -28,12 +27,7 @@ export function registerProviderSelect(app: App, deps: SlackDeps): void {
       await client.views.update({
         view_id: view.id,
         hash: view.hash,
-        view: requestModal({
-          providers: await providersFor(deps, user.id),
-          provider,
-          dryRun: (chosen) => dryRunNotice(deps.config, chosen),
-          metadata: { channel: metadata.channel },
-        }),
+        view: formView(deps, { offered: await providersFor(deps, user.id), choice: action.selected_option.value, channel: metadata.channel }),
       });
     } catch (error) {
       if (slackError(error) !== 'hash_conflict') throw error;

@@ -1,24 +1,23 @@
 import type { App } from '@slack/bolt';
 import { isApprover } from '../../../domain/policy.js';
-import { requestModal } from '../../blocks/modal.js';
+import { csvValue, presetValue } from '../../blocks/modal.js';
 import { AUDIT_USAGE, auditResultsText, helpText, statusText, unknownCommandText } from '../../blocks/replies.js';
 import { code, joinMd, md } from '../../blocks/text.js';
-import { csvModal } from '../../blocks/csv-modal.js';
 import type { SlackDeps } from '../../deps.js';
-import { dryRunNotice } from '../../dry-run.js';
 import { payloadOf } from '../../payloads/index.js';
 import { providersFor } from '../../askable.js';
+import { formView } from '../../request-form.js';
 import { slackError } from '../../reachability.js';
 import { parseAuditQuery } from './audit-query.js';
 
 const TRIGGER_ERRORS = new Set(['expired_trigger_id', 'exchanged_trigger_id', 'invalid_trigger_id']);
 
 /**
- * /adduser [provider | help | status | audit <query>]. The modal opens first thing after the
+ * /adduser [provider | preset | help | status | audit <query>]. The modal opens first thing after the
  * ack: its trigger_id is only valid for three seconds.
  */
 export function registerAdduser(app: App, deps: SlackDeps): void {
-  const { providers, lifecycle, audit, config } = deps;
+  const { providers, lifecycle, audit } = deps;
   const labelOf = (id: string) => providers.find((provider) => provider.id === id)?.label ?? id;
 
   app.command('/adduser', async ({ context, ack, client, respond }) => {
@@ -26,8 +25,11 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
     const [word = '', ...rest] = command.text.trim().split(/\s+/);
     const sub = word.toLowerCase();
 
+    const presets = deps.policy().presets;
+    const presetNames = Object.keys(presets);
+
     if (sub === 'help') {
-      await ack({ response_type: 'ephemeral', text: helpText(providers).text });
+      await ack({ response_type: 'ephemeral', text: helpText(providers, presetNames).text });
       return;
     }
 
@@ -79,25 +81,25 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
       await ack({ response_type: 'ephemeral', text: md`Usage: ${code('/adduser csv <provider>')}, with one of ${joinMd(providers.map((candidate) => code(candidate.id)), ', ')}.`.text });
       return;
     }
-    if (sub && !provider) {
-      await ack({ response_type: 'ephemeral', text: unknownCommandText(word, providers).text });
+    // A preset named like a provider is never reached this way: the provider wins (it was there first,
+    // and `/adduser <provider>` must keep meaning one account); the preset stays in the form's select.
+    const presetName = sub && !provider && Object.hasOwn(presets, sub) ? sub : undefined;
+    if (sub && !provider && !presetName) {
+      await ack({ response_type: 'ephemeral', text: unknownCommandText(word, providers, presetNames).text });
       return;
     }
 
     await ack();
     const offered = await providersFor(deps, command.user_id);
-    if (offered.length === 0 || (provider && !offered.includes(provider))) {
+    // Every preset is offered: the submit refuses, naming the provider, what this person may not ask for.
+    if (!presetName && (offered.length === 0 || (provider && !offered.includes(provider)))) {
       const what = provider ? `${provider.label} accounts` : 'accounts with this bot';
       await respond({ response_type: 'ephemeral', text: md`You are not among the people who may ask for ${what}. Ask your IT team if you need one.`.text });
       return;
     }
-    const metadata = { channel: command.channel_id };
-    const view =
-      csv && provider
-        ? csvModal({ provider, dryRun: dryRunNotice(config, provider), metadata })
-        : requestModal({ providers: offered, provider, dryRun: (chosen) => dryRunNotice(config, chosen), metadata });
     try {
-      await client.views.open({ trigger_id: command.trigger_id, view });
+      const choice = csv && provider ? csvValue(provider.id) : presetName ? presetValue(presetName) : provider?.id;
+      await client.views.open({ trigger_id: command.trigger_id, view: formView(deps, { offered, choice, channel: command.channel_id }) });
     } catch (error) {
       // A trigger lives 3 s: under load (or a slow Slack) the form may not open. Say so, where the person typed.
       if (!TRIGGER_ERRORS.has(slackError(error) ?? '')) throw error;

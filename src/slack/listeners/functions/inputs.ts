@@ -3,6 +3,7 @@ import type { AnyProvider, FormValues, PersonDetails } from '../../../adapters/p
 import type { Preset } from '../../../domain/access-policy.js';
 import { REASON_FIELD } from '../../../domain/lifecycle.js';
 import { userId } from '../../payloads/common.js';
+import { personForm } from '../../preset-form.js';
 
 /** The step's callback id: manifest.yml's `functions` key. */
 export const CREATE_ACCOUNT = 'create_account';
@@ -50,7 +51,6 @@ export type StepRequest =
 
 const refuse = (input: string, problem: string) => ({ ok: false as const, error: `${input}: ${problem}` });
 const asForm = (value: z.infer<typeof fieldValue>) => (Array.isArray(value) ? value.map(String) : String(value));
-const defined = (values: FormValues): FormValues => Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
 
 /** The provider a step asks for: named, or the one account of its preset. */
 function chooseProvider(inputs: CreateAccountInputs, providers: readonly AnyProvider[], presets: Readonly<Record<string, Preset>>) {
@@ -97,7 +97,7 @@ export function stepRequest(raw: unknown, providers: readonly AnyProvider[], pre
     ok: true,
     requester: inputs.requester,
     provider,
-    form: { ...presetValues, ...defined(provider.fromPerson(person)), ...typed, [REASON_FIELD]: inputs.reason },
+    form: { ...personForm(provider, presetValues, person), ...typed, [REASON_FIELD]: inputs.reason },
   };
 }
 

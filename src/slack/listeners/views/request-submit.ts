@@ -1,12 +1,15 @@
 import { policyFor } from '../../../domain/access-policy.js';
 import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
-import type { ModalMetadata } from '../../blocks/modal.js';
+import { csvOfValue, type ModalMetadata, presetOfValue } from '../../blocks/modal.js';
 import { formValues, selectedProvider } from '../../blocks/state.js';
 import { createChannelAccess } from '../../channel-access.js';
 import type { SlackDeps } from '../../deps.js';
 import { inlineErrors } from '../../inline-errors.js';
 import { payloadOf } from '../../payloads/index.js';
+import { providersFor } from '../../askable.js';
+import { formView } from '../../request-form.js';
+import { submitPreset } from './preset-submit.js';
 
 function metadataOf(text: string): Partial<ModalMetadata> {
   try {
@@ -27,16 +30,30 @@ export function registerRequestSubmit(app: App, deps: SlackDeps): void {
     const body = payloadOf(context, 'requestSubmission');
     const { view } = body;
     const metadata = metadataOf(view.private_metadata);
-    const provider = selectedProvider(view.state.values) ?? metadata.provider ?? '';
-    const channel = policyFor(deps.policy(), provider).requestsChannel ?? metadata.channel;
-    if (!channel) {
-      await ack(inlineErrors(view, { [IDS.providerBlock]: 'I lost track of the channel: close this form and type /adduser again.' }));
+    const selected = selectedProvider(view.state.values);
+    const preset = selected === undefined ? metadata.preset : presetOfValue(selected);
+    if (preset !== undefined) {
+      if (preset !== metadata.preset) {
+        // A preset chosen in a form that is not yet its form ("Next"): show the preset's form.
+        const offered = await providersFor(deps, body.user.id);
+        await ack({ response_action: 'update', view: formView(deps, { offered, choice: selected, channel: metadata.channel ?? '' }) });
+        return;
+      }
+      await submitPreset(deps, access, { name: preset, body, channel: metadata.channel, ack, client });
       return;
     }
+    if (csvOfValue(selected) !== undefined) {
+      // A CSV chosen in a form that is not yet the CSV form ("Next"): show it.
+      const offered = await providersFor(deps, body.user.id);
+      await ack({ response_action: 'update', view: formView(deps, { offered, choice: selected, channel: metadata.channel ?? '' }) });
+      return;
+    }
+    const provider = selected ?? metadata.provider ?? '';
+    const channel = policyFor(deps.policy(), provider).requestsChannel ?? metadata.channel;
     // Said in the form, before anything is stored: a request posted nowhere would wait unseen.
-    const refusal = await access.refusal(client, channel);
-    if (refusal) {
-      await ack(inlineErrors(view, { [IDS.providerBlock]: refusal }));
+    const problem = await access.formProblem(client, channel);
+    if (!channel || problem) {
+      await ack(inlineErrors(view, { [IDS.providerBlock]: problem ?? '' }));
       return;
     }
     const result = await deps.lifecycle.submit({

@@ -68,6 +68,7 @@ describe('presets: several accounts for one person from one form', () => {
     expect(select.option_groups.map((group) => [group.label.text, group.options.map((option) => option.value)])).toEqual([
       ['One account', ['checkcentral', 'smscentral', 'digicert', 'okta', 'google', 'github']],
       ['Several accounts (preset)', ['preset:engineer', 'preset:desk']],
+      ['Many accounts (upload a CSV)', ['csv:checkcentral', 'csv:smscentral', 'csv:digicert', 'csv:okta', 'csv:google', 'csv:github']],
     ]);
     const answer = await e2e.command(REQUESTER, 'enginer');
     expect(JSON.parse(answer.body).text).toContain('several accounts for one person at once (`engineer`, `desk`)');

@@ -24,7 +24,10 @@ describe('the request modal', () => {
     expect(JSON.parse(view.private_metadata!)).toEqual({ channel: 'C1' });
     const [selector, hint] = view.blocks as [types.InputBlock, types.ContextBlock];
     expect(selector).toMatchObject({ block_id: 'provider', dispatch_action: true, element: { type: 'static_select', action_id: 'provider_select' } });
-    expect((selector.element as types.StaticSelect).options!.map((option) => option.value)).toEqual(providers.map((provider) => provider.id));
+    const groups = (selector.element as types.StaticSelect).option_groups!;
+    expect(groups.map((group) => group.label.text)).toEqual(['One account', 'Many accounts (upload a CSV)']);
+    expect(groups[0]!.options.map((option) => option.value)).toEqual(providers.map((provider) => provider.id));
+    expect(groups[1]!.options.map((option) => option.value)).toEqual(providers.map((provider) => `csv:${provider.id}`));
     expect((selector.element as types.StaticSelect).initial_option).toBeUndefined();
     expect(JSON.stringify(hint)).toContain('Choose a provider to see the fields it needs.');
     expect(view.blocks).toHaveLength(2);

@@ -108,7 +108,7 @@ describe('the preset form', () => {
     expect((modal('engineer', () => 'ADDUSER_DRY_RUN is on.').blocks[1] as types.ContextBlock).elements).toHaveLength(2);
   });
 
-  test('the request form’s select: one group of providers, one of presets; no groups without presets', () => {
+  test('the request form’s select: a group of providers, one of presets, one of CSV uploads; no preset group without presets', () => {
     const view = requestModal({ providers: providers.slice(0, 2), dryRun: () => undefined, metadata: { channel: 'C1' }, presets: PRESETS, allProviders: providers });
     expect(viewProblems(view)).toEqual([]);
     const select = (view.blocks[0] as types.InputBlock).element as types.StaticSelect;
@@ -116,11 +116,12 @@ describe('the preset form', () => {
     expect(select.option_groups!.map((group) => [group.label.text, group.options.map((option) => option.value)])).toEqual([
       ['One account', ['checkcentral', 'smscentral']],
       ['Several accounts (preset)', ['preset:engineer', 'preset:desk']],
+      ['Many accounts (upload a CSV)', ['csv:checkcentral', 'csv:smscentral']],
     ]);
     expect(select.option_groups![1]!.options[1]!.text.text).toBe('Shared desk: CheckCentral, GitHub');
     expect(JSON.stringify(view.blocks[1])).toContain('or a preset for several accounts at once');
     const plain = requestModal({ providers, dryRun: () => undefined, metadata: { channel: 'C1' }, presets: {} });
-    expect(((plain.blocks[0] as types.InputBlock).element as types.StaticSelect).option_groups).toBeUndefined();
+    expect(((plain.blocks[0] as types.InputBlock).element as types.StaticSelect).option_groups!.map((group) => group.label.text)).toEqual(['One account', 'Many accounts (upload a CSV)']);
     expect((plain.blocks[0] as types.InputBlock).label.text).toBe('Provider');
   });
 

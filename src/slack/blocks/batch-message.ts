@@ -113,7 +113,8 @@ export function batchMessage(view: BatchView): { text: string; blocks: types.Kno
 export function batchDecisionReply(record: AuditRecord, view: BatchView): Mrkdwn | undefined {
   const { members, labelOf } = view;
   const pending = members.filter((member) => member.state === 'pending');
-  const going = members.length - pending.length;
+  // What this approval sent on: the members whose deciding approval it was (the message may be read after later ones).
+  const going = members.filter((member) => member.state !== 'pending' && member.decision?.by === record.actor && !['rejected', 'cancelled', 'expired'].includes(member.state)).length;
   const after = pending.length > 0 ? md` ${joinMd(waitingFor(view, pending), '; ')}.` : md``;
   switch (record.action) {
     case 'approved':
@@ -143,7 +144,7 @@ export function accountOutcome(record: AuditRecord, member: AccessRequest, provi
       return { text: md`:white_check_mark: ${who}: ${user(record.actor)} marked it as done after checking ${provider}.`.text };
     }
     case 'failed':
-      return { text: md`:x: ${who}: not created. ${quote(record.error ?? 'no reason given')}`.text };
+      return { text: md`:x: ${who}: not created.\n${quote(record.error ?? 'no reason given')}`.text };
     case 'unknown': {
       const text = md`:warning: ${who}: *outcome unknown.* ${record.error ?? ''} Check ${provider}, then choose *Mark as done* if the user is there or *Retry the create* if not.`;
       const buttons = requestButtons(member);

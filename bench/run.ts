@@ -266,6 +266,67 @@ try {
     `adduser-bot memory over ${LIFECYCLES} lifecycles after ${WARMUP_LIFECYCLES} to warm up: RSS ${mb(memoryBefore.rss)} → ${mb(memoryAfter.rss)}, ` +
       `growth ${mb(growth)}${quick ? '' : ` ${verdict(growth, 20, ' MB')}`}; V8 heap used ${mb(memoryBefore.heap)} → ${mb(memoryAfter.heap)} (${mb(memoryAfter.heap - memoryBefore.heap)})`,
   );
+
+  /**
+   * SPEC §9: one CSV request of `rows` CheckCentral accounts, approved once. The time from the
+   * click to the last create reaching the provider, and every Slack call the batch caused.
+   */
+  const batch = async (rows: number) => {
+    const tag = `batch${rows}.user`;
+    const content = ['email,name,accessLevel', ...Array.from({ length: rows }, (_, n) => `${tag}${n}@example.com,Bench Batch,user`)].join('\n');
+    const file = slack.addFile({ name: `bench-${rows}.csv`, content });
+    const firstCall = slack.calls.length;
+    const submitted = await postToSlackEvents(
+      bot.url,
+      payloadBody({
+        type: 'view_submission',
+        team: { id: 'TTEAM0001' },
+        user: { id: 'UBENCH', team_id: 'TTEAM0001' },
+        api_app_id: 'AAPP00001',
+        view: {
+          id: `VBATCH${rows}`,
+          hash: 'h',
+          type: 'modal',
+          team_id: 'TTEAM0001',
+          callback_id: 'adduser_csv',
+          private_metadata: JSON.stringify({ channel: 'CREQUESTS1', provider: 'checkcentral' }),
+          blocks: [{ type: 'input', block_id: 'csv_file' }, { type: 'input', block_id: 'reason' }],
+          state: { values: { csv_file: { csv_file: { type: 'file_input', files: [file] } }, reason: { 'field:reason': { type: 'plain_text_input', value: 'benchmark batch' } } } },
+        },
+      }),
+      { secret: SECRET },
+    );
+    if (submitted.body !== '') throw new Error(`batch refused: ${submitted.body}`);
+    const posted = await waitFor(() => slack.calls.slice(firstCall).find((call) => call.method === 'chat.postMessage' && String(call.args.text).includes('AB-')), { what: 'the batch message' });
+    const id = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
+    const clicked = performance.now();
+    await postToSlackEvents(
+      bot.url,
+      payloadBody({
+        type: 'block_actions',
+        user: { id: 'UAPPROVER01', team_id: 'TTEAM0001' },
+        team: { id: 'TTEAM0001' },
+        api_app_id: 'AAPP00001',
+        trigger_id: newTriggerId(),
+        container: { type: 'message', message_ts: String(posted.response?.ts ?? '1.1'), channel_id: 'CREQUESTS1' },
+        channel: { id: 'CREQUESTS1' },
+        actions: [{ type: 'button', action_id: 'request_approve', block_id: `decide:${id}`, value: id, action_ts: '1' }],
+      }),
+      { secret: SECRET },
+    );
+    const creates = () => provider.requests.filter((request) => request.path === '/createUser/' && request.body.includes(tag));
+    await waitFor(() => creates().length === rows, { what: `${rows} creates`, timeoutMs: 120_000, intervalMs: 10 });
+    const lastCreate = Math.max(...creates().map((request) => request.receivedAt)) - clicked;
+    // Done when the results file is in the thread; then count what the batch asked of Slack.
+    await waitFor(() => slack.uploads.some((upload) => upload.filename === `${id}-results.csv`), { what: 'the results file', timeoutMs: 120_000, intervalMs: 50 });
+    await sleep(2_000);
+    const byMethod = new Map<string, number>();
+    for (const call of slack.calls.slice(firstCall)) byMethod.set(call.method, (byMethod.get(call.method) ?? 0) + 1);
+    const counts = [...byMethod].sort(([a], [b]) => a.localeCompare(b)).map(([method, count]) => `${method} ${count}`).join(', ');
+    say(`batch of ${rows} CheckCentral accounts: approve → last create ${ms(lastCreate)}; Slack calls (${slack.calls.length - firstCall}): ${counts}`);
+  };
+  await batch(50);
+  await batch(200);
 } finally {
   await Promise.all(running.map((child) => child.stop()));
   await Promise.all([slack.close(), provider.close()]);

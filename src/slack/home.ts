@@ -6,7 +6,8 @@ import type { Lifecycle } from '../domain/lifecycle.js';
 import type { AccessPolicy } from '../domain/access-policy.js';
 import { type Directory, isApprover } from '../domain/policy.js';
 import type { AccessRequest } from '../domain/request.js';
-import { homeView } from './blocks/home.js';
+import { type DecideLine, HOME_ENTRIES, homeView } from './blocks/home.js';
+import { lineId, linksOf, recentShown } from './recent.js';
 import type { Threads } from './threads.js';
 
 const VIEWERS_KEY = 'slack:home:viewers';
@@ -30,20 +31,53 @@ export function createHome(deps: {
   const { client, store, threads, policy, directory, log } = deps;
   const labelOf = (id: string) => deps.providers.find((provider) => provider.id === id)?.label ?? id;
 
-  async function publish(user: string): Promise<void> {
+  /** What waits for this person's decision: requests, and batches as one entry each (any member they may approve). */
+  async function toDecideFor(user: string): Promise<DecideLine[]> {
     const lifecycle = deps.lifecycle();
-    const [pending, own] = await Promise.all([lifecycle.pending(500), lifecycle.recentFor(user, 20)]);
-    const toDecide: AccessRequest[] = [];
+    const pending = await lifecycle.pending(500);
+    const approves = new Map<string, Promise<boolean>>();
+    const mayApprove = (request: AccessRequest) => {
+      const key = JSON.stringify([request.provider, request.escalatedTo ?? null]);
+      let answer = approves.get(key);
+      if (!answer) approves.set(key, (answer = isApprover(policy(), directory, request.provider, user, request.escalatedTo)));
+      return answer;
+    };
+    type Gathered = { kind: 'batch'; id: string; providers: string[]; pending: AccessRequest[] };
+    const entries: ({ kind: 'request'; request: AccessRequest } | Gathered)[] = [];
+    const batches = new Map<string, Gathered>();
     for (const request of pending) {
-      if (request.requester !== user && (await isApprover(policy(), directory, request.provider, user, request.escalatedTo))) {
-        toDecide.push(request);
+      if (request.requester === user || !(await mayApprove(request))) continue;
+      const batchId = request.batch?.id;
+      if (batchId === undefined) {
+        entries.push({ kind: 'request', request });
+        continue;
       }
+      const entry = batches.get(batchId);
+      if (entry) {
+        entry.pending.push(request);
+        if (!entry.providers.includes(request.provider)) entry.providers.push(request.provider);
+        continue;
+      }
+      const added: Gathered = { kind: 'batch', id: batchId, providers: [request.provider], pending: [request] };
+      batches.set(batchId, added);
+      entries.push(added);
     }
-    const links = new Map<string, string>();
-    for (const request of [...toDecide, ...own]) {
-      const link = (await threads.get(request.id))?.permalink;
-      if (link) links.set(request.id, link);
-    }
+    const resolved = await Promise.all(
+      entries.map(async (entry): Promise<DecideLine[]> => {
+        if (entry.kind === 'request') return [entry];
+        const found = await lifecycle.batchOf(entry.id);
+        // A batch whose record is gone still shows what waits: its members one by one.
+        if (!found) return entry.pending.map((request) => ({ kind: 'request', request }));
+        return [{ kind: 'batch', batch: found.batch, members: found.members, providers: entry.providers }];
+      }),
+    );
+    return resolved.flat();
+  }
+
+  async function publish(user: string): Promise<void> {
+    const [toDecide, own] = await Promise.all([toDecideFor(user), recentShown(deps.lifecycle(), user, HOME_ENTRIES)]);
+    const ids = [...toDecide.map((entry) => (entry.kind === 'request' ? entry.request.id : entry.batch.id)), ...own.map(lineId)];
+    const links = await linksOf(threads, [...new Set(ids)]);
     await client.views.publish({ user_id: user, view: homeView({ toDecide, own, links, labelOf }) });
   }
 

@@ -2,6 +2,8 @@ import type { types } from '@slack/bolt';
 import { describe, expect, test } from 'vitest';
 import { providers } from '../../src/adapters/providers/registry.js';
 import type { FieldSpec } from '../../src/adapters/providers/types.js';
+import type { Batch } from '../../src/domain/batch.js';
+import type { AccessRequest } from '../../src/domain/request.js';
 import { homeView } from '../../src/slack/blocks/home.js';
 import { fieldAction, fieldOfAction } from '../../src/slack/blocks/ids.js';
 import { fieldBlock, optionsFrom, rejectModal, requestModal, revealModal } from '../../src/slack/blocks/modal.js';
@@ -14,6 +16,10 @@ import { aRequest } from '../support/fixtures.js';
 const digicert = providers.find((provider) => provider.id === 'digicert')!;
 const smscentral = providers.find((provider) => provider.id === 'smscentral')!;
 const field = (changes: Partial<FieldSpec>): FieldSpec => ({ id: 'f', label: 'F', kind: 'text', optional: false, ...changes });
+/** A request as a line of its own (not in a batch). */
+const single = (request: AccessRequest) => ({ kind: 'request' as const, request });
+/** A batch of `members` (their ids are its members). */
+const aBatch = (id: string, changes: Partial<Batch> = {}): Batch => ({ id, kind: 'csv', requester: 'UASKER', reason: 'New office <!here>', channel: 'C1', members: [], createdAt: '2026-01-01T00:00:00.000Z', ...changes });
 const choices = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `v${i}`, label: `Choice ${i}` }));
 
 describe('the request modal', () => {
@@ -179,7 +185,7 @@ describe('the App Home', () => {
   test('requests to decide get Approve and Reject; own pending ones Cancel; links where known', () => {
     const toDecide = [aRequest({ id: 'AR-D1', reason: '<!channel> please' })];
     const own = [aRequest({ id: 'AR-O1', requester: 'UME' }), aRequest({ id: 'AR-O2', requester: 'UME', state: 'succeeded' })];
-    const view = homeView({ toDecide, own, links: new Map([['AR-D1', 'https://example.slack.com/archives/C1/p1']]), labelOf });
+    const view = homeView({ toDecide: toDecide.map(single), own: own.map(single), links: new Map([['AR-D1', 'https://example.slack.com/archives/C1/p1']]), labelOf });
     expect(blocksProblems(view.blocks, 'home')).toEqual([]);
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('*Waiting for your approval* (1)');
@@ -194,11 +200,58 @@ describe('the App Home', () => {
 
   test('at most 20 of each, within 100 blocks', () => {
     const many = Array.from({ length: 30 }, (_, i) => aRequest({ id: `AR-${i}` }));
-    const view = homeView({ toDecide: many, own: many, links: new Map(), labelOf });
+    const view = homeView({ toDecide: many.map(single), own: many.map(single), links: new Map(), labelOf });
     expect(blocksProblems(view.blocks, 'home')).toEqual([]);
     expect(view.blocks.filter((block) => block.type === 'actions')).toHaveLength(20);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(JSON.stringify(view.blocks)).toContain('(30)');
+  });
+  test('a batch waiting for this approver is one entry: title, requester, reason, counts, their providers; buttons carry the batch id', () => {
+    const members = [0, 1, 2].map((i) => aRequest({ id: `AR-M${i}`, target: `u${i}@example.com`, batch: { id: 'AB-1', index: i } }));
+    const batch = aBatch('AB-1', { members: members.map((one) => one.id) });
+    const view = homeView({
+      toDecide: [{ kind: 'batch', batch, members, providers: ['digicert'] }, single(aRequest({ id: 'AR-D1' }))],
+      own: [],
+      links: new Map([['AB-1', 'https://example.slack.com/archives/C1/p9']]),
+      labelOf,
+    });
+    expect(blocksProblems(view.blocks, 'home')).toEqual([]);
+    expect(view.blocks.map((block) => block.block_id ?? block.type)).toEqual(['header', 'section', 'section', 'home:AB-1', 'section', 'home:AR-D1', 'divider', 'section', 'context']);
+    expect(JSON.stringify(view.blocks[1])).toContain('*Waiting for your approval* (2)');
+    expect((view.blocks[2] as types.SectionBlock).text!.text).toBe(
+      '<https://example.slack.com/archives/C1/p9|AB-1> · *3 new DigiCert accounts* · 3 waiting for approval\nAsked by <@UASKER>: _New office &lt;!here&gt;_\nYou approve: DigiCert',
+    );
+    expect(view.blocks[3]).toMatchObject({ elements: [{ action_id: 'request_approve', value: 'AB-1', style: 'primary' }, { action_id: 'request_reject', value: 'AB-1', style: 'danger' }] });
+    expect(JSON.stringify(view.blocks)).not.toContain('AR-M');
+  });
+
+  test('an own batch is one line with its counts, and Cancel (the batch id) while any member is pending', () => {
+    const preset = aBatch('AB-P', { kind: 'preset', preset: 'engineer', person: 'Jill Valentine' });
+    const pendingOne = [aRequest({ id: 'AR-1', state: 'succeeded' }), aRequest({ id: 'AR-2', provider: 'checkcentral' })];
+    const settled = [aRequest({ id: 'AR-3', state: 'succeeded' }), aRequest({ id: 'AR-4', state: 'failed' })];
+    const view = homeView({
+      toDecide: [],
+      own: [{ kind: 'batch', batch: preset, members: pendingOne }, { kind: 'batch', batch: aBatch('AB-C'), members: settled }],
+      links: new Map(),
+      labelOf,
+    });
+    expect(blocksProblems(view.blocks, 'home')).toEqual([]);
+    const [, , first, second] = view.blocks as types.SectionBlock[];
+    expect(first!.text!.text).toBe('`AB-P` · *2 accounts for Jill Valentine*\n1 created · 1 waiting for approval');
+    expect(first!.accessory).toMatchObject({ action_id: 'request_cancel', value: 'AB-P' });
+    expect(second!.text!.text).toBe('`AB-C` · *2 new DigiCert accounts*\n1 created · 1 failed');
+    expect(second!.accessory).toBeUndefined();
+    expect(view.blocks).toHaveLength(4);
+  });
+
+  test('20 batches of 200 to decide and 20 own stay within 100 blocks', () => {
+    const members = Array.from({ length: 200 }, (_, i) => aRequest({ id: `AR-${i}`, batch: { id: 'AB-1', index: i } }));
+    const toDecide = Array.from({ length: 25 }, (_, i) => ({ kind: 'batch' as const, batch: aBatch(`AB-${i}`), members, providers: ['digicert'] }));
+    const own = Array.from({ length: 25 }, (_, i) => ({ kind: 'batch' as const, batch: aBatch(`AB-O${i}`), members }));
+    const view = homeView({ toDecide, own, links: new Map(), labelOf });
+    expect(blocksProblems(view.blocks, 'home')).toEqual([]);
+    expect(view.blocks).toHaveLength(1 + 1 + 40 + 1 + 1 + 20);
+    expect(JSON.stringify(view.blocks)).toContain('(25)');
   });
 });
 
@@ -212,11 +265,31 @@ describe('replies', () => {
 
   test('status: none yet, or a line per request with its link or id and state', () => {
     expect(statusText([], new Map(), String).text).toBe('You have no requests yet. Type `/adduser` to make one.');
-    const text = statusText([aRequest({ id: 'AR-1' }), aRequest({ id: 'AR-2', state: 'failed' })], new Map([['AR-2', 'https://x.slack.com/p2']]), () => 'DigiCert').text;
+    const text = statusText([aRequest({ id: 'AR-1' }), aRequest({ id: 'AR-2', state: 'failed' })].map(single), new Map([['AR-2', 'https://x.slack.com/p2']]), () => 'DigiCert').text;
     expect(text.split('\n')).toEqual([
       '*Your recent requests*',
       '• `AR-1` DigiCert for *jill@example.com*: :hourglass_flowing_sand: Pending approval',
       '• <https://x.slack.com/p2|AR-2> DigiCert for *jill@example.com*: :x: Failed',
+    ]);
+  });
+
+  test('status: a batch is one line with its title and “Pending approval” or its counts, linked to its thread', () => {
+    const pending = [0, 1, 2].map((i) => aRequest({ id: `AR-M${i}`, batch: { id: 'AB-1', index: i } }));
+    const mixed = [aRequest({ id: 'AR-P1', state: 'succeeded' }), aRequest({ id: 'AR-P2', state: 'unknown' }), aRequest({ id: 'AR-P3', state: 'provisioning' })];
+    const text = statusText(
+      [
+        { kind: 'batch', batch: aBatch('AB-1'), members: pending },
+        single(aRequest({ id: 'AR-9', state: 'succeeded' })),
+        { kind: 'batch', batch: aBatch('AB-2', { kind: 'preset', preset: 'engineer', person: 'Jill <Valentine>' }), members: mixed },
+      ],
+      new Map([['AB-1', 'https://x.slack.com/p1']]),
+      (id) => (id === 'digicert' ? 'DigiCert' : id),
+    ).text;
+    expect(text.split('\n')).toEqual([
+      '*Your recent requests*',
+      '• <https://x.slack.com/p1|AB-1> *3 new DigiCert accounts*: Pending approval',
+      '• `AR-9` DigiCert for *jill@example.com*: :tada: Account created',
+      '• `AB-2` *3 accounts for Jill &lt;Valentine&gt;*: 1 created · 1 unknown · 1 in progress',
     ]);
   });
 

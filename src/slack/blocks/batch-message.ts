@@ -43,6 +43,12 @@ export function progressText(counts: BatchCounts): string {
   return parts.join(' · ');
 }
 
+/** Where a batch stands in one phrase: "Pending approval" while every member waits, else its counts. */
+export function batchStateText(members: readonly Pick<AccessRequest, 'state'>[]): string {
+  const counts = batchCounts(members);
+  return counts.pending === counts.total ? 'Pending approval' : progressText(counts);
+}
+
 function accountLine(member: AccessRequest, labelOf: (provider: string) => string): Mrkdwn {
   const created = member.outcome?.kind === 'created' ? md` · ${createdId(member.outcome)}` : md``;
   return md`• ${labelOf(member.provider)} · *${member.target}* · ${trusted(stateLabel(member))}${created}${member.dryRun ? ' · dry run' : ''}`;
@@ -101,9 +107,7 @@ export function batchMessage(view: BatchView): { text: string; blocks: types.Kno
   ];
   const buttons = batchButtons(view);
   if (buttons) blocks.push(buttons);
-  const counts = batchCounts(members);
-  const state = counts.pending === counts.total ? 'Pending approval' : progressText(counts);
-  return { text: md`Account request ${batch.id}: ${title}: ${state}`.text, blocks };
+  return { text: md`Account request ${batch.id}: ${title}: ${batchStateText(members)}`.text, blocks };
 }
 
 /**

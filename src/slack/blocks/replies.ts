@@ -1,6 +1,7 @@
 import type { AnyProvider } from '../../adapters/providers/types.js';
 import type { AuditRecord } from '../../domain/audit.js';
-import type { AccessRequest } from '../../domain/request.js';
+import { batchStateText, batchTitle } from './batch-message.js';
+import type { ShownLine } from './recent.js';
 import { stateLabel } from './request-message.js';
 import { clipMd, code, joinMd, link, md, type Mrkdwn, user } from './text.js';
 
@@ -29,14 +30,21 @@ export function unknownCommandText(word: string, providers: readonly AnyProvider
   return md`I don't know ${code(word.slice(0, 40))}.\n${helpText(providers, presets)}`;
 }
 
-export function statusText(requests: readonly AccessRequest[], links: ReadonlyMap<string, string>, labelOf: (id: string) => string): Mrkdwn {
-  if (requests.length === 0) return md`You have no requests yet. Type ${code('/adduser')} to make one.`;
-  const lines = requests.map((request) => {
-    const permalink = links.get(request.id);
-    const id = permalink ? link(permalink, request.id) : code(request.id);
-    return md`• ${id} ${labelOf(request.provider)} for *${request.target}*: ${stateLabel(request)}`;
+/** `/adduser status`: a line per request, and one per batch with its title and counts; ids link to their threads where known. */
+export function statusText(lines: readonly ShownLine[], links: ReadonlyMap<string, string>, labelOf: (id: string) => string): Mrkdwn {
+  if (lines.length === 0) return md`You have no requests yet. Type ${code('/adduser')} to make one.`;
+  const idOf = (id: string) => {
+    const permalink = links.get(id);
+    return permalink ? link(permalink, id) : code(id);
+  };
+  const shown = lines.map((line) => {
+    if (line.kind === 'batch') {
+      return md`• ${idOf(line.batch.id)} *${batchTitle(line.batch, line.members, labelOf)}*: ${batchStateText(line.members)}`;
+    }
+    const { request } = line;
+    return md`• ${idOf(request.id)} ${labelOf(request.provider)} for *${request.target}*: ${stateLabel(request)}`;
   });
-  return clipMd(joinMd([md`*Your recent requests*`, ...lines], '\n'), 3_000);
+  return clipMd(joinMd([md`*Your recent requests*`, ...shown], '\n'), 3_000);
 }
 
 export function auditResultsText(query: string, records: readonly AuditRecord[]): Mrkdwn {

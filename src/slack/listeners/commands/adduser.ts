@@ -8,7 +8,11 @@ import { payloadOf } from '../../payloads/index.js';
 import { providersFor } from '../../askable.js';
 import { formView } from '../../request-form.js';
 import { slackError } from '../../reachability.js';
+import { lineId, linksOf, recentShown } from '../../recent.js';
 import { parseAuditQuery } from './audit-query.js';
+
+/** Lines in the answer to `/adduser status`. */
+const STATUS_LINES = 10;
 
 const TRIGGER_ERRORS = new Set(['expired_trigger_id', 'exchanged_trigger_id', 'invalid_trigger_id']);
 
@@ -35,13 +39,10 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
 
     if (sub === 'status') {
       await ack();
-      const requests = await lifecycle.recentFor(command.user_id);
-      const links = new Map<string, string>();
-      for (const request of requests) {
-        const link = (await deps.threads.get(request.id))?.permalink;
-        if (link) links.set(request.id, link);
-      }
-      await respond({ response_type: 'ephemeral', text: statusText(requests, links, labelOf).text });
+      // The last ten lines, a batch being one line however many of its accounts are among them.
+      const lines = await recentShown(lifecycle, command.user_id, STATUS_LINES);
+      const links = await linksOf(deps.threads, lines.map(lineId));
+      await respond({ response_type: 'ephemeral', text: statusText(lines, links, labelOf).text });
       return;
     }
 

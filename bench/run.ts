@@ -317,13 +317,15 @@ try {
     const creates = () => provider.requests.filter((request) => request.path === '/createUser/' && request.body.includes(tag));
     await waitFor(() => creates().length === rows, { what: `${rows} creates`, timeoutMs: 120_000, intervalMs: 10 });
     const lastCreate = Math.max(...creates().map((request) => request.receivedAt)) - clicked;
-    // Done when the results file is in the thread; then count what the batch asked of Slack.
-    await waitFor(() => slack.uploads.some((upload) => upload.filename === `${id}-results.csv`), { what: 'the results file', timeoutMs: 120_000, intervalMs: 50 });
+    // Done when every account has its line and the results file is in the thread; then count what the batch asked of Slack.
+    const lines = () => slack.calls.filter((call) => call.method === 'chat.postMessage' && call.args.thread_ts === posted.response?.ts && String(call.args.text).includes(tag));
+    await waitFor(() => lines().length === rows && slack.uploads.some((upload) => upload.filename === `${id}-results.csv`), { what: 'every line and the results file', timeoutMs: 300_000, intervalMs: 50 });
+    const lastLine = Math.max(...lines().map((call) => call.at)) - (performance.timeOrigin + clicked);
     await sleep(2_000);
     const byMethod = new Map<string, number>();
     for (const call of slack.calls.slice(firstCall)) byMethod.set(call.method, (byMethod.get(call.method) ?? 0) + 1);
     const counts = [...byMethod].sort(([a], [b]) => a.localeCompare(b)).map(([method, count]) => `${method} ${count}`).join(', ');
-    say(`batch of ${rows} CheckCentral accounts: approve → last create ${ms(lastCreate)}; Slack calls (${slack.calls.length - firstCall}): ${counts}`);
+    say(`batch of ${rows} CheckCentral accounts: approve → last create ${ms(lastCreate)}, → last account's line in the thread ${ms(lastLine)}; Slack calls (${slack.calls.length - firstCall}): ${counts}`);
   };
   await batch(50);
   await batch(200);

@@ -137,6 +137,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       const approvals = await Promise.all(pending.map(async (member) => [member.id, await lifecycle!.approvers(member.id)] as const));
       return { ...found, approvedBy: new Map(approvals) };
     },
+    batchRecord: (id) => lifecycle!.getBatch(id),
     hasRevealed: (id) => lifecycle!.hasRevealed(id),
     functionTokens,
     refreshHome: (request) => home.refreshFor(request),

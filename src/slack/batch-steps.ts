@@ -27,6 +27,8 @@ export interface BatchStepsDeps {
   requiredApprovals: (provider: string) => number;
   approversText: (provider: string) => string;
   batch: (id: string) => Promise<BatchNow | undefined>;
+  /** The batch's record alone, without its members. */
+  batchRecord: (id: string) => Promise<Batch | undefined>;
   /** The thread of a request or batch id; undefined when its message was refused for good; NotYet while it is owed. */
   threadOf: (id: string) => Promise<Thread | undefined>;
   /** A request or batch id whose message Slack refused for good, and what Slack said. */
@@ -82,6 +84,18 @@ export function createBatchSteps(deps: BatchStepsDeps) {
     return true;
   }
 
+  /**
+   * Whether every member may have settled, known without reading them: each member counts once,
+   * at the first of its records that can settle it. Only then is the batch read to be sure (a
+   * member retried after `unknown` is counted but may be running again).
+   */
+  async function maybeSettled(record: AuditRecord, batchId: string): Promise<boolean> {
+    const counter = `slack:batch:${batchId}:settled`;
+    const count = (await store.add(`${counter}:${record.requestId}`, true, MARK_TTL_MS)) ? await store.increment(counter) : ((await store.get<number>(counter)) ?? 0);
+    const batch = await deps.batchRecord(batchId);
+    return batch !== undefined && count >= batch.members.length;
+  }
+
   const viewOf = (now: BatchNow): BatchView => ({ ...now, labelOf: deps.labelOf, requiredApprovals: deps.requiredApprovals, approversText: deps.approversText });
 
   async function postMessage(batchId: string): Promise<StepResult> {
@@ -117,7 +131,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
     thread?.permalink ? link(thread.permalink, md`in ${channelLink(thread.channel)}`) : md`in ${channelLink(thread?.channel ?? batch.channel)}`;
 
   async function requesterDm(record: AuditRecord, batchId: string): Promise<StepResult> {
-    if (record.action === 'requested' && !(await first(batchId, 'requester_dm:requested', record))) return 'skipped';
+    if (record.action === 'requested' ? !(await first(batchId, 'requester_dm:requested', record)) : !(await maybeSettled(record, batchId))) return 'skipped';
     const now = await deps.batch(batchId);
     if (!now) return 'skipped';
     const { batch, members } = now;
@@ -171,6 +185,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
 
   /** A CSV batch's results file, once nothing waits any more and something was sent to the provider. */
   async function results(record: AuditRecord, batchId: string): Promise<StepResult> {
+    if (!(await maybeSettled(record, batchId))) return 'skipped';
     const now = await deps.batch(batchId);
     if (!now || now.batch.kind !== 'csv') return 'skipped';
     const counts = batchCounts(now.members);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AnyProvider } from '../adapters/providers/types.js';
 import type { Store } from '../adapters/store/types.js';
 import type { AuditLog, AuditRecord } from '../domain/audit.js';
+import type { Batch } from '../domain/batch.js';
 import type { Notifier } from '../domain/events.js';
 import type { AccessRequest } from '../domain/request.js';
 import { auditMessage, threadReply } from './blocks/event-messages.js';
@@ -30,6 +31,7 @@ export interface SlackNotifierDeps {
   current: (id: string) => Promise<{ request: AccessRequest; approvedBy: readonly string[] } | undefined>;
   /** A batch (SPEC §9) and its members as they are now. */
   batch: (id: string) => Promise<BatchNow | undefined>;
+  batchRecord: (id: string) => Promise<Batch | undefined>;
   /** Generated secrets to show the requester once (taken: a second call gets nothing). */
   /** Whether generated passwords wait for the requester to open them. */
   hasRevealed: (id: string) => Promise<boolean>;
@@ -289,6 +291,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     requiredApprovals: deps.requiredApprovals,
     approversText: deps.approversText,
     batch: deps.batch,
+    batchRecord: deps.batchRecord,
     threadOf,
     unposted: { mark: async (id, error) => void (await store.add(unpostedKey(id), error)), reason: (id) => store.get<string>(unpostedKey(id)) },
     dm,

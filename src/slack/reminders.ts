@@ -10,7 +10,7 @@ const sentKey = (id: string) => `slack:reminder:${id}`;
 const CLAIM_MS = 60_000;
 
 /**
- * One reminder in the thread of each request still pending at half its time to live. Every
+ * One reminder in the thread of each request (or batch) still pending at half its time to live. Every
  * replica may run this; set-if-absent on the reminder's key lets exactly one of them post it,
  * and a post that fails gives the claim back, so a later pass tries again.
  */
@@ -25,9 +25,14 @@ export async function remindDue(deps: {
 }): Promise<number> {
   let sent = 0;
   for (const request of await deps.lifecycle.remindable()) {
-    const thread = await deps.threads.get(request.id);
+    // A batch's members are reminded together, once, in the batch's thread.
+    const id = request.batch?.id ?? request.id;
+    const thread = await deps.threads.get(id);
     if (!thread) continue;
-    if (!(await deps.store.add(sentKey(request.id), true, CLAIM_MS))) continue;
+    if (!(await deps.store.add(sentKey(id), true, CLAIM_MS))) {
+      if (request.batch && (await deps.store.get(sentKey(id))) === 'sent') await deps.lifecycle.reminded(request.id);
+      continue;
+    }
     try {
       await deps.client.chat.postMessage({
         channel: thread.channel,
@@ -35,11 +40,11 @@ export async function remindDue(deps: {
         text: md`:bell: Reminder: this request is still waiting for approval from ${trusted(deps.approversText(request.provider))}. It expires ${date(request.expiresAt)}.`.text,
       });
     } catch (error) {
-      await deps.store.delete(sentKey(request.id));
-      deps.log.warn({ err: error, requestId: request.id }, 'reminder not posted; the next sweep tries again');
+      await deps.store.delete(sentKey(id));
+      deps.log.warn({ err: error, requestId: id }, 'reminder not posted; the next sweep tries again');
       continue;
     }
-    await deps.store.set(sentKey(request.id), true);
+    await deps.store.set(sentKey(id), 'sent');
     await deps.lifecycle.reminded(request.id);
     sent += 1;
   }

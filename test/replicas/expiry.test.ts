@@ -5,7 +5,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openStore } from '../../src/adapters/store/open.js';
 import type { Store } from '../../src/adapters/store/types.js';
-import type { SlackDriver } from '../support/driver.js';
+import type { Batch } from '../../src/domain/batch.js';
+import { type SlackDriver, submissionPayload } from '../support/driver.js';
+import { payloadBody } from '../support/slack-requests.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { type RedisScope, redisForTests, redisScope } from '../support/redis.js';
 import { startReplicas } from '../support/replicas.js';
@@ -57,4 +59,28 @@ test.skipIf(!redisUrl)('with two replicas on Redis, each pending request gets ex
     expect(slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread?.ts && String(call.args.text).includes('expired without'))).toHaveLength(1);
     expect((await drivers[0]!.auditFor(id)).filter((record) => record.action === 'expired')).toHaveLength(1);
   }
+});
+
+test.skipIf(!redisUrl)('a batch nobody decides: one reminder and one expiry line in its thread, every account expired once, the requester told once', { timeout: 60_000 }, async () => {
+  const [one] = drivers as [SlackDriver];
+  const view = await one.openModal('UREQUESTER2', 'csv checkcentral');
+  const file = slack.addFile({ name: 'late.csv', content: ['email,accessLevel', ...Array.from({ length: 5 }, (_, n) => `late.batch${n}@example.com,user`)].join('\n') });
+  const payload = submissionPayload('UREQUESTER2', view, { reason: 'nobody answers this batch' });
+  (payload.view.state.values as Record<string, unknown>).csv_file = { csv_file: { type: 'file_input', files: [file] } };
+  const before = slack.calls.length;
+  expect((await one.send(payloadBody(payload))).body).toBe('');
+  const posted = await waitFor(() => slack.calls.slice(before).find((call) => call.method === 'chat.postMessage' && String(call.args.text).includes('AB-')), { what: 'the batch message' });
+  const batchId = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
+  const batch = (await store.get<Batch>(`batch:${batchId}`))!;
+  for (const id of batch.members) await one.waitForState(id, 'expired', 20_000);
+  const thread = (await waitFor(async () => store.get<{ ts: string }>(`slack:thread:${batchId}`), { what: 'the batch thread' }))!;
+  const replies = () => slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread.ts).map((call) => String(call.args.text));
+  await waitFor(() => replies().some((text) => text.includes('accounts expired without enough approvals')), { what: 'the expiry line' });
+  await waitFor(() => slack.calls.some((call) => call.args.channel === 'UREQUESTER2' && String(call.args.text).includes(`${batchId}\` for 5 new CheckCentral accounts was expired`)), { what: 'the requester told' });
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  expect(replies().filter((text) => text.includes('Reminder: this request is still waiting'))).toHaveLength(1);
+  expect(replies().filter((text) => text.includes('expired without enough approvals'))).toHaveLength(1);
+  expect(slack.calls.filter((call) => call.args.channel === 'UREQUESTER2' && String(call.args.text).includes('was expired'))).toHaveLength(1);
+  const records = (await Promise.all(batch.members.map((id) => one.auditFor(id)))).flat();
+  expect(records.filter((record) => record.action === 'expired')).toHaveLength(5);
 });

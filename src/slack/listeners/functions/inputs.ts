@@ -65,7 +65,7 @@ function chooseProvider(inputs: CreateAccountInputs, providers: readonly AnyProv
   const accounts = Object.keys(preset?.accounts ?? {});
   const id = named ?? (accounts.length === 1 ? accounts[0]! : undefined);
   if (id === undefined) {
-    return refuse('preset', `"${inputs.preset}" has ${accounts.length} accounts (${accounts.join(', ')}); the step files one account, so name its provider (several accounts in one request are not built yet)`);
+    return refuse('preset', `"${inputs.preset}" has ${accounts.length} accounts (${accounts.join(', ')}); the step files one account and waits for its outcome, so name its provider (or use /adduser ${inputs.preset} for them all)`);
   }
   const provider = providers.find((candidate) => candidate.id === id);
   if (!provider) return refuse('provider', `"${inputs.provider}" is not a provider this bot knows (one of: ${known})`);

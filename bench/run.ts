@@ -325,7 +325,7 @@ try {
     const byMethod = new Map<string, number>();
     for (const call of slack.calls.slice(firstCall)) byMethod.set(call.method, (byMethod.get(call.method) ?? 0) + 1);
     const counts = [...byMethod].sort(([a], [b]) => a.localeCompare(b)).map(([method, count]) => `${method} ${count}`).join(', ');
-    say(`batch of ${rows} CheckCentral accounts: approve → last create ${ms(lastCreate)}, → last account's line in the thread ${ms(lastLine)}; Slack calls (${slack.calls.length - firstCall}): ${counts}`);
+    say(`batch of ${rows} CheckCentral accounts: CSV submitted → ack ${ms(submitted.ms)}; approve → last create ${ms(lastCreate)}, → last account's line in the thread ${ms(lastLine)}; Slack calls (${slack.calls.length - firstCall}): ${counts}`);
   };
   await batch(50);
   await batch(200);

@@ -70,18 +70,22 @@ export function createBatchSteps(deps: BatchStepsDeps) {
   }
 
   /**
-   * Whether to show progress now. 'skipped' when an update since this record was written shows
-   * it already; NotYet (retried within seconds) when the last update was under a second ago.
+   * Shows progress (`show` reads the batch as it is then), at most once a second: 'skipped' when
+   * an update made since this record was written showed it already; NotYet (retried within
+   * seconds) when the last update was under a second ago. An update marks what it showed only
+   * once it went through, so a failed one is retried, not taken as shown.
    */
-  async function throttled(batchId: string, what: string, record: AuditRecord): Promise<boolean> {
-    const shownAt = await store.get<number>(`slack:batch:${batchId}:${what}:shown-at`);
-    if (shownAt !== undefined && shownAt >= Date.parse(record.at)) return false;
+  async function throttled(batchId: string, what: string, record: AuditRecord, show: () => Promise<StepResult>): Promise<StepResult> {
+    const shownAt = `slack:batch:${batchId}:${what}:shown-at`;
+    if (((await store.get<number>(shownAt)) ?? -1) >= Date.parse(record.at)) return 'skipped';
     if (!(await store.add(`slack:batch:${batchId}:${what}:slot`, record.seq, UPDATE_EVERY_MS))) {
       throw new NotYet(`the ${what} of batch ${batchId} was updated less than a second ago`);
     }
-    // Set before reading the state it shows, so whatever it shows was recorded before this time.
-    await store.set(`slack:batch:${batchId}:${what}:shown-at`, now(), MARK_TTL_MS);
-    return true;
+    // Taken before `show` reads the state, so whatever it shows was recorded before this time.
+    const readAt = now();
+    const result = await show();
+    if (result === 'delivered' && ((await store.get<number>(shownAt)) ?? -1) < readAt) await store.set(shownAt, readAt, MARK_TTL_MS);
+    return result;
   }
 
   /**
@@ -232,7 +236,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
         case 'request_message':
           return (await first(batchId, kind, record)) ? postMessage(batchId) : 'skipped';
         case 'parent_update':
-          return (await throttled(batchId, kind, record)) ? update(batchId) : 'skipped';
+          return throttled(batchId, kind, record, () => update(batchId));
         case 'thread_reply':
           return threadReply(record, request, batchId);
         case 'requester_dm':
@@ -245,10 +249,14 @@ export function createBatchSteps(deps: BatchStepsDeps) {
           return (await first(batchId, `${kind}:${record.provider}`, record)) ? deps.escalationDms(request) : 'skipped';
         case 'batch_results':
           return results(record, batchId);
-        case 'home':
-          if (!deps.refreshHome || !(await throttled(batchId, kind, record))) return 'skipped';
-          await deps.refreshHome(request);
-          return 'delivered';
+        case 'home': {
+          const { refreshHome } = deps;
+          if (!refreshHome) return 'skipped';
+          return throttled(batchId, kind, record, async () => {
+            await refreshHome(request);
+            return 'delivered';
+          });
+        }
         default:
           return 'skipped';
       }

@@ -206,6 +206,22 @@ try {
   const requestMessage = index(() => slack.calls, (call) => (call.method === 'chat.postMessage' && call.args.channel === 'CREQUESTS1' && !call.args.thread_ts ? emailIn(call.args.text) : undefined));
   const successReply = index(() => slack.calls, (call) => (call.method === 'chat.postMessage' && call.args.thread_ts && String(call.args.text).includes('Account created') ? emailIn(call.args.text) : undefined));
   const createCall = index(() => provider.requests, (request) => (request.path === '/createUser/' ? /"email":"(bench\.user\d+)@example\.com"/.exec(request.body)?.[1] : undefined));
+  /** The approver's click on Approve of a request (or batch) message. */
+  const approve = (id: string, messageTs: string) =>
+    postToSlackEvents(
+      bot.url,
+      payloadBody({
+        type: 'block_actions',
+        user: { id: 'UAPPROVER01', team_id: 'TTEAM0001' },
+        team: { id: 'TTEAM0001' },
+        api_app_id: 'AAPP00001',
+        trigger_id: newTriggerId(),
+        container: { type: 'message', message_ts: messageTs, channel_id: 'CREQUESTS1' },
+        channel: { id: 'CREQUESTS1' },
+        actions: [{ type: 'button', action_id: 'request_approve', block_id: `decide:${id}`, value: id, action_ts: '1' }],
+      }),
+      { secret: SECRET },
+    );
   const lifecycle = async (n: number, approveToProvider: number[]) => {
     const username = `bench.user${n}`;
     const submitted = await postToSlackEvents(
@@ -223,20 +239,7 @@ try {
     const posted = await waitFor(requestMessage(username), { what: 'the request message', intervalMs: 10 });
     const id = /AR-[0-9A-Z]+/.exec(String(posted.args.text))![0];
     const clicked = performance.now();
-    await postToSlackEvents(
-      bot.url,
-      payloadBody({
-        type: 'block_actions',
-        user: { id: 'UAPPROVER01', team_id: 'TTEAM0001' },
-        team: { id: 'TTEAM0001' },
-        api_app_id: 'AAPP00001',
-        trigger_id: newTriggerId(),
-        container: { type: 'message', message_ts: '1.1', channel_id: 'CREQUESTS1' },
-        channel: { id: 'CREQUESTS1' },
-        actions: [{ type: 'button', action_id: 'request_approve', block_id: `decide:${id}`, value: id, action_ts: '1' }],
-      }),
-      { secret: SECRET },
-    );
+    await approve(id, '1.1');
     const create = await waitFor(createCall(username), { what: 'the create call', intervalMs: 10 });
     approveToProvider.push(create.receivedAt - clicked);
     await waitFor(successReply(username), { what: 'the success reply', intervalMs: 10 });
@@ -300,20 +303,7 @@ try {
     const posted = await waitFor(() => slack.calls.slice(firstCall).find((call) => call.method === 'chat.postMessage' && String(call.args.text).includes('AB-')), { what: 'the batch message' });
     const id = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
     const clicked = performance.now();
-    await postToSlackEvents(
-      bot.url,
-      payloadBody({
-        type: 'block_actions',
-        user: { id: 'UAPPROVER01', team_id: 'TTEAM0001' },
-        team: { id: 'TTEAM0001' },
-        api_app_id: 'AAPP00001',
-        trigger_id: newTriggerId(),
-        container: { type: 'message', message_ts: String(posted.response?.ts ?? '1.1'), channel_id: 'CREQUESTS1' },
-        channel: { id: 'CREQUESTS1' },
-        actions: [{ type: 'button', action_id: 'request_approve', block_id: `decide:${id}`, value: id, action_ts: '1' }],
-      }),
-      { secret: SECRET },
-    );
+    await approve(id, String(posted.response?.ts ?? '1.1'));
     const creates = () => provider.requests.filter((request) => request.path === '/createUser/' && request.body.includes(tag));
     await waitFor(() => creates().length === rows, { what: `${rows} creates`, timeoutMs: 120_000, intervalMs: 10 });
     const lastCreate = Math.max(...creates().map((request) => request.receivedAt)) - clicked;

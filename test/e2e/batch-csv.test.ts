@@ -3,8 +3,6 @@ import type { Batch } from '../../src/domain/batch.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { CHANNEL, type E2E, type OpenedView, startE2E } from '../support/e2e.js';
 import type { FakeSlackFile } from '../support/fake-slack.js';
-import { submissionPayload } from '../support/driver.js';
-import { payloadBody } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-batch-csv-key-93a1';
@@ -26,12 +24,7 @@ afterAll(async () => {
   await dc.close();
 });
 
-/** The CSV form submitted with one uploaded file, as Slack sends a file_input's value. */
-async function submitCsv(view: OpenedView, file: FakeSlackFile | undefined, reason = 'New branch office opens Monday') {
-  const payload = submissionPayload(REQUESTER, view, { reason });
-  (payload.view.state.values as Record<string, unknown>).csv_file = { csv_file: { type: 'file_input', files: file ? [file] : [] } };
-  return e2e.send(payloadBody(payload));
-}
+const submitCsv = (view: OpenedView, file: FakeSlackFile | undefined, reason = 'New branch office opens Monday') => e2e.submitCsv(REQUESTER, view, file, reason);
 
 const upload = (content: string, name = 'people.csv') => e2e.slack.addFile({ name, content });
 

@@ -2,10 +2,9 @@ import type { types } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Batch } from '../../src/domain/batch.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
-import { submissionPayload } from '../support/driver.js';
 import { CHANNEL, type E2E, startE2E } from '../support/e2e.js';
 import type { SlackCall } from '../support/fake-slack.js';
-import { homeOpenedPayload, payloadBody } from '../support/slack-requests.js';
+import { homeOpenedPayload } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-home-batch-key-5820';
@@ -44,9 +43,7 @@ async function fileBatch(): Promise<{ batchId: string; batch: Batch; permalink: 
   const view = await e2e.openModal(REQUESTER, 'csv digicert');
   const before = e2e.slack.calls.length;
   const file = e2e.slack.addFile({ name: 'people.csv', content: [HEADER, row(1), row(2), row(3)].join('\n') });
-  const payload = submissionPayload(REQUESTER, view, { reason: 'Branch office opens Monday' });
-  (payload.view.state.values as Record<string, unknown>).csv_file = { csv_file: { type: 'file_input', files: [file] } };
-  expect((await e2e.send(payloadBody(payload))).body).toBe('');
+  expect((await e2e.submitCsv(REQUESTER, view, file, 'Branch office opens Monday')).body).toBe('');
   const posted = await waitFor(
     () => e2e.slack.calls.slice(before).find((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && !call.args.thread_ts && String(call.args.text).includes('AB-')),
     { what: 'the batch request message' },

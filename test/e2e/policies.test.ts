@@ -6,7 +6,7 @@ import { closedPort } from '../simulators/harness.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { BOT_TOKEN, type E2E, startE2E } from '../support/e2e.js';
 import { startFakeSlack } from '../support/fake-slack.js';
-import { payloadBody, suggestion } from '../support/slack-requests.js';
+import { suggestion } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-policy-key-77aa';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAuditLog } from '../../src/domain/audit.js';
 import { type OktaSimulator, startOktaSimulator } from '../simulators/okta.js';
-import { AUDIT_CHANNEL, BOT_TOKEN, CHANNEL, type E2E, markPosts, SIGNING_SECRET, startE2E } from '../support/e2e.js';
+import { AUDIT_CHANNEL, BOT_TOKEN, type E2E, markPosts, SIGNING_SECRET, startE2E } from '../support/e2e.js';
 import { suggestion } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 

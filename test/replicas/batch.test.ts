@@ -7,11 +7,10 @@ import { openStore } from '../../src/adapters/store/open.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import type { Batch } from '../../src/domain/batch.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
-import { CHANNEL, type SlackDriver, submissionPayload } from '../support/driver.js';
+import { CHANNEL, type SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { type RedisScope, redisForTests, redisScope } from '../support/redis.js';
 import { startReplicas } from '../support/replicas.js';
-import { payloadBody } from '../support/slack-requests.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-batch-replicas-key-6e0a';
@@ -48,10 +47,8 @@ describe.skipIf(!redisUrl)('a batch on two replicas sharing Redis', { timeout: 1
     const view = await one.openModal('UREQUESTER1', 'csv digicert');
     const rows = Array.from({ length: ROWS }, (_, n) => `batch.race${n},Bat,Ch,batch.race${n}@example.com,93288,5`);
     const file = slack.addFile({ name: 'race.csv', content: ['username,first_name,last_name,email,container,access_roles', ...rows].join('\n') });
-    const payload = submissionPayload('UREQUESTER1', view, { reason: 'Branch office on two replicas' });
-    (payload.view.state.values as Record<string, unknown>).csv_file = { csv_file: { type: 'file_input', files: [file] } };
     const before = slack.calls.length;
-    expect((await one.send(payloadBody(payload))).body).toBe('');
+    expect((await one.submitCsv('UREQUESTER1', view, file, 'Branch office on two replicas')).body).toBe('');
     const posted = await waitFor(() => slack.calls.slice(before).find((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && !call.args.thread_ts), { what: 'the batch message' });
     const batchId = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
     await waitFor(async () => store.get(`slack:thread:${batchId}`), { what: 'the batch thread' });

@@ -1,7 +1,7 @@
 import type { Store } from '../../src/adapters/store/types.js';
 import type { AuditRecord } from '../../src/domain/audit.js';
 import type { AccessRequest, RequestState } from '../../src/domain/request.js';
-import { type FakeSlack, newTriggerId, type SlackCall } from './fake-slack.js';
+import { type FakeSlack, type FakeSlackFile, newTriggerId, type SlackCall } from './fake-slack.js';
 import { commandBody, payloadBody, postToSlackEvents, type SlackResponse } from './slack-requests.js';
 import { waitFor } from './wait.js';
 
@@ -33,6 +33,8 @@ export interface SlackDriver {
   chooseProvider: (user: string, view: OpenedView, provider: string) => Promise<OpenedView>;
   /** Submits a modal with values keyed by field id (strings, or lists for multi-selects and checkboxes). */
   submit: (user: string, view: OpenedView, values: Record<string, string | string[]>) => Promise<SlackResponse>;
+  /** Submits the CSV form with this file uploaded in its file_input (none: the field left empty). */
+  submitCsv: (user: string, view: OpenedView, file: FakeSlackFile | undefined, reason: string) => Promise<SlackResponse>;
   /** Clicks a button of a request message (or of the App Home when `where` is 'home'). */
   click: (user: string, actionId: string, requestId: string, where?: 'message' | 'home') => Promise<SlackResponse>;
   request: (id: string) => Promise<AccessRequest | undefined>;
@@ -194,6 +196,13 @@ export function createDriver({
     submit(user, view, values) {
       member(user);
       return send(payloadBody(submissionPayload(user, view, values)));
+    },
+    submitCsv(user, view, file, reason) {
+      member(user);
+      const payload = submissionPayload(user, view, { reason });
+      // A file_input's value, as Slack sends it: the uploaded files' descriptions.
+      (payload.view.state.values as Record<string, unknown>).csv_file = { csv_file: { type: 'file_input', files: file ? [file] : [] } };
+      return send(payloadBody(payload));
     },
     async click(user, actionId, requestId, where = 'message') {
       member(user);

@@ -87,6 +87,12 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
     const audit = (await Promise.all(batch.members.map((id) => e2e.auditFor(id)))).flat();
     expect(audit.filter((record) => record.action === 'succeeded')).toHaveLength(50);
     expect(audit.every((record) => record.batchId === batchId)).toBe(true);
+
+    // An approver asks for the batch by its id: every account's records, one per account per event.
+    const asked = e2e.slack.calls.length;
+    await e2e.command(APPROVER, `audit ${batchId.toLowerCase()}`);
+    const answer = await waitFor(() => e2e.slack.calls.slice(asked).find((call) => call.method.startsWith('/respond/')), { what: 'the audit answer' });
+    expect(String(answer.args.text)).toContain(`Last 30 of ${audit.length} records for \`${batchId}\``);
   });
 
   test('bad rows come back inline with their row numbers and nothing is stored', async () => {

@@ -5,7 +5,7 @@ import type { ShownLine } from './recent.js';
 import { stateLabel } from './request-message.js';
 import { clipMd, code, joinMd, link, md, type Mrkdwn, user } from './text.js';
 
-export const AUDIT_USAGE = '/adduser audit <email | @user | request id>';
+export const AUDIT_USAGE = '/adduser audit <email | @user | request or batch id>';
 
 export function helpText(providers: readonly AnyProvider[], presets: readonly string[] = []): Mrkdwn {
   const ids = joinMd(providers.map((provider) => code(provider.id)), ', ');

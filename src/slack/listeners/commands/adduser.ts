@@ -9,7 +9,7 @@ import { providersFor } from '../../askable.js';
 import { formView } from '../../request-form.js';
 import { slackError } from '../../reachability.js';
 import { lineId, linksOf, recentShown } from '../../recent.js';
-import { parseAuditQuery } from './audit-query.js';
+import { type AuditQuery, parseAuditQuery } from './audit-query.js';
 
 /** Lines in the answer to `/adduser status`. */
 const STATUS_LINES = 10;
@@ -23,6 +23,22 @@ const TRIGGER_ERRORS = new Set(['expired_trigger_id', 'exchanged_trigger_id', 'i
 export function registerAdduser(app: App, deps: SlackDeps): void {
   const { providers, lifecycle, audit } = deps;
   const labelOf = (id: string) => providers.find((provider) => provider.id === id)?.label ?? id;
+
+  /** A batch's records are its members' (each account's own records carry the batch id). */
+  async function auditRecords(asked: AuditQuery) {
+    switch (asked.kind) {
+      case 'actor':
+        return audit.forActor(asked.user);
+      case 'request':
+        return audit.forRequest(asked.id);
+      case 'batch': {
+        const members = (await lifecycle.getBatch(asked.id))?.members ?? [];
+        return (await Promise.all(members.map((id) => audit.forRequest(id)))).flat().sort((a, b) => a.seq - b.seq);
+      }
+      case 'target':
+        return audit.forTarget(asked.target);
+    }
+  }
 
   app.command('/adduser', async ({ context, ack, client, respond }) => {
     const command = payloadOf(context, 'adduserCommand');
@@ -63,12 +79,7 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
         return;
       }
       const asked = parseAuditQuery(query);
-      const found =
-        asked.kind === 'actor'
-          ? await audit.forActor(asked.user)
-          : asked.kind === 'request'
-            ? await audit.forRequest(asked.id)
-            : await audit.forTarget(asked.target);
+      const found = await auditRecords(asked);
       const records = found.filter((record) => readable.has(record.provider));
       await respond({ response_type: 'ephemeral', text: auditResultsText(asked.shown, records).text });
       return;

@@ -3,6 +3,7 @@ import { userId } from '../../payloads/common.js';
 export type AuditQuery =
   | { kind: 'actor'; user: string; shown: string }
   | { kind: 'request'; id: string; shown: string }
+  | { kind: 'batch'; id: string; shown: string }
   | { kind: 'target'; target: string; shown: string };
 
 const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
@@ -21,6 +22,7 @@ export function parseAuditQuery(text: string): AuditQuery {
   if (mention) return { kind: 'actor', user: mention[1]!, shown: mention[1]! };
   if (userId.safeParse(text).success) return { kind: 'actor', user: text, shown: text };
   if (/^AR-/i.test(text)) return { kind: 'request', id: text.toUpperCase(), shown: text.toUpperCase() };
+  if (/^AB-/i.test(text)) return { kind: 'batch', id: text.toUpperCase(), shown: text.toUpperCase() };
   const target = unescape(MAILTO.exec(text)?.[1] ?? text);
   return { kind: 'target', target, shown: target };
 }

@@ -160,7 +160,7 @@ function resolve(file: FileShape, hash: string, raw: { presets?: Record<string, 
 
 const emptyIsEveryone = (set: ApproverSet | undefined) => (set && set.users.length + set.groups.length > 0 ? set : undefined);
 
-/** Problems the schema cannot see alone: numbers that can never be met, an escalation after expiry. */
+/** Problems the schema cannot see alone: numbers that can never be met, an escalation after expiry, a preset that cannot be filled. */
 function coherence(policy: AccessPolicy): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   for (const [id, rules] of Object.entries(policy.providers)) {
@@ -173,6 +173,22 @@ function coherence(policy: AccessPolicy): PolicyProblem[] {
     }
     if (rules.escalate && rules.escalate.afterMs >= rules.ttlMs) {
       problems.push({ key: `providers.${id}.escalate.after`, message: `${id} escalates after its requests have already expired (ttl)` });
+    }
+  }
+  // A preset's form asks only the person's details: every other field an account needs, the preset must give.
+  const person = { email: 'someone@example.com', first_name: 'Some', last_name: 'One', username: 'someone' };
+  for (const [name, preset] of Object.entries(policy.presets)) {
+    for (const [id, values] of Object.entries(preset.accounts)) {
+      const provider = providers.find((candidate) => candidate.id === id);
+      if (!provider) continue;
+      const fromPerson = Object.keys(provider.fromPerson(person));
+      const missing = provider.fields.filter((field) => !field.optional && !field.generateIfBlank && values[field.id] === undefined && !fromPerson.includes(field.id));
+      if (missing.length > 0) {
+        problems.push({
+          key: `presets.${name}.accounts.${id}`,
+          message: `${provider.label} needs ${missing.map((field) => `${field.id} (${field.label})`).join(', ')}, which no person detail gives: set ${missing.length === 1 ? 'it' : 'them'} in the preset`,
+        });
+      }
     }
   }
   return problems;

@@ -59,5 +59,5 @@ export function batchCounts(members: readonly Pick<AccessRequest, 'state'>[]): B
   return counts;
 }
 
-/** Nothing is waiting for a decision or a provider: the results can be told. */
-export const batchSettled = (counts: BatchCounts) => counts.pending === 0 && counts.running === 0;
+/** Nothing waits for a decision, a provider or an approver's check of an unknown outcome: the results can be told. */
+export const batchSettled = (counts: BatchCounts) => counts.pending === 0 && counts.running === 0 && counts.unknown === 0;

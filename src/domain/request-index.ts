@@ -18,6 +18,8 @@ const REMIND = 'requests:remind';
 const ESCALATE = 'requests:escalate';
 const IN_FLIGHT = 'requests:in-flight';
 const pendingOf = (requester: string) => `requests:pending:by-user:${requester}`;
+/** A person's batches that may still have members waiting (healed on read): a batch counts once toward ADDUSER_MAX_PENDING. */
+const pendingBatchesOf = (requester: string) => `requests:pending-batches:by-user:${requester}`;
 /** Stored, but its `requested` record (and so its announcement) may not be written yet. */
 const UNANNOUNCED = 'requests:unannounced';
 /** Marks the one-time indexing of the requests stored before the indexes existed. */
@@ -25,7 +27,7 @@ const BACKFILLED = 'requests:indexed:v1';
 /** An entry whose request is missing for this long after it was indexed was never stored (a crash at submit). */
 const NEVER_STORED_MS = 60_000;
 
-type Indexed = Pick<AccessRequest, 'id' | 'state' | 'requester' | 'createdAt' | 'expiresAt' | 'escalateAt' | 'escalatedTo'>;
+type Indexed = Pick<AccessRequest, 'id' | 'state' | 'requester' | 'createdAt' | 'expiresAt' | 'escalateAt' | 'escalatedTo' | 'batch'>;
 
 const halfLife = (request: Indexed) => {
   const created = Date.parse(request.createdAt);
@@ -38,7 +40,8 @@ function placesOf(request: Indexed, now: number): Map<string, number> {
   if (request.state === 'pending') {
     places.set(PENDING, Date.parse(request.expiresAt));
     places.set(REMIND, halfLife(request));
-    places.set(pendingOf(request.requester), Date.parse(request.expiresAt));
+    // A batch's members count as their batch (pendingBatchesOf), not one by one.
+    if (!request.batch) places.set(pendingOf(request.requester), Date.parse(request.expiresAt));
     if (request.escalateAt && !request.escalatedTo) places.set(ESCALATE, Date.parse(request.escalateAt));
   }
   if (request.state === 'approved' || request.state === 'provisioning') places.set(IN_FLIGHT, now);
@@ -97,8 +100,23 @@ export function createRequestIndex(store: Store, everyRequest: string, now: () =
     /** Requests in `approved` or `provisioning`, longest in flight first. */
     inFlight: (get: Get, limit: number) => read(IN_FLIGHT, get, { limit }),
     pendingCount: () => store.indexCount(PENDING),
-    /** This person's requests waiting for approval, at most `limit`, checked against their records. */
+    /** This person's single requests waiting for approval, at most `limit`, checked against their records. */
     pendingOf: (get: Get, requester: string, limit: number) => read(pendingOf(requester), get, { limit }),
+    /** Before a batch's members are stored: the batch waits for approval until `expiresAt`. */
+    batchPending: (requester: string, batchId: string, expiresAt: string) => store.indexAdd(pendingBatchesOf(requester), batchId, Date.parse(expiresAt)),
+    /**
+     * This person's batches with a member still waiting, at most `limit`; `waiting` says whether
+     * one still has, and a batch that has none is dropped from the index on the way.
+     */
+    async pendingBatchesOf(requester: string, limit: number, waiting: (batchId: string) => Promise<boolean>): Promise<string[]> {
+      const found: string[] = [];
+      for (const entry of await store.indexRange(pendingBatchesOf(requester), { limit: limit + 10 })) {
+        if (found.length >= limit) break;
+        if (await waiting(entry.member)) found.push(entry.member);
+        else await store.indexRemove(pendingBatchesOf(requester), entry.member);
+      }
+      return found;
+    },
     /** Before a request is stored: it is owed its `requested` record. */
     unannounced: (id: string) => store.indexAdd(UNANNOUNCED, id, now()),
     announced: (id: string) => store.indexRemove(UNANNOUNCED, id).then(() => undefined),

@@ -27,6 +27,8 @@ export interface BatchStepsDeps {
   requiredApprovals: (provider: string) => number;
   approversText: (provider: string) => string;
   batch: (id: string) => Promise<BatchNow | undefined>;
+  /** The audit log's last sequence number: what an update read the state after. */
+  auditHead: () => Promise<number>;
   /** The batch's record alone, without its members. */
   batchRecord: (id: string) => Promise<Batch | undefined>;
   /** The thread of a request or batch id; undefined when its message was refused for good; NotYet while it is owed. */
@@ -37,18 +39,22 @@ export interface BatchStepsDeps {
   offerReveal: (request: AccessRequest) => Promise<StepResult>;
   escalationDms: (request: AccessRequest) => Promise<StepResult>;
   refreshHome?: (request: AccessRequest) => Promise<void>;
-  now?: () => number;
 }
 
 /** The decisions people and the bot take on a whole batch: every pending member records the same one. */
 const DECISIONS: ReadonlySet<AuditRecord['action']> = new Set(['requested', 'approved', 'rejected', 'cancelled', 'expired', 'escalated']);
 /** An account's own events: each is a line of its own in the batch's thread. */
 const ACCOUNT_EVENTS: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'unknown', 'retried', 'late_answer']);
-/** Records after which the batch may have nothing left waiting. */
-const MAY_SETTLE: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'unknown', 'rejected', 'cancelled', 'expired']);
+/** Records that end an account for good, after which the batch may have nothing left waiting (`unknown` waits for an approver). */
+const MAY_SETTLE: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'rejected', 'cancelled', 'expired']);
+
+/** What makes a decision on a batch one to say: who took it, or, for expiry and escalation (which follow each provider's own deadlines), which provider's accounts. */
+const aboutOf = (record: AuditRecord) => (record.action === 'expired' || record.action === 'escalated' ? record.provider : record.actor);
 
 /** Progress is shown at most this often: a 200-account batch must not mean 200 edits of one message. */
 const UPDATE_EVERY_MS = 1_000;
+/** Longer than one update can take (the WebClient waits out a 429 or two): updates never overlap. */
+const UPDATE_LEASE_MS = 60_000;
 const MARK_TTL_MS = 30 * 86_400_000;
 
 /**
@@ -60,7 +66,6 @@ const MARK_TTL_MS = 30 * 86_400_000;
  */
 export function createBatchSteps(deps: BatchStepsDeps) {
   const { client, store } = deps;
-  const now = deps.now ?? Date.now;
 
   /** Whether this record's step is the one that says `what` for its batch: the first to ask is, and stays so through its retries. */
   async function first(batchId: string, what: string, record: AuditRecord): Promise<boolean> {
@@ -71,33 +76,38 @@ export function createBatchSteps(deps: BatchStepsDeps) {
 
   /**
    * Shows progress (`show` reads the batch as it is then), at most once a second: 'skipped' when
-   * an update made since this record was written showed it already; NotYet (retried within
-   * seconds) when the last update was under a second ago. An update marks what it showed only
-   * once it went through, so a failed one is retried, not taken as shown.
+   * an update that read the state after this record was written showed it already; NotYet
+   * (retried within seconds) while another update is under way or was made under a second ago.
+   * Updates never overlap (the lease lasts the whole update), so an older one cannot land after
+   * a newer one; one marks what it showed (the audit log's head when it read) only once it went
+   * through, so a failed update is retried, not taken as shown.
    */
   async function throttled(batchId: string, what: string, record: AuditRecord, show: () => Promise<StepResult>): Promise<StepResult> {
-    const shownAt = `slack:batch:${batchId}:${what}:shown-at`;
-    if (((await store.get<number>(shownAt)) ?? -1) >= Date.parse(record.at)) return 'skipped';
-    if (!(await store.add(`slack:batch:${batchId}:${what}:slot`, record.seq, UPDATE_EVERY_MS))) {
-      throw new NotYet(`the ${what} of batch ${batchId} was updated less than a second ago`);
+    const shownKey = `slack:batch:${batchId}:${what}:shown-seq`;
+    const slot = `slack:batch:${batchId}:${what}:slot`;
+    if (((await store.get<number>(shownKey)) ?? 0) >= record.seq) return 'skipped';
+    if (!(await store.add(slot, record.seq, UPDATE_LEASE_MS))) throw new NotYet(`the ${what} of batch ${batchId} is being updated, or was under a second ago`);
+    try {
+      const readSeq = await deps.auditHead();
+      const result = await show();
+      if (result === 'delivered' && ((await store.get<number>(shownKey)) ?? 0) < readSeq) await store.set(shownKey, readSeq, MARK_TTL_MS);
+      return result;
+    } finally {
+      await store.delete(slot);
+      await store.add(slot, record.seq, UPDATE_EVERY_MS);
     }
-    // Taken before `show` reads the state, so whatever it shows was recorded before this time.
-    const readAt = now();
-    const result = await show();
-    if (result === 'delivered' && ((await store.get<number>(shownAt)) ?? -1) < readAt) await store.set(shownAt, readAt, MARK_TTL_MS);
-    return result;
   }
 
   /**
-   * Whether every member may have settled, known without reading them: each member counts once,
-   * at the first of its records that can settle it. Only then is the batch read to be sure (a
-   * member retried after `unknown` is counted but may be running again).
+   * Whether every member may have settled, known without reading them: the members whose records
+   * ended them are a set in the store (adding one twice changes nothing). Only then is the batch
+   * read to be sure.
    */
   async function maybeSettled(record: AuditRecord, batchId: string): Promise<boolean> {
-    const counter = `slack:batch:${batchId}:settled`;
-    const count = (await store.add(`${counter}:${record.requestId}`, true, MARK_TTL_MS)) ? await store.increment(counter) : ((await store.get<number>(counter)) ?? 0);
+    const ended = `slack:batch:${batchId}:ended`;
+    await store.indexAdd(ended, record.requestId, record.seq);
     const batch = await deps.batchRecord(batchId);
-    return batch !== undefined && count >= batch.members.length;
+    return batch !== undefined && (await store.indexCount(ended)) >= batch.members.length;
   }
 
   const viewOf = (now: BatchNow): BatchView => ({ ...now, labelOf: deps.labelOf, requiredApprovals: deps.requiredApprovals, approversText: deps.approversText });
@@ -163,7 +173,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
     const thread = await deps.threads.get(batchId);
     let text: string;
     if (DECISIONS.has(record.action)) {
-      if (!(await first(batchId, `audit_line:${record.action}:${record.actor}`, record))) return 'skipped';
+      if (!(await first(batchId, `audit_line:${record.action}:${aboutOf(record)}`, record))) return 'skipped';
       const now = await deps.batch(batchId);
       if (!now) return 'skipped';
       text = batchAuditMessage(record, viewOf(now), thread?.permalink ? link(thread.permalink, 'thread') : undefined).text;
@@ -179,9 +189,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
       const line = accountOutcome(record, request, deps.labelOf(request.provider));
       return line ? reply(batchId, line) : 'skipped';
     }
-    // Expiry and escalation follow each provider's own deadlines, so each provider's is said.
-    const about = record.action === 'expired' || record.action === 'escalated' ? record.provider : record.actor;
-    if (!(await first(batchId, `thread_reply:${record.action}:${about}`, record))) return 'skipped';
+    if (!(await first(batchId, `thread_reply:${record.action}:${aboutOf(record)}`, record))) return 'skipped';
     const now = await deps.batch(batchId);
     const said = now && batchDecisionReply(record, viewOf(now));
     return said ? reply(batchId, { text: said.text }) : 'skipped';
@@ -253,7 +261,10 @@ export function createBatchSteps(deps: BatchStepsDeps) {
           const { refreshHome } = deps;
           if (!refreshHome) return 'skipped';
           return throttled(batchId, kind, record, async () => {
-            await refreshHome(request);
+            // Each provider's approvers see the batch: refreshed for one member of each provider.
+            const members = (await deps.batch(batchId))?.members ?? [request];
+            const perProvider = [...new Map(members.map((member) => [member.provider, member])).values()];
+            for (const member of perProvider) await refreshHome(member);
             return 'delivered';
           });
         }

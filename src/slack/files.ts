@@ -1,20 +1,22 @@
 import type { webApi } from '@slack/bolt';
+import type { z } from 'zod';
 import { classifyTransportError } from '../adapters/http/client.js';
 import { CSV_MAX_BYTES, CSV_MAX_ROWS } from '../domain/batch-csv.js';
+import type { slackFile } from './payloads/common.js';
 
-/** A file as Slack describes it in a `file_input`'s value: only what deciding and downloading need. */
-export type SlackFile = {
-  id: string;
-  name?: string;
-  size?: number;
-  filetype?: string;
-  mimetype?: string;
-  url_private?: string;
-  url_private_download?: string;
-};
+export type SlackFile = z.infer<typeof slackFile>;
 
-/** Someone is waiting in a modal; Slack serves a 1 MB file in well under a second. */
-const DOWNLOAD_TIMEOUT_MS = 10_000;
+/** Someone is waiting in a modal that Slack closes with an error after 3 s; it serves a 1 MB file in well under a second. */
+const DOWNLOAD_TIMEOUT_MS = 2_000;
+export const SLACK_FILES_HOST = 'files.slack.com';
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
 
 const inKb = (bytes: number) => `${Math.ceil(bytes / 1000)} KB`;
 const limitText = (bytes: number) => (bytes % 1_000_000 === 0 ? `${bytes / 1_000_000} MB` : inKb(bytes));
@@ -28,7 +30,12 @@ const unavailable = (reason: string) => `Slack could not give me the file (${rea
 export async function downloadCsv(
   file: SlackFile,
   token: string,
-  opts: { maxBytes?: number; timeoutMs?: number } = {},
+  opts: {
+    maxBytes?: number;
+    timeoutMs?: number;
+    /** Hosts the bot token may be sent to: Slack's file host, and the Web API's (a test's fake). */
+    slackHosts?: readonly string[];
+  } = {},
 ): Promise<{ ok: true; content: Buffer } | { ok: false; why: string }> {
   const maxBytes = opts.maxBytes ?? CSV_MAX_BYTES;
   const name = file.name ?? file.id;
@@ -37,6 +44,8 @@ export async function downloadCsv(
   if (file.size !== undefined && file.size > maxBytes) return tooBig(file.size);
   const url = file.url_private_download ?? file.url_private;
   if (!url) return { ok: false, why: unavailable('it gave no link to it') };
+  // The link comes in a payload: the token goes only where Slack serves files.
+  if (!(opts.slackHosts ?? [SLACK_FILES_HOST]).includes(hostOf(url))) return { ok: false, why: unavailable('its link is not to Slack') };
 
   // Not AbortSignal.timeout: its timer would outlive a quick answer by the whole deadline.
   const deadline = new AbortController();

@@ -292,6 +292,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     approversText: deps.approversText,
     batch: deps.batch,
     batchRecord: deps.batchRecord,
+    auditHead: () => deps.audit.head(),
     threadOf,
     unposted: { mark: async (id, error) => void (await store.add(unpostedKey(id), error)), reason: (id) => store.get<string>(unpostedKey(id)) },
     dm,

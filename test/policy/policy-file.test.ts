@@ -29,7 +29,7 @@ presets:
     label: New engineer
     accounts:
       checkcentral: { accessLevel: user }
-      digicert: { access_roles: ["5"] }
+      digicert: { container: "93288", access_roles: ["5"] }
 `;
 
 const problemsOf = (text: string) => {
@@ -58,13 +58,21 @@ describe('policy file', () => {
     expect(policyFor(policy, 'checkcentral').autoApprove).toEqual([
       { name: 'read-only for staff', requesterIn: { users: [], groups: ['S0STAFF'] }, fields: { accessLevel: ['readonly', 'disabled'] }, emailDomains: ['example.com'] },
     ]);
-    expect(policy.presets.engineer).toEqual({ label: 'New engineer', accounts: { checkcentral: { accessLevel: 'user' }, digicert: { access_roles: ['5'] } } });
+    expect(policy.presets.engineer).toEqual({ label: 'New engineer', accounts: { checkcentral: { accessLevel: 'user' }, digicert: { container: '93288', access_roles: ['5'] } } });
   });
 
   test("a preset's accounts keep the file's order, which its form and its request follow", () => {
-    const result = parsePolicy('version: 1\npresets:\n  hire:\n    label: Hire\n    accounts:\n      github: {}\n      digicert: { access_roles: ["5"] }\n      checkcentral: { accessLevel: user }\n');
+    const result = parsePolicy('version: 1\npresets:\n  hire:\n    label: Hire\n    accounts:\n      github: {}\n      digicert: { container: "93288", access_roles: ["5"] }\n      checkcentral: { accessLevel: user }\n');
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(Object.keys(result.policy.presets.hire!.accounts)).toEqual(['github', 'digicert', 'checkcentral']);
+  });
+
+  test("a preset that leaves a required field to nobody (no preset value, no person detail) is a problem at its line, naming the fields", () => {
+    const problems = problemsOf('version: 1\npresets:\n  hire:\n    label: Hire\n    accounts:\n      checkcentral: { accessLevel: user }\n      digicert: { access_roles: ["5"] }\n      smscentral: { USERLEVEL: "3" }\n');
+    expect(problems).toEqual([
+      { line: 7, key: 'presets.hire.accounts.digicert', message: 'DigiCert CertCentral needs container (Container), which no person detail gives: set it in the preset' },
+      { line: 8, key: 'presets.hire.accounts.smscentral', message: 'SMS Central needs ACCOUNTS (Accounts), which no person detail gives: set it in the preset' },
+    ]);
   });
 
   test('the hash names the content: one changed byte changes it', () => {

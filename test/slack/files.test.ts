@@ -37,8 +37,11 @@ afterAll(async () => {
   await slack.close();
 });
 
+/** downloadCsv as the bot calls it: the token goes to the fake Slack's host (and this file's trickling server) only. */
+const download = (...[file, token, opts]: Parameters<typeof downloadCsv>) => downloadCsv(file, token, { slackHosts: [new URL(slack.url).host, new URL(base).host], ...opts });
+
 const refusal = async (...args: Parameters<typeof downloadCsv>) => {
-  const result = await downloadCsv(...args);
+  const result = await download(...args);
   if (result.ok) return expect.fail('downloaded');
   expect(result.why).not.toContain(args[1]);
   expect(result.why).not.toContain('127.0.0.1');
@@ -46,11 +49,19 @@ const refusal = async (...args: Parameters<typeof downloadCsv>) => {
 };
 
 describe('downloadCsv', () => {
+  test('a link that is not to Slack never gets the token', async () => {
+    const file = slack.addFile({ name: 'people.csv', content: CSV });
+    const elsewhere = { ...file, url_private: `${base}/steal`, url_private_download: `${base}/steal` };
+    const result = await downloadCsv(elsewhere, TOKEN, { slackHosts: [new URL(slack.url).host] });
+    expect(result).toEqual({ ok: false, why: 'Slack could not give me the file (its link is not to Slack); upload it again.' });
+    expect(await downloadCsv(file, TOKEN)).toEqual({ ok: false, why: 'Slack could not give me the file (its link is not to Slack); upload it again.' });
+  });
+
   test('the bytes of an uploaded CSV, with the bot token', async () => {
     const file = slack.addFile({ name: 'New hires.CSV', content: CSV });
-    expect(await downloadCsv(file, TOKEN)).toEqual({ ok: true, content: Buffer.from(CSV) });
+    expect(await download(file, TOKEN)).toEqual({ ok: true, content: Buffer.from(CSV) });
     // A name without .csv is fine when Slack says the file is a CSV.
-    expect(await downloadCsv({ ...slack.addFile({ name: 'export', content: CSV, filetype: 'csv' }) }, TOKEN)).toMatchObject({ ok: true });
+    expect(await download({ ...slack.addFile({ name: 'export', content: CSV, filetype: 'csv' }) }, TOKEN)).toMatchObject({ ok: true });
   });
 
   test('a token without files:read gets Slack’s sign-in page: a clear refusal, not a CSV of HTML', async () => {
@@ -94,7 +105,7 @@ describe('downloadCsv', () => {
   test('no link, no connection, no answer in time', async () => {
     expect(await refusal({ id: 'F1', name: 'a.csv' }, TOKEN)).toBe('Slack could not give me the file (it gave no link to it); upload it again.');
     const port = await closedPort();
-    expect(await refusal({ id: 'F2', name: 'a.csv', url_private: `http://127.0.0.1:${port}/a.csv` }, TOKEN)).toBe(
+    expect(await refusal({ id: 'F2', name: 'a.csv', url_private: `http://127.0.0.1:${port}/a.csv` }, TOKEN, { slackHosts: [`127.0.0.1:${port}`] })).toBe(
       'Slack could not give me the file (could not connect (ECONNREFUSED)); upload it again.',
     );
     expect(await refusal({ id: 'F3', name: 'a.csv', url_private: `${base}/silent` }, TOKEN, { timeoutMs: 200 })).toBe(

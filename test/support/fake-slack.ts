@@ -41,7 +41,8 @@ export interface FunctionExecution {
 }
 
 /** A file in the workspace as the Web API describes it (files.info, a `file_input`'s value). */
-export interface FakeSlackFile {
+// A type, not an interface: it is passed where the bot's zod-inferred file type (an open object) is expected.
+export type FakeSlackFile = {
   id: string;
   name: string;
   title: string;
@@ -50,7 +51,7 @@ export interface FakeSlackFile {
   mimetype: string;
   url_private: string;
   url_private_download: string;
-}
+};
 
 /** A file the bot shared through files.uploadV2 (getUploadURLExternal, the bytes, completeUploadExternal). */
 export interface CompletedUpload {

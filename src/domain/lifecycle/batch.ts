@@ -1,5 +1,5 @@
 import type { FormValues } from '../../adapters/providers/types.js';
-import { admit, policyFor } from '../access-policy.js';
+import { type Admission, admit, policyFor } from '../access-policy.js';
 import { type Batch, BATCH_MAX_ACCOUNTS, newBatchId } from '../batch.js';
 import { crashPoint } from '../crash-points.js';
 import type { DecisionResult } from '../lifecycle.js';
@@ -78,6 +78,20 @@ export function batching(core: Core, steps: { parts: Submitting['parts']; announ
     return { ok: true, batch, moved, provision, skipped: [...skipped] };
   }
 
+  /** Every member's `requested` record; then, when a rule approves every account, each approval. */
+  async function announceAll(requests: readonly AccessRequest[], admissions: readonly Admission[], policyHash: string | undefined): Promise<void> {
+    for (const request of requests) await steps.announce(request);
+    crashPoint('after-submit');
+    // One decision for the batch: a policy rule approves it only when it approves every account.
+    if (!admissions.every((admission) => admission.kind === 'auto')) return;
+    await Promise.all(
+      requests.map((request, index) => {
+        const admission = admissions[index]!;
+        return admission.kind === 'auto' ? approveByRule(request, admission.rule.name, policyHash) : undefined;
+      }),
+    );
+  }
+
   return {
     getBatch,
     /** The batch and its members as they are now. */
@@ -151,20 +165,13 @@ export function batching(core: Core, steps: { parts: Submitting['parts']; announ
       };
       // The batch first: a member is never stored without the batch it names.
       await store.add(batchKey(id), batch);
-      for (const request of requests) await keep(request);
+      await core.index.batchPending(args.requester, id, requests.map((request) => request.expiresAt).sort().at(-1)!);
+      await Promise.all(requests.map(keep));
       crashPoint('after-store');
-      for (const request of requests) await steps.announce(request);
-      crashPoint('after-submit');
-      // One decision for the batch: a policy rule approves it only when it approves every account.
-      if (admissions.every((admission) => admission.kind === 'auto')) {
-        const approved = await Promise.all(
-          requests.map((request, index) => {
-            const admission = admissions[index]!;
-            return admission.kind === 'auto' ? approveByRule(request, admission.rule.name, policy.hash) : undefined;
-          }),
-        );
-        return { ok: true, batch, requests: requests.map((request, index) => approved[index] ?? request) };
-      }
+      // Stored is accepted: the announcements (one audit record per account) and a rule's approval
+      // follow after the caller answers Slack. A crash before they are written leaves the members
+      // unannounced, and recovery announces them.
+      void core.inBackground(announceAll(requests, admissions, policy.hash));
       return { ok: true, batch, requests };
     },
 

@@ -3,10 +3,10 @@ import type { FormValues } from '../../adapters/providers/types.js';
 import { admit, escalationDueAt, policyFor } from '../access-policy.js';
 import { crashPoint } from '../crash-points.js';
 import type { SubmitResult } from '../lifecycle.js';
-import { BATCH_MAX_ACCOUNTS } from '../batch.js';
+import type { Batch } from '../batch.js';
 import { type AccessRequest, newRequestId } from '../request.js';
 import type { Core } from './core.js';
-import { ALL_REQUESTS_KEY, announcedKey, byUserKey, requestKey } from './keys.js';
+import { ALL_REQUESTS_KEY, announcedKey, batchKey, byUserKey, requestKey } from './keys.js';
 import type { Provision } from './provision.js';
 
 export const REASON_FIELD = 'reason';
@@ -30,8 +30,12 @@ export function submitting(core: Core, provision: Provision) {
   const { deps, store, now, index, providerOf, passwordFields, sealForm, record, move, get } = core;
   const { directory } = deps;
 
-  /** The provider's own fields, checked by its schema (blank generated fields filled in). */
-  function checkFields(providerId: string, form: FormValues) {
+  /**
+   * The provider's own fields, checked by its schema (blank generated fields filled in). Typed
+   * passwords are kept out of the logs; generated ones too unless `kept` is false (a check whose
+   * values are thrown away: nothing could log them).
+   */
+  function checkFields(providerId: string, form: FormValues, kept = true) {
     const provider = providerOf(providerId);
     if (!provider) return { ok: false as const, errors: { provider: 'Choose a provider.' } as Record<string, string> };
     const values: Record<string, string | string[]> = {};
@@ -48,7 +52,7 @@ export function submitting(core: Core, provision: Provision) {
     }
     for (const id of passwordFields(provider)) {
       const value = values[id];
-      if (typeof value === 'string' && value !== '') deps.hideFromLogs(value);
+      if (typeof value === 'string' && value !== '' && (kept || !generated.includes(id))) deps.hideFromLogs(value);
     }
     const parsed = provider.input.safeParse(provider.fromForm(values));
     if (!parsed.success) {
@@ -76,7 +80,7 @@ export function submitting(core: Core, provision: Provision) {
 
   /** One account's fields as its provider checks them, without storing anything (a CSV's rows). */
   function checkAccount(providerId: string, form: FormValues): { ok: true; target: string } | { ok: false; errors: Record<string, string> } {
-    const fields = checkFields(providerId, form);
+    const fields = checkFields(providerId, form, false);
     return fields.ok ? { ok: true, target: fields.provider.target(fields.input) } : { ok: false, errors: fields.errors };
   }
 
@@ -101,10 +105,19 @@ export function submitting(core: Core, provision: Provision) {
     await index.announced(request.id);
   }
 
+  /** Whether a batch still has a member waiting for approval (read until the first that does). */
+  async function batchWaiting(batchId: string): Promise<boolean> {
+    for (const id of (await store.get<Batch>(batchKey(batchId)))?.members ?? []) {
+      if ((await get(id))?.state === 'pending') return true;
+    }
+    return false;
+  }
+
   /** Requests this person has waiting for approval, a batch counting as one: it was asked for once. */
   async function waitingOf(requester: string): Promise<number> {
-    const pending = await index.pendingOf(get, requester, deps.maxPending + BATCH_MAX_ACCOUNTS);
-    return new Set(pending.map((request) => request.batch?.id ?? request.id)).size;
+    const single = await index.pendingOf(get, requester, deps.maxPending);
+    const batches = await index.pendingBatchesOf(requester, deps.maxPending - single.length, batchWaiting);
+    return single.length + batches.length;
   }
 
   const tooManyWaiting = (waiting: number) =>

@@ -8,6 +8,8 @@ import { code, date, joinMd, md, type Mrkdwn, mrkdwn, quote, trusted, user } fro
 
 /** Accounts listed by name in the request message; the rest are counted (a message holds 50 blocks and 3,000 characters a text). */
 export const LISTED_ACCOUNTS = 20;
+/** The list's share of a section's 3,000 characters (the rest: who asked, and the count of the others). */
+const LIST_BUDGET = 2_800;
 
 export interface BatchView {
   batch: Batch;
@@ -97,8 +99,16 @@ export function batchMessage(view: BatchView): { text: string; blocks: types.Kno
   const { batch, members, labelOf } = view;
   const title = batchTitle(batch, members, labelOf);
   const preset = batch.preset ? md` (preset ${code(batch.preset)})` : md``;
-  const listed = members.slice(0, LISTED_ACCOUNTS).map((member) => accountLine(member, labelOf));
-  if (members.length > LISTED_ACCOUNTS) listed.push(md`…and ${members.length - LISTED_ACCOUNTS} more`);
+  // Whole lines only, within the section's 3,000 characters, so the count of the rest is never cut off.
+  const listed: Mrkdwn[] = [];
+  let used = 0;
+  for (const member of members.slice(0, LISTED_ACCOUNTS)) {
+    const line = accountLine(member, labelOf);
+    if (used + line.text.length > LIST_BUDGET) break;
+    listed.push(line);
+    used += line.text.length + 1;
+  }
+  if (members.length > listed.length) listed.push(md`…and ${members.length - listed.length} more`);
   const blocks: types.KnownBlock[] = [
     { type: 'section', text: mrkdwn(md`*${title}*${preset} · ${code(batch.id)}`) },
     { type: 'section', text: mrkdwn(md`*Requested by* ${user(batch.requester)}\n${joinMd(listed, '\n')}`) },
@@ -126,8 +136,12 @@ export function batchDecisionReply(record: AuditRecord, view: BatchView): Mrkdwn
       return going > 0
         ? md`:white_check_mark: ${user(record.actor)} approved. Creating ${plural(going, 'account')}…${after}`
         : md`:ballot_box_with_check: ${user(record.actor)} approved.${after}`;
-    case 'rejected':
-      return record.reason ? md`:no_entry: ${user(record.actor)} rejected the request.\n${quote(record.reason)}` : md`:no_entry: ${user(record.actor)} rejected the request.`;
+    case 'rejected': {
+      // An approver may reject only the accounts of providers they approve: the rest still wait.
+      const rejected = members.filter((member) => member.state === 'rejected' && member.decision?.by === record.actor).length;
+      const what = pending.length > 0 ? md`rejected ${plural(rejected, 'account')}.${after}` : md`rejected the request.`;
+      return record.reason ? md`:no_entry: ${user(record.actor)} ${what}\n${quote(record.reason)}` : md`:no_entry: ${user(record.actor)} ${what}`;
+    }
     case 'cancelled':
       return md`:leftwards_arrow_with_hook: ${user(record.actor)} cancelled the request.`;
     case 'expired':

@@ -21,6 +21,17 @@ export const interactiveEnvelope = {
 
 const selected = z.looseObject({ value: z.string() });
 
+/** A file as Slack describes it (a file_input's value): what deciding and downloading need; url_private needs the bot token and files:read. */
+export const slackFile = z.looseObject({
+  id,
+  name: z.string().optional(),
+  size: z.number().optional(),
+  filetype: z.string().optional(),
+  mimetype: z.string().optional(),
+  url_private: z.string().optional(),
+  url_private_download: z.string().optional(),
+});
+
 /** view.state.values: block id → action id → what the element holds (only what formValues reads). */
 export const viewState = z.looseObject({
   values: z.record(
@@ -31,20 +42,8 @@ export const viewState = z.looseObject({
         value: z.string().nullish(),
         selected_option: selected.nullish(),
         selected_options: z.array(selected).optional(),
-        /** A file_input's uploads, as Slack describes them (url_private needs the bot token and files:read). */
-        files: z
-          .array(
-            z.looseObject({
-              id,
-              name: z.string().optional(),
-              size: z.number().optional(),
-              filetype: z.string().optional(),
-              mimetype: z.string().optional(),
-              url_private: z.string().optional(),
-              url_private_download: z.string().optional(),
-            }),
-          )
-          .optional(),
+        /** A file_input's uploads. */
+        files: z.array(slackFile).optional(),
       }),
     ),
   ),

@@ -7,7 +7,7 @@ import type { ModalMetadata } from '../../blocks/modal.js';
 import { formValues } from '../../blocks/state.js';
 import { createChannelAccess } from '../../channel-access.js';
 import type { SlackDeps } from '../../deps.js';
-import { downloadCsv } from '../../files.js';
+import { downloadCsv, SLACK_FILES_HOST } from '../../files.js';
 import { inlineErrors } from '../../inline-errors.js';
 import { payloadOf } from '../../payloads/index.js';
 
@@ -34,12 +34,12 @@ export function registerCsvSubmit(app: App, deps: SlackDeps): void {
     if (!file) return fail({ [IDS.csvFile]: 'Upload one .csv file.' });
     const reason = formValues(view.state.values)[REASON_FIELD];
 
-    const downloaded = await downloadCsv(file, context.botToken ?? '');
+    // Both ask Slack, and all of it must fit in Slack's 3 seconds: side by side.
+    const [downloaded, refusal] = await Promise.all([downloadCsv(file, context.botToken ?? '', { slackHosts: [SLACK_FILES_HOST, new URL(deps.config.slack.apiUrl).host] }), access.refusal(client, channel)]);
     if (!downloaded.ok) return fail({ [IDS.csvFile]: downloaded.why });
+    if (refusal) return fail({ [IDS.csvFile]: refusal });
     const parsed = parseAccountsCsv(downloaded.content, provider, (form) => deps.lifecycle.checkAccount(provider.id, form));
     if (!parsed.ok) return fail({ [IDS.csvFile]: parsed.problems.join('\n') });
-    const refusal = await access.refusal(client, channel);
-    if (refusal) return fail({ [IDS.csvFile]: refusal });
 
     const result = await deps.lifecycle.submitBatch({
       requester: user.id,
@@ -61,6 +61,10 @@ export function registerCsvSubmit(app: App, deps: SlackDeps): void {
       const text = row === undefined ? problem.message : `Row ${row}: ${label(problem.field)}: ${problem.message}`;
       (errors[block] ??= []).push(text);
     }
-    await fail(Object.fromEntries(Object.entries(errors).map(([block, texts]) => [block, [...new Set(texts)].slice(0, 10).join('\n')])));
+    const shown = (texts: string[]) => {
+      const unique = [...new Set(texts)];
+      return unique.length <= 10 ? unique : [...unique.slice(0, 10), `…and ${unique.length - 10} more problems`];
+    };
+    await fail(Object.fromEntries(Object.entries(errors).map(([block, texts]) => [block, shown(texts).join('\n')])));
   });
 }

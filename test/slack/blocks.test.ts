@@ -259,7 +259,7 @@ describe('replies', () => {
   test('help names every provider and the audit usage', () => {
     const help = helpText(providers).text;
     for (const provider of providers) expect(help).toContain(`\`${provider.id}\``);
-    expect(help).toContain('`/adduser audit &lt;email | @user | request id&gt;`');
+    expect(help).toContain('`/adduser audit &lt;email | @user | request or batch id&gt;`');
     expect(unknownCommandText(`<!here>${'x'.repeat(60)}`, providers).text).toMatch(/^I don't know `&lt;!here&gt;x{33}`\.\n\*\/adduser\*/);
   });
 

@@ -312,10 +312,13 @@ try {
     await waitFor(() => lines().length === rows && slack.uploads.some((upload) => upload.filename === `${id}-results.csv`), { what: 'every line and the results file', timeoutMs: 300_000, intervalMs: 50 });
     const lastLine = Math.max(...lines().map((call) => call.at)) - (performance.timeOrigin + clicked);
     await sleep(2_000);
+    // The calls this batch caused: those naming it, its thread or its accounts (earlier requests' late messages are not its).
+    const ts = String(posted.response?.ts);
+    const ours = slack.calls.slice(firstCall).filter((call) => call.method === 'conversations.info' || [id, ts, tag].some((mark) => call.raw.includes(mark)));
     const byMethod = new Map<string, number>();
-    for (const call of slack.calls.slice(firstCall)) byMethod.set(call.method, (byMethod.get(call.method) ?? 0) + 1);
+    for (const call of ours) byMethod.set(call.method, (byMethod.get(call.method) ?? 0) + 1);
     const counts = [...byMethod].sort(([a], [b]) => a.localeCompare(b)).map(([method, count]) => `${method} ${count}`).join(', ');
-    say(`batch of ${rows} CheckCentral accounts: CSV submitted → ack ${ms(submitted.ms)}; approve → last create ${ms(lastCreate)}, → last account's line in the thread ${ms(lastLine)}; Slack calls (${slack.calls.length - firstCall}): ${counts}`);
+    say(`batch of ${rows} CheckCentral accounts: CSV submitted → ack ${ms(submitted.ms)}; approve → last create ${ms(lastCreate)}, → last account's line in the thread ${ms(lastLine)}; Slack calls (${ours.length}): ${counts}`);
   };
   await batch(50);
   await batch(200);

@@ -6,6 +6,7 @@ import { createLimiter, type ProviderLimits } from './adapters/providers/limiter
 import { createLookupService } from './adapters/providers/lookups.js';
 import { createTokenCache } from './adapters/providers/tokens.js';
 import { providers } from './adapters/providers/registry.js';
+import { labelIn } from './adapters/providers/types.js';
 import { openStore } from './adapters/store/open.js';
 import { createSecretBox } from './adapters/store/sealed.js';
 import type { Config } from './config/schema.js';
@@ -219,7 +220,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const expiry = every(
     expirySweepInterval(shortestDeadline(policy)),
     async () => {
-      await remindDue({ lifecycle: lifecycle!, store, threads, client: slackClient, approversText, log });
+      await remindDue({ lifecycle: lifecycle!, store, threads, client: slackClient, approversText, labelOf: labelIn(providers), log });
       await lifecycle!.escalateDue();
       await expireDue(lifecycle!, botActor());
     },

@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import type { AnyProvider, FormValues } from '../adapters/providers/types.js';
+import { type AnyProvider, fieldLabel, type FormValues } from '../adapters/providers/types.js';
 import { BATCH_MAX_ACCOUNTS } from './batch.js';
 
 /** SPEC §9: one request carries at most this many accounts. */
@@ -55,7 +55,6 @@ export function parseAccountsCsv(content: Buffer | string, provider: AnyProvider
   if (filled.length === 0) return refuse(['The file has no rows under its header: add one row per account.']);
   if (filled.length > CSV_MAX_ROWS) return refuse([`The file has ${filled.length} rows; the limit is ${CSV_MAX_ROWS} accounts per request.`]);
 
-  const label = (id: string) => provider.fields.find((field) => field.id === id)?.label ?? id;
   const multi = new Set(provider.fields.filter((field) => MULTI_VALUE_KINDS.has(field.kind)).map((field) => field.id));
   const problems: string[] = [];
   const rows: CsvRow[] = [];
@@ -66,7 +65,7 @@ export function parseAccountsCsv(content: Buffer | string, provider: AnyProvider
     rows.push({ row, form });
     const verdict = check(form);
     if (!verdict.ok) {
-      problems.push(...Object.entries(verdict.errors).map(([field, message]) => `Row ${row}: ${label(field)}: ${message}`));
+      problems.push(...Object.entries(verdict.errors).map(([field, message]) => `Row ${row}: ${fieldLabel(provider, field)}: ${message}`));
       continue;
     }
     const key = verdict.target.toLowerCase();

@@ -5,7 +5,7 @@ import { type Batch, batchCounts, batchSettled } from '../domain/batch.js';
 import type { AccessRequest } from '../domain/request.js';
 import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, batchTitle, type BatchView, progressText } from './blocks/batch-message.js';
 import { auditMessage } from './blocks/event-messages.js';
-import { channel as channelLink, code, link, md } from './blocks/text.js';
+import { channel as channelLink, code, link, md, type Mrkdwn } from './blocks/text.js';
 import { resultsCsv } from '../domain/batch-results.js';
 import { uploadResultsCsv } from './files.js';
 import { NotYet, Refused, type StepKind, type StepResult, toSlack } from './outbox.js';
@@ -37,7 +37,8 @@ export interface BatchStepsDeps {
   unposted: { mark: (id: string, error: string) => Promise<void>; reason: (id: string) => Promise<string | undefined> };
   dm: (user: string, text: string) => Promise<StepResult>;
   offerReveal: (request: AccessRequest) => Promise<StepResult>;
-  escalationDms: (request: AccessRequest) => Promise<StepResult>;
+  /** DMs the people `request` escalated to, about `subject` (the batch, for a member). */
+  escalationDms: (request: AccessRequest, subject: Mrkdwn) => Promise<StepResult>;
   refreshHome?: (request: AccessRequest) => Promise<void>;
 }
 
@@ -253,8 +254,12 @@ export function createBatchSteps(deps: BatchStepsDeps) {
           return auditLine(record, request, batchId);
         case 'reveal':
           return deps.offerReveal(request);
-        case 'escalation_dm':
-          return (await first(batchId, `${kind}:${record.provider}`, record)) ? deps.escalationDms(request) : 'skipped';
+        case 'escalation_dm': {
+          if (!(await first(batchId, `${kind}:${record.provider}`, record))) return 'skipped';
+          const now = await deps.batch(batchId);
+          if (!now) return 'skipped';
+          return deps.escalationDms(request, md`Request ${code(batchId)} for ${batchTitle(now.batch, now.members, deps.labelOf)} (its ${deps.labelOf(request.provider)} accounts)`);
+        }
         case 'batch_results':
           return results(record, batchId);
         case 'home': {

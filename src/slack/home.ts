@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { AnyProvider } from '../adapters/providers/types.js';
+import { type AnyProvider, labelIn } from '../adapters/providers/types.js';
 import type { Store } from '../adapters/store/types.js';
 import type { Lifecycle } from '../domain/lifecycle.js';
 import type { AccessPolicy } from '../domain/access-policy.js';
@@ -29,7 +29,7 @@ export function createHome(deps: {
   log: Logger;
 }) {
   const { client, store, threads, policy, directory, log } = deps;
-  const labelOf = (id: string) => deps.providers.find((provider) => provider.id === id)?.label ?? id;
+  const labelOf = labelIn(deps.providers);
 
   /** What waits for this person's decision: requests, and batches as one entry each (any member they may approve). */
   async function toDecideFor(user: string): Promise<DecideLine[]> {

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { AnyProvider } from '../adapters/providers/types.js';
+import { type AnyProvider, labelIn } from '../adapters/providers/types.js';
 import type { Store } from '../adapters/store/types.js';
 import type { AuditLog, AuditRecord } from '../domain/audit.js';
 import type { Batch } from '../domain/batch.js';
@@ -83,7 +83,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   depth: () => Promise<number>;
 } {
   const { client, store, threads } = deps;
-  const labelOf = (id: string) => deps.providers.find((provider) => provider.id === id)?.label ?? id;
+  const labelOf = labelIn(deps.providers);
 
   async function render(id: string) {
     const now = await deps.current(id);
@@ -157,12 +157,12 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
    * SPEC §8: the people a request escalated to hear it by DM. One DM each, marked once sent, so
    * a retry after one of them failed does not repeat the others.
    */
-  async function escalationDms(request: AccessRequest): Promise<StepResult> {
+  async function escalationDms(request: AccessRequest, subject = md`Request ${code(request.id)} for a ${labelOf(request.provider)} account for *${request.target}*`): Promise<StepResult> {
     const users = request.escalatedTo?.users ?? [];
     if (users.length === 0) return 'skipped';
     const thread = await threadOf(threadIdOf(request));
     const see = thread?.permalink ? md` ${link(thread.permalink, 'See the request.')}` : md``;
-    const text = md`Request ${code(request.id)} for a ${labelOf(request.provider)} account for *${request.target}* is still waiting for approval, and the policy now asks you too: you may approve or reject it.${see}`.text;
+    const text = md`${subject} is still waiting for approval, and the policy now asks you too: you may approve or reject it.${see}`.text;
     for (const user of users) {
       const sent = escalationDmKey(request.id, user);
       if (await store.get(sent)) continue;

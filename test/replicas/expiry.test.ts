@@ -75,6 +75,8 @@ test.skipIf(!redisUrl)('a batch nobody decides: one reminder and one expiry line
   await waitFor(() => replies().some((text) => text.includes('accounts expired without enough approvals')), { what: 'the expiry line' });
   await waitFor(() => slack.calls.some((call) => call.args.channel === 'UREQUESTER2' && String(call.args.text).includes(`${batchId}\` for 5 new CheckCentral accounts was expired`)), { what: 'the requester told' });
   await new Promise((resolve) => setTimeout(resolve, 2_000));
+  // The batch's reminder names its waiting accounts and whose approval they wait for.
+  expect(replies().filter((text) => text.startsWith(':bell: Reminder: this request is still waiting for approval, 5 of its 5 accounts: CheckCentral from'))).toHaveLength(1);
   expect(replies().filter((text) => text.includes('Reminder: this request is still waiting'))).toHaveLength(1);
   expect(replies().filter((text) => text.includes('expired without enough approvals'))).toHaveLength(1);
   expect(slack.calls.filter((call) => call.args.channel === 'UREQUESTER2' && String(call.args.text).includes('was expired'))).toHaveLength(1);

@@ -143,3 +143,12 @@ export type AnyProvider = Provider<any, any, any>;
 export const defineProvider = <Env extends z.ZodRawShape, Settings extends ProviderSettings, Input>(
   provider: Provider<Env, Settings, Input>,
 ): Provider<Env, Settings, Input> => provider;
+
+/** A provider's label by its id, from a list of providers (the id itself for one not in it). */
+export const labelIn =
+  (providers: readonly AnyProvider[]) =>
+  (id: string): string =>
+    providers.find((provider) => provider.id === id)?.label ?? id;
+
+/** A field's label by its id (the id itself for one the provider does not have). */
+export const fieldLabel = (provider: AnyProvider, id: string): string => provider.fields.find((field) => field.id === id)?.label ?? id;

@@ -1,4 +1,4 @@
-import type { AnyProvider } from '../../adapters/providers/types.js';
+import { type AnyProvider, fieldLabel } from '../../adapters/providers/types.js';
 import { CannotDecrypt } from '../../adapters/store/sealed.js';
 import type { AuditAction } from '../audit.js';
 import type { DecisionResult, LifecycleDeps } from '../lifecycle.js';
@@ -120,7 +120,7 @@ export function createCore(deps: LifecycleDeps) {
     if (!provider || request.generated.length === 0) return;
     const secrets = request.generated.flatMap((fieldId) => {
       const value = request.form[fieldId];
-      return typeof value === 'string' ? [{ label: provider.fields.find((field) => field.id === fieldId)?.label ?? fieldId, value }] : [];
+      return typeof value === 'string' ? [{ label: fieldLabel(provider, fieldId), value }] : [];
     });
     if (secrets.length > 0) await store.set(revealKey(request.id), secrets, REVEAL_TTL_MS);
   }

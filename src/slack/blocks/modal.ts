@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { AnyProvider, Choice, FieldSpec } from '../../adapters/providers/types.js';
+import { type AnyProvider, type Choice, type FieldSpec, labelIn } from '../../adapters/providers/types.js';
 import type { Preset } from '../../domain/access-policy.js';
 import { REASON_FIELD, REASON_MAX } from '../../domain/lifecycle.js';
 import { fieldAction, IDS } from './ids.js';
@@ -93,7 +93,7 @@ export function fieldBlock(field: FieldSpec): types.InputBlock {
 
 /** A preset in the select: its label and the accounts it creates (providers this bot does not know are left out). */
 function presetOption(name: string, preset: Preset, providers: readonly AnyProvider[]): types.PlainTextOption {
-  const creates = Object.keys(preset.accounts).map((id) => providers.find((provider) => provider.id === id)?.label ?? id);
+  const creates = Object.keys(preset.accounts).map(labelIn(providers));
   return option({ value: presetValue(name), label: `${preset.label}: ${creates.join(', ')}` });
 }
 

@@ -10,6 +10,7 @@ import { trusted } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
 import { type Payload, payloadOf } from '../../payloads/index.js';
 import { tellPrivately } from '../../tell.js';
+import { labelIn } from '../../../adapters/providers/types.js';
 
 type Click = Payload<'decisionAction'>;
 
@@ -20,7 +21,7 @@ type Click = Payload<'decisionAction'>;
  */
 export function registerDecisions(app: App, deps: SlackDeps): void {
   const { lifecycle } = deps;
-  const labelOf = (id: string) => deps.providers.find((provider) => provider.id === id)?.label ?? id;
+  const labelOf = labelIn(deps.providers);
 
   /** What a Reject click would decide: the request, or a batch's pending members; and what the dialog names. */
   async function rejectable(id: string): Promise<{ requests: AccessRequest[]; target: string } | undefined> {

@@ -10,6 +10,7 @@ import { formView } from '../../request-form.js';
 import { slackError } from '../../reachability.js';
 import { lineId, linksOf, recentShown } from '../../recent.js';
 import { type AuditQuery, parseAuditQuery } from './audit-query.js';
+import { labelIn } from '../../../adapters/providers/types.js';
 
 /** Lines in the answer to `/adduser status`. */
 const STATUS_LINES = 10;
@@ -22,7 +23,7 @@ const TRIGGER_ERRORS = new Set(['expired_trigger_id', 'exchanged_trigger_id', 'i
  */
 export function registerAdduser(app: App, deps: SlackDeps): void {
   const { providers, lifecycle, audit } = deps;
-  const labelOf = (id: string) => providers.find((provider) => provider.id === id)?.label ?? id;
+  const labelOf = labelIn(providers);
 
   /** A batch's records are its members' (each account's own records carry the batch id). */
   async function auditRecords(asked: AuditQuery) {

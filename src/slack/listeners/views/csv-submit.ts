@@ -10,6 +10,7 @@ import type { SlackDeps } from '../../deps.js';
 import { downloadCsv, SLACK_FILES_HOST } from '../../files.js';
 import { inlineErrors } from '../../inline-errors.js';
 import { payloadOf } from '../../payloads/index.js';
+import { fieldLabel } from '../../../adapters/providers/types.js';
 
 /**
  * The CSV form's submit (SPEC §9): the file is read and every row checked by the provider's
@@ -52,13 +53,12 @@ export function registerCsvSubmit(app: App, deps: SlackDeps): void {
       admit: () => deps.once(`view-submission:${view.id}`),
     });
     if (result.ok) return ack();
-    const label = (id: string) => provider.fields.find((field) => field.id === id)?.label ?? id;
     const errors: Record<string, string[]> = {};
     for (const problem of result.problems) {
       const block = problem.field === REASON_FIELD ? IDS.reasonBlock : IDS.csvFile;
       // A policy refusal holds for every row alike: said once, without a row.
       const row = problem.account === undefined || problem.field === 'provider' ? undefined : parsed.rows[problem.account]?.row;
-      const text = row === undefined ? problem.message : `Row ${row}: ${label(problem.field)}: ${problem.message}`;
+      const text = row === undefined ? problem.message : `Row ${row}: ${fieldLabel(provider, problem.field)}: ${problem.message}`;
       (errors[block] ??= []).push(text);
     }
     const shown = (texts: string[]) => {

@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import type { Store } from '../adapters/store/types.js';
 import type { AuditRecord } from '../domain/audit.js';
 import { type Batch, batchCounts, batchSettled } from '../domain/batch.js';
@@ -8,7 +8,7 @@ import { auditMessage } from './blocks/event-messages.js';
 import { channel as channelLink, code, link, md, type Mrkdwn } from './blocks/text.js';
 import { resultsCsv } from '../domain/batch-results.js';
 import { uploadResultsCsv } from './files.js';
-import { NotYet, Refused, type StepKind, type StepResult, toSlack } from './outbox.js';
+import { NotYet, type StepKind, type StepResult, toSlack } from './outbox.js';
 import type { Thread, Threads } from './threads.js';
 
 /** A batch and its members as they are now, with each member's approvers so far. */
@@ -33,8 +33,10 @@ export interface BatchStepsDeps {
   batchRecord: (id: string) => Promise<Batch | undefined>;
   /** The thread of a request or batch id; undefined when its message was refused for good; NotYet while it is owed. */
   threadOf: (id: string) => Promise<Thread | undefined>;
-  /** A request or batch id whose message Slack refused for good, and what Slack said. */
-  unposted: { mark: (id: string, error: string) => Promise<void>; reason: (id: string) => Promise<string | undefined> };
+  /** Posts a thread's parent message once, keeping where it landed under `id` (the notifier's, for requests too). */
+  postParent: (id: string, channel: string, render: () => Promise<{ text: string; blocks: types.KnownBlock[] } | undefined>) => Promise<StepResult>;
+  /** What Slack said when it refused a request's or batch's message for good. */
+  unpostedReason: (id: string) => Promise<string | undefined>;
   dm: (user: string, text: string) => Promise<StepResult>;
   offerReveal: (request: AccessRequest) => Promise<StepResult>;
   /** DMs the people `request` escalated to, about `subject` (the batch, for a member). */
@@ -114,17 +116,12 @@ export function createBatchSteps(deps: BatchStepsDeps) {
   const viewOf = (now: BatchNow): BatchView => ({ ...now, labelOf: deps.labelOf, requiredApprovals: deps.requiredApprovals, approversText: deps.approversText });
 
   async function postMessage(batchId: string): Promise<StepResult> {
-    if (await deps.threads.get(batchId)) return 'delivered';
-    const now = await deps.batch(batchId);
-    if (!now) return 'skipped';
-    const { channel } = now.batch;
-    const posted = await toSlack(channel, () => client.chat.postMessage({ channel, ...batchMessage(viewOf(now)), unfurl_links: false })).catch(async (error: unknown) => {
-      if (error instanceof Refused) await deps.unposted.mark(batchId, error.error);
-      throw error;
+    const batch = await deps.batchRecord(batchId);
+    if (!batch) return 'skipped';
+    return deps.postParent(batchId, batch.channel, async () => {
+      const now = await deps.batch(batchId);
+      return now && batchMessage(viewOf(now));
     });
-    const permalink = await client.chat.getPermalink({ channel: posted.channel ?? channel, message_ts: posted.ts! }).catch(() => undefined);
-    await deps.threads.save(batchId, { channel: posted.channel ?? channel, ts: posted.ts!, permalink: permalink?.permalink });
-    return 'delivered';
   }
 
   async function update(batchId: string): Promise<StepResult> {
@@ -154,7 +151,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
     if (record.action === 'requested') {
       const thread = await deps.threadOf(batchId);
       if (!thread) {
-        const reason = (await deps.unposted.reason(batchId)) ?? 'an error';
+        const reason = (await deps.unpostedReason(batchId)) ?? 'an error';
         return deps.dm(batch.requester, md`Your request ${code(batch.id)} (${title}) is saved, but I could not post it in ${channelLink(batch.channel)} for approval (Slack said: ${reason}). Ask an admin to invite me there with ${code('/invite @adduser')}, then ask again.`.text);
       }
       return deps.dm(batch.requester, md`Your request ${code(batch.id)} for ${title} is waiting for approval ${whereIs(thread, batch)}. You will hear here when it is decided.`.text);

@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { type AnyProvider, labelIn } from '../adapters/providers/types.js';
 import type { Store } from '../adapters/store/types.js';
@@ -105,18 +105,22 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     throw new NotYet(`the request message of ${requestId} is not posted yet`);
   }
 
-  async function postRequestMessage(request: AccessRequest): Promise<StepResult> {
-    if (await threads.get(request.id)) return 'delivered';
-    const message = await render(request.id);
+  /**
+   * Posts the parent message of a request's (or batch's) thread, once: where it landed is kept
+   * under `id`, and a refusal for good is remembered, since that thread will never exist.
+   */
+  async function postParent(id: string, where: string, render: () => Promise<{ text: string; blocks: types.KnownBlock[] } | undefined>): Promise<StepResult> {
+    if (await threads.get(id)) return 'delivered';
+    const message = await render();
     if (!message) return 'skipped';
-    const posted = await toSlack(request.channel, () => client.chat.postMessage({ channel: request.channel, ...message, unfurl_links: false })).catch(async (error: unknown) => {
-      if (error instanceof Refused) await store.add(unpostedKey(request.id), error.error);
+    const posted = await toSlack(where, () => client.chat.postMessage({ channel: where, ...message, unfurl_links: false })).catch(async (error: unknown) => {
+      if (error instanceof Refused) await store.add(unpostedKey(id), error.error);
       throw error;
     });
     const ts = posted.ts!;
-    const channel = posted.channel ?? request.channel;
+    const channel = posted.channel ?? where;
     const permalink = await client.chat.getPermalink({ channel, message_ts: ts }).catch(() => undefined);
-    await threads.save(request.id, { channel, ts, permalink: permalink?.permalink });
+    await threads.save(id, { channel, ts, permalink: permalink?.permalink });
     return 'delivered';
   }
 
@@ -258,7 +262,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     if (request.batch) return batchSteps.run(kind, record, request);
     switch (kind) {
       case 'request_message':
-        return postRequestMessage(request);
+        return postParent(request.id, request.channel, () => render(request.id));
       case 'thread_reply':
         return threadReplyStep(record, request, approvedBy);
       case 'parent_update':
@@ -294,7 +298,8 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     batchRecord: deps.batchRecord,
     auditHead: () => deps.audit.head(),
     threadOf,
-    unposted: { mark: async (id, error) => void (await store.add(unpostedKey(id), error)), reason: (id) => store.get<string>(unpostedKey(id)) },
+    postParent,
+    unpostedReason: (id) => store.get<string>(unpostedKey(id)),
     dm,
     offerReveal,
     escalationDms,

@@ -14,6 +14,15 @@ export interface ModalMetadata {
 }
 
 /** The select's value for a preset: provider ids never contain a colon. */
+/** A form's private_metadata as this app wrote it; nothing of it when it is not (a forged or foreign view). */
+export function metadataOf(text: string): Partial<ModalMetadata> {
+  try {
+    return JSON.parse(text) as Partial<ModalMetadata>;
+  } catch {
+    return {};
+  }
+}
+
 export const presetValue = (name: string) => `preset:${name}`;
 export const presetOfValue = (value: string | undefined) => (value?.startsWith('preset:') ? value.slice('preset:'.length) : undefined);
 /** The select's value for "upload a CSV of this provider's accounts". */

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
-import type { ModalMetadata } from '../../blocks/modal.js';
+import { metadataOf } from '../../blocks/modal.js';
 import { providersFor } from '../../askable.js';
 import type { SlackDeps } from '../../deps.js';
 import { slackError } from '../../reachability.js';
@@ -17,17 +17,12 @@ export function registerProviderSelect(app: App, deps: SlackDeps): void {
     await ack();
     const { view, actions, user } = payloadOf(context, 'providerSelectAction');
     const [action] = actions;
-    let metadata: ModalMetadata;
-    try {
-      metadata = JSON.parse(view.private_metadata) as ModalMetadata;
-    } catch {
-      metadata = { channel: '' };
-    }
+    const metadata = metadataOf(view.private_metadata);
     try {
       await client.views.update({
         view_id: view.id,
         hash: view.hash,
-        view: formView(deps, { offered: await providersFor(deps, user.id), choice: action.selected_option.value, channel: metadata.channel }),
+        view: formView(deps, { offered: await providersFor(deps, user.id), choice: action.selected_option.value, channel: metadata.channel ?? '' }),
       });
     } catch (error) {
       if (slackError(error) !== 'hash_conflict') throw error;

@@ -3,7 +3,7 @@ import { policyFor } from '../../../domain/access-policy.js';
 import { parseAccountsCsv } from '../../../domain/batch-csv.js';
 import { REASON_FIELD } from '../../../domain/lifecycle.js';
 import { IDS } from '../../blocks/ids.js';
-import type { ModalMetadata } from '../../blocks/modal.js';
+import { metadataOf } from '../../blocks/modal.js';
 import { formValues } from '../../blocks/state.js';
 import { createChannelAccess } from '../../channel-access.js';
 import type { SlackDeps } from '../../deps.js';
@@ -22,12 +22,7 @@ export function registerCsvSubmit(app: App, deps: SlackDeps): void {
   app.view(IDS.csvModal, async ({ ack, context, client }) => {
     const { view, user } = payloadOf(context, 'csvSubmission');
     const fail = (errors: Record<string, string>) => ack(inlineErrors(view, errors));
-    let metadata: Partial<ModalMetadata> = {};
-    try {
-      metadata = JSON.parse(view.private_metadata) as Partial<ModalMetadata>;
-    } catch {
-      // A form this bot did not build: refused below for want of a provider.
-    }
+    const metadata = metadataOf(view.private_metadata);
     const provider = deps.providers.find((candidate) => candidate.id === metadata.provider);
     const channel = provider && (policyFor(deps.policy(), provider.id).requestsChannel ?? metadata.channel);
     if (!provider || !channel) return fail({ [IDS.csvFile]: 'I lost track of this form: close it and type /adduser csv <provider> again.' });

@@ -1,7 +1,7 @@
 import { policyFor } from '../../../domain/access-policy.js';
 import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
-import { csvOfValue, type ModalMetadata, presetOfValue } from '../../blocks/modal.js';
+import { csvOfValue, metadataOf, presetOfValue } from '../../blocks/modal.js';
 import { formValues, selectedProvider } from '../../blocks/state.js';
 import { createChannelAccess } from '../../channel-access.js';
 import type { SlackDeps } from '../../deps.js';
@@ -10,14 +10,6 @@ import { payloadOf } from '../../payloads/index.js';
 import { providersFor } from '../../askable.js';
 import { formView } from '../../request-form.js';
 import { submitPreset } from './preset-submit.js';
-
-function metadataOf(text: string): Partial<ModalMetadata> {
-  try {
-    return JSON.parse(text) as Partial<ModalMetadata>;
-  } catch {
-    return {};
-  }
-}
 
 /**
  * The request form's submit. The request is stored before the ack, so a request the person

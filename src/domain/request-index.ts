@@ -110,10 +110,17 @@ export function createRequestIndex(store: Store, everyRequest: string, now: () =
      */
     async pendingBatchesOf(requester: string, limit: number, waiting: (batchId: string) => Promise<boolean>): Promise<string[]> {
       const found: string[] = [];
-      for (const entry of await store.indexRange(pendingBatchesOf(requester), { limit: limit + 10 })) {
-        if (found.length >= limit) break;
-        if (await waiting(entry.member)) found.push(entry.member);
-        else await store.indexRemove(pendingBatchesOf(requester), entry.member);
+      // Decided batches leave only when read: read on past them until `limit` still wait or none are left.
+      const seen = new Set<string>();
+      while (found.length < limit) {
+        const entries = (await store.indexRange(pendingBatchesOf(requester), { limit: limit + 10 })).filter((entry) => !seen.has(entry.member));
+        if (entries.length === 0) break;
+        for (const { member } of entries) {
+          seen.add(member);
+          if (found.length >= limit) break;
+          if (await waiting(member)) found.push(member);
+          else await store.indexRemove(pendingBatchesOf(requester), member);
+        }
       }
       return found;
     },

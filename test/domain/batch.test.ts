@@ -76,6 +76,22 @@ describe('submitBatch', () => {
     expect(await h.lifecycle.submit({ requester: REQUESTER, provider: 'checkcentral', form: { ...cc('single@example.com'), reason: 'one more' }, channel: 'C1' })).toMatchObject({ ok: true });
   });
 
+  test('decided batches ahead in the index never hide the ones still waiting', async () => {
+    await open({ maxPending: 20 });
+    const old: string[] = [];
+    for (let n = 0; n < 13; n++) {
+      old.push((await filed([{ provider: 'checkcentral', form: cc(`old${n}@example.com`) }])).batch.id);
+      h.clock.now += 1_000;
+    }
+    await filed([{ provider: 'checkcentral', form: cc('w1@example.com') }]);
+    await filed([{ provider: 'checkcentral', form: cc('w2@example.com') }]);
+    // Decided with nobody submitting in between: thirteen stale entries sit ahead of the two that wait.
+    for (const id of old) expect(await h.lifecycle.rejectBatch(id, FIRST, 'no')).toMatchObject({ ok: true });
+    h.deps.maxPending = 2;
+    const third = await h.lifecycle.submitBatch({ requester: REQUESTER, channel: 'C1', reason: 'one more', kind: 'csv', accounts: [{ provider: 'checkcentral', form: cc('w3@example.com') }] });
+    expect(third).toEqual({ ok: false, problems: [{ field: 'provider', message: expect.stringContaining('You already have 2 requests waiting') }] });
+  });
+
   test('a duplicate delivery stores nothing more', async () => {
     await open();
     const once = new Set<string>();

@@ -4,8 +4,8 @@ import type { AuditRecord } from '../domain/audit.js';
 import { type Batch, batchCounts, batchSettled } from '../domain/batch.js';
 import type { AccessRequest } from '../domain/request.js';
 import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, batchTitle, type BatchView, progressText } from './blocks/batch-message.js';
-import { auditMessage } from './blocks/event-messages.js';
-import { channel as channelLink, code, link, md, type Mrkdwn } from './blocks/text.js';
+import { auditMessage, filedDm } from './blocks/event-messages.js';
+import { code, link, md, type Mrkdwn } from './blocks/text.js';
 import { resultsCsv } from '../domain/batch-results.js';
 import { uploadResultsCsv } from './files.js';
 import { NotYet, type StepKind, type StepResult, toSlack } from './outbox.js';
@@ -139,9 +139,6 @@ export function createBatchSteps(deps: BatchStepsDeps) {
     return 'delivered';
   }
 
-  const whereIs = (thread: Thread | undefined, batch: Batch) =>
-    thread?.permalink ? link(thread.permalink, md`in ${channelLink(thread.channel)}`) : md`in ${channelLink(thread?.channel ?? batch.channel)}`;
-
   async function requesterDm(record: AuditRecord, batchId: string): Promise<StepResult> {
     if (record.action === 'requested' ? !(await first(batchId, 'requester_dm:requested', record)) : !(await maybeSettled(record, batchId))) return 'skipped';
     const now = await deps.batch(batchId);
@@ -149,12 +146,8 @@ export function createBatchSteps(deps: BatchStepsDeps) {
     const { batch, members } = now;
     const title = batchTitle(batch, members, deps.labelOf);
     if (record.action === 'requested') {
-      const thread = await deps.threadOf(batchId);
-      if (!thread) {
-        const reason = (await deps.unpostedReason(batchId)) ?? 'an error';
-        return deps.dm(batch.requester, md`Your request ${code(batch.id)} (${title}) is saved, but I could not post it in ${channelLink(batch.channel)} for approval (Slack said: ${reason}). Ask an admin to invite me there with ${code('/invite @adduser')}, then ask again.`.text);
-      }
-      return deps.dm(batch.requester, md`Your request ${code(batch.id)} for ${title} is waiting for approval ${whereIs(thread, batch)}. You will hear here when it is decided.`.text);
+      const posted = (await deps.threadOf(batchId)) ?? { unpostedIn: batch.channel, reason: (await deps.unpostedReason(batchId)) ?? 'an error' };
+      return deps.dm(batch.requester, filedDm(batch.id, md`for ${title}`, posted).text);
     }
     // The end of the batch is told once, when nothing waits for a decision or a provider any more.
     const counts = batchCounts(members);

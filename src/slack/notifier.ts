@@ -6,10 +6,10 @@ import type { AuditLog, AuditRecord } from '../domain/audit.js';
 import type { Batch } from '../domain/batch.js';
 import type { Notifier } from '../domain/events.js';
 import type { AccessRequest } from '../domain/request.js';
-import { auditMessage, threadReply } from './blocks/event-messages.js';
+import { auditMessage, filedDm, threadReply } from './blocks/event-messages.js';
 import { IDS } from './blocks/ids.js';
 import { button, requestMessage } from './blocks/request-message.js';
-import { channel as channelLink, code, link, md, mrkdwn } from './blocks/text.js';
+import { code, link, md, mrkdwn } from './blocks/text.js';
 import { type BatchNow, createBatchSteps } from './batch-steps.js';
 import { completionOf } from './function-completion.js';
 import type { FunctionTokens } from './function-tokens.js';
@@ -132,19 +132,10 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   async function requesterDm(record: AuditRecord, request: AccessRequest): Promise<StepResult> {
     const thread = await threadOf(threadIdOf(request));
     if (record.action === 'requested') {
-      if (!thread) {
-        // The request is stored and valid; without this the requester would hear nothing at all.
-        const reason = (await store.get<string>(unpostedKey(request.id))) ?? 'an error';
-        return dm(
-          request.requester,
-          md`Your request ${code(request.id)} is saved, but I could not post it in ${channelLink(request.channel)} for approval (Slack said: ${reason}). Ask an admin to invite me there with ${code('/invite @adduser')}, then ask again.`.text,
-        );
-      }
-      const where = thread.permalink ? link(thread.permalink, md`in ${channelLink(thread.channel)}`) : md`in ${channelLink(thread.channel)}`;
-      return dm(
-        request.requester,
-        md`Your request ${code(request.id)} for a ${labelOf(request.provider)} account for *${request.target}* is waiting for approval ${where}. You will hear here when it is decided.`.text,
-      );
+      const subject = md`for a ${labelOf(request.provider)} account for *${request.target}*`;
+      // Without the unposted DM the requester of a stored, valid request would hear nothing at all.
+      const posted = thread ?? { unpostedIn: request.channel, reason: (await store.get<string>(unpostedKey(request.id))) ?? 'an error' };
+      return dm(request.requester, filedDm(request.id, subject, posted).text);
     }
     const notice =
       request.outcome?.kind === 'dry_run'

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { AuditRecord } from '../../src/domain/audit.js';
-import { auditMessage, threadReply } from '../../src/slack/blocks/event-messages.js';
+import { auditMessage, filedDm, threadReply } from '../../src/slack/blocks/event-messages.js';
+import { md } from '../../src/slack/blocks/text.js';
 import { aRequest } from '../support/fixtures.js';
 
 const record = (changes: Partial<AuditRecord> = {}): AuditRecord => ({
@@ -116,5 +117,24 @@ describe('audit-channel lines', () => {
   test('a dry run says so; without a thread link there is none; long lines are clipped', () => {
     expect(auditMessage(record({ dryRun: true }), 'DigiCert', undefined).text).toBe('`AR-ABC123` *succeeded* · by <@UAPPROVER> · DigiCert · jill@example.com · dry run');
     expect(auditMessage(record({ dryRun: false, reason: 'x'.repeat(4_000) }), 'DigiCert', undefined).text.length).toBeLessThanOrEqual(3_000);
+  });
+});
+
+describe('the requester\'s DM once a request is filed', () => {
+  const subject = md`for a ${'CheckCentral'} account for *${'jill@example.com'}*`;
+
+  test('where it waits: a link to the thread when Slack gave one, else the channel', () => {
+    expect(filedDm('AR-ABC123', subject, { channel: 'C0REQ', permalink: 'https://x.slack.com/p1' }).text).toBe(
+      'Your request `AR-ABC123` for a CheckCentral account for *jill@example.com* is waiting for approval <https://x.slack.com/p1|in <#C0REQ>>. You will hear here when it is decided.',
+    );
+    expect(filedDm('AR-ABC123', subject, { channel: 'C0REQ' }).text).toBe(
+      'Your request `AR-ABC123` for a CheckCentral account for *jill@example.com* is waiting for approval in <#C0REQ>. You will hear here when it is decided.',
+    );
+  });
+
+  test('a channel Slack refused: kept, Slack\'s words quoted as text, and how to mend it', () => {
+    expect(filedDm('AB-XYZ', md`for ${'3 accounts for <!channel>'}`, { unpostedIn: 'C0REQ', reason: 'not_in_channel <!here>' }).text).toBe(
+      'Your request `AB-XYZ` for 3 accounts for &lt;!channel&gt; is saved, but I could not post it in <#C0REQ> for approval (Slack said: not_in_channel &lt;!here&gt;). Ask an admin to invite me there with `/invite @adduser`, then ask again.',
+    );
   });
 });

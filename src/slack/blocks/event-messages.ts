@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../../domain/audit.js';
 import type { LifecycleEvent } from '../../domain/events.js';
 import { createdId } from './request-message.js';
-import { clipMd, code, codeBlock, group, joinMd, link, md, type Mrkdwn, quote, user } from './text.js';
+import { channel as channelLink, clipMd, code, codeBlock, group, joinMd, link, md, type Mrkdwn, quote, user } from './text.js';
 
 /**
  * The thread reply for an event, or undefined when the parent message already says it all.
@@ -80,4 +80,16 @@ export function auditMessage(record: AuditRecord, providerLabel: string, threadL
   if (record.reason) lines.push(quote(record.reason));
   if (record.error) lines.push(md`error: ${record.error}`);
   return clipMd(joinMd(lines, '\n'), 3_000);
+}
+
+/**
+ * The requester's DM once a request or a batch (`subject` says which) is filed: where it waits
+ * for approval, or, when Slack refused its channel, that it is kept and what to do about it.
+ */
+export function filedDm(id: string, subject: Mrkdwn, posted: { channel: string; permalink?: string } | { unpostedIn: string; reason: string }): Mrkdwn {
+  if ('unpostedIn' in posted) {
+    return md`Your request ${code(id)} ${subject} is saved, but I could not post it in ${channelLink(posted.unpostedIn)} for approval (Slack said: ${posted.reason}). Ask an admin to invite me there with ${code('/invite @adduser')}, then ask again.`;
+  }
+  const where = posted.permalink ? link(posted.permalink, md`in ${channelLink(posted.channel)}`) : md`in ${channelLink(posted.channel)}`;
+  return md`Your request ${code(id)} ${subject} is waiting for approval ${where}. You will hear here when it is decided.`;
 }

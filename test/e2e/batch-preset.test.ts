@@ -1,12 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Batch } from '../../src/domain/batch.js';
 import { type CheckCentralSimulator, startCheckCentralSimulator } from '../simulators/checkcentral.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { type SmsCentralSimulator, startSmsCentralSimulator } from '../simulators/smscentral.js';
 import { CHANNEL, type E2E, startE2E } from '../support/e2e.js';
+import { tempFiles } from '../support/temp-files.js';
 import { waitFor } from '../support/wait.js';
 
 const CC_TOKEN = 'cc-batch-preset-token-51c2';
@@ -30,6 +28,7 @@ presets:
       digicert: { container: "93288", access_roles: ["5"] }
 `;
 
+const temp = tempFiles('adduser-batch-preset-');
 let e2e: E2E;
 let cc: CheckCentralSimulator;
 let sms: SmsCentralSimulator;
@@ -39,8 +38,7 @@ beforeAll(async () => {
   cc = await startCheckCentralSimulator({ token: CC_TOKEN });
   sms = await startSmsCentralSimulator({ username: 'owner-account', password: SMS_PASSWORD });
   dc = await startDigiCertSimulator({ apiKey: DC_KEY });
-  const policy = join(mkdtempSync(join(tmpdir(), 'adduser-policy-')), 'policy.yml');
-  writeFileSync(policy, POLICY);
+  const policy = temp.write('policy.yml', POLICY);
   e2e = await startE2E({
     CHECKCENTRAL_API_TOKEN: CC_TOKEN,
     CHECKCENTRAL_BASE_URL: cc.url,

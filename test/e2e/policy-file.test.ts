@@ -1,8 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CHANNEL, startE2E } from '../support/e2e.js';
+import { tempFiles } from '../support/temp-files.js';
 import { waitFor } from '../support/wait.js';
 
 const REQUESTER = 'UREQUESTER1';
@@ -25,11 +23,8 @@ providers:
     required_approvals: 2
 `;
 
-function policyFile(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'adduser-policy-')), 'policy.yml');
-  writeFileSync(path, text);
-  return path;
-}
+const temp = tempFiles('adduser-policy-file-');
+const policyFile = (text: string) => temp.write('policy.yml', text);
 
 /** The policy file replaces the policy variables, so the e2e default requests channel moves into the file. */
 const withPolicy = (path: string) => ({ ADDUSER_POLICY_FILE: path, ADDUSER_REQUESTS_CHANNEL: '' });

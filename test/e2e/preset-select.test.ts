@@ -1,11 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { CHANNEL, startE2E } from '../support/e2e.js';
+import { tempFiles } from '../support/temp-files.js';
+
+const temp = tempFiles('adduser-preset-select-');
 test('choosing a preset in the select rebuilds the form as the preset form; choosing a provider again keeps the presets offered', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'p-')), 'p.yml');
-  writeFileSync(path, `version: 1\ndefaults:\n  requests_channel: ${CHANNEL}\n  approvers: [UAPPROVER01]\npresets:\n  desk:\n    label: Desk\n    accounts:\n      checkcentral: { accessLevel: readonly, name: Front Desk }\n      github: { role: direct_member }\n`);
+  const path = temp.write('p.yml', `version: 1\ndefaults:\n  requests_channel: ${CHANNEL}\n  approvers: [UAPPROVER01]\npresets:\n  desk:\n    label: Desk\n    accounts:\n      checkcentral: { accessLevel: readonly, name: Front Desk }\n      github: { role: direct_member }\n`);
   const e2e = await startE2E({ ADDUSER_POLICY_FILE: path, ADDUSER_REQUESTS_CHANNEL: '' });
   try {
     const view = await e2e.openModal('UREQ00001');

@@ -1,9 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAuditLog } from '../../src/domain/audit.js';
 import { CHANNEL, type E2E, type OpenedView, startE2E } from '../support/e2e.js';
+import { tempFiles } from '../support/temp-files.js';
 import { waitFor } from '../support/wait.js';
 
 const REQUESTER = 'UREQUESTER1';
@@ -30,18 +28,14 @@ presets:
       github: { role: direct_member }
 `;
 
-function policyFile(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'adduser-policy-')), 'policy.yml');
-  writeFileSync(path, text);
-  return path;
-}
+const temp = tempFiles('adduser-presets-');
 
 const JILL = { 'person:email': 'jill@example.com', 'person:first_name': 'Jill', 'person:last_name': 'Valentine', 'person:username': 'jill.valentine', reason: 'Starts Monday in platform' };
 
 describe('presets: several accounts for one person from one form', () => {
   let e2e: E2E;
   beforeAll(async () => {
-    e2e = await startE2E({ ADDUSER_POLICY_FILE: policyFile(POLICY), ADDUSER_REQUESTS_CHANNEL: '' });
+    e2e = await startE2E({ ADDUSER_POLICY_FILE: temp.write('policy.yml', POLICY), ADDUSER_REQUESTS_CHANNEL: '' });
   });
   afterAll(async () => {
     await e2e.close();

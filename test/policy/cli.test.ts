@@ -1,16 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { tempFiles } from '../support/temp-files.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const example = join(root, 'adduser.policy.example.yml');
 
 /** `npm run policy -- …args` from a directory without a .env, with exactly `env` (plus PATH). */
-const policy = (args: string[], env: Record<string, string> = {}) => runCli('policy', args, env, mkdtempSync(join(tmpdir(), 'adduser-policy-cli-')));
+const temp = tempFiles('adduser-policy-cli-');
+const policy = (args: string[], env: Record<string, string> = {}) => runCli('policy', args, env, temp.dir());
 
 describe('npm run policy', () => {
   test('check: the example file in words, per provider, exit 0', async () => {
@@ -24,9 +24,7 @@ describe('npm run policy', () => {
   });
 
   test('check: exit 1 with every problem by line and key', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'adduser-policy-'));
-    const path = join(dir, 'bad.yml');
-    writeFileSync(path, 'version: 1\ndefaults:\n  ttl: soon\nproviders:\n  digikert: {}\n');
+    const path = temp.write('bad.yml', 'version: 1\ndefaults:\n  ttl: soon\nproviders:\n  digikert: {}\n');
     const run = await policy(['check', path]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`The policy file ${path} has 2 problems:`);

@@ -1,10 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { parsePolicy, readPolicyFile } from '../../src/config/policy-file.js';
 import { policyFor } from '../../src/domain/access-policy.js';
+import { tempFiles } from '../support/temp-files.js';
 
 const EXAMPLE = `version: 1
 defaults:
@@ -149,11 +147,8 @@ presets:
 
 describe('policy file in the configuration', () => {
   const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
-  const write = (text: string) => {
-    const path = join(mkdtempSync(join(tmpdir(), 'adduser-policy-')), 'adduser.policy.yml');
-    writeFileSync(path, text);
-    return path;
-  };
+  const temp = tempFiles('adduser-policy-');
+  const write = (text: string) => temp.write('adduser.policy.yml', text);
 
   test('without a file the variables make the policy, as before', () => {
     const loaded = loadConfig({ ...base, ADDUSER_APPROVERS_DIGICERT: 'U0A,S0B', ADDUSER_REQUIRED_APPROVALS: '2', ADDUSER_REQUEST_TTL: '5h' });

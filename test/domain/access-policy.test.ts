@@ -37,9 +37,16 @@ describe('auto-approval rules', () => {
     ['another email domain', { ...input, email: 'new@evil.example' }, "the email's domain is evil.example, not example.com"],
     ['a look-alike subdomain', { ...input, email: 'new@example.com.evil.io' }, "the email's domain is example.com.evil.io, not example.com"],
     ['no email at all', { ...input, email: undefined }, "the email's domain is missing, not example.com"],
+    ['nothing before the @', { ...input, email: '@example.com' }, "the email's domain is missing, not example.com"],
     ['a requester outside the groups', { ...input, requester: 'U0ZED' }, "the requester is not in the rule's users or groups"],
   ])('%s', async (_name, candidate, why) => {
     expect(await ruleMismatch(staffReadOnly, directory, candidate)).toBe(why);
+  });
+
+  test('several allowed domains are named with "or"', async () => {
+    const rule = { ...staffReadOnly, emailDomains: ['example.com', 'example.org'] };
+    expect(await ruleMismatch(rule, directory, { ...input, email: 'new@evil.example' })).toBe("the email's domain is evil.example, not example.com or example.org");
+    expect(await ruleMismatch(rule, directory, { ...input, email: 'new@EXAMPLE.org' })).toBeUndefined();
   });
 
   test('the first matching rule in file order approves; misses say why', async () => {

@@ -27,6 +27,9 @@ describe('canonical JSON', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 'x', c: undefined, b: null }, 2], c: { z: true, y: 'é' } })).toBe('{"a":[{"b":null,"d":"x"},2],"b":1,"c":{"y":"é","z":true}}');
     expect(canonicalJson(['b', 'a'])).toBe('["b","a"]');
     expect(canonicalJson([])).toBe('[]');
+    // Enough keys, in an order far from sorted, that a comparator which only half works shows.
+    const keys = Array.from({ length: 40 }, (_, i) => `k${String((i * 17) % 40).padStart(2, '0')}`);
+    expect(canonicalJson(Object.fromEntries(keys.map((key) => [key, 1])))).toBe(`{${[...keys].sort().map((key) => `"${key}":1`).join(',')}}`);
     expect(canonicalJson({})).toBe('{}');
     expect(canonicalJson('x')).toBe('"x"');
     expect(canonicalJson({ B: 1, a: 2, _: 3 })).toBe('{"B":1,"_":3,"a":2}');

@@ -207,6 +207,15 @@ describe('approve, reject, cancel', () => {
     ]);
   });
 
+  test('every approval so far is listed, in the order given, however many there are', async () => {
+    const base = defaultPolicy({ requiredApprovals: 4 });
+    const many = ['UAPPROVER1', 'UAPPROVER2', 'UAPPROVER3'];
+    await open({ policy: () => ({ ...base, defaults: { ...base.defaults, approvers: { users: many, groups: [] } } }) });
+    const request = await submitted();
+    for (const approver of many) expect(await h.lifecycle.approve(request.id, approver)).toMatchObject({ ok: true });
+    expect(await h.lifecycle.approvers(request.id)).toEqual(many);
+  });
+
   test('three approvals required: the message counts what is left in the plural', async () => {
     await open({ policy: () => defaultPolicy({ requiredApprovals: 3 }) });
     const request = await submitted();
@@ -606,3 +615,66 @@ describe('transitions: each moves one version, and of two at once exactly one wi
   });
 });
 
+describe('a decision that loses its transition to another is told what won, and records nothing', () => {
+  /** Runs just before the next transition reaches the store: the decision then moves a request it read before it changed. */
+  let competitor: (() => Promise<unknown>) | undefined;
+  const racing = (options: LifecycleHarnessOptions = {}) =>
+    open({
+      ...options,
+      wrapStore: (real) => ({
+        ...real,
+        async transition(key, from, next, version) {
+          const run = competitor;
+          competitor = undefined;
+          await run?.();
+          return real.transition(key, from, next, version);
+        },
+      }),
+    });
+
+  test('a reject overtaken by the requester’s cancel', async () => {
+    await racing();
+    const request = await submitted();
+    competitor = () => h.lifecycle.cancel(request.id, REQUESTER);
+    expect(await h.lifecycle.reject(request.id, APPROVERS[0]!, 'no')).toEqual({ ok: false, why: 'This request is already cancelled.' });
+    expect(await h.actions(request.id)).toEqual(['requested', 'cancelled']);
+  });
+
+  test('a Mark as done overtaken by another approver’s Retry', async () => {
+    await racing();
+    const request = await submitted();
+    expect(await approvedAndProvisioned(request.id)).toMatchObject({ state: 'unknown' });
+    competitor = () => h.lifecycle.retry(request.id, APPROVERS[1]!);
+    expect(await h.lifecycle.markDone(request.id, APPROVERS[0]!)).toEqual({ ok: false, why: 'This request is already approved.' });
+    expect((await h.actions(request.id)).slice(-2)).toEqual(['unknown', 'retried']);
+  });
+
+  test('an escalation overtaken by a rejection', async () => {
+    const base = defaultPolicy();
+    await racing({ policy: () => ({ ...base, defaults: { ...base.defaults, escalate: { afterMs: 600_000, to: { users: ['UBOSS'], groups: [] } } } }) });
+    const request = await submitted();
+    h.clock.now = START + 600_000;
+    competitor = () => h.lifecycle.reject(request.id, APPROVERS[0]!, 'no');
+    expect(await h.lifecycle.escalateDue()).toBe(0);
+    expect(await h.actions(request.id)).toEqual(['requested', 'rejected']);
+    expect((await h.lifecycle.get(request.id))!.escalatedTo).toBeUndefined();
+  });
+});
+
+describe('a request a workflow step filed', () => {
+  test('every audit record names the step’s execution; a request from the form names none', async () => {
+    await open();
+    const filed = await h.lifecycle.submit({ requester: REQUESTER, provider: 'checkcentral', form: checkcentral(), channel: 'CREQUESTS', workflow: { functionExecutionId: 'Fx0STEP1' } });
+    if (!filed.ok || !('request' in filed)) throw new Error('not submitted');
+    h.answers.push(async () => ({ kind: 'created', providerUserId: 'CC-7' }));
+    await approvedAndProvisioned(filed.request.id);
+    await h.lifecycle.settled();
+    const records = await h.audit.forRequest(filed.request.id);
+    expect(records.map((record) => record.action)).toEqual(['requested', 'approved', 'provisioning', 'succeeded']);
+    for (const record of records) expect(record).toMatchObject({ via: 'workflow', functionExecutionId: 'Fx0STEP1' });
+    const plain = await submitted('checkcentral', checkcentral('other@myorg.example'));
+    const [requested] = await h.audit.forRequest(plain.id);
+    expect(requested).not.toHaveProperty('via');
+    expect(requested).not.toHaveProperty('functionExecutionId');
+  });
+});

@@ -68,6 +68,8 @@ describe('approval policy', () => {
   test('reject is for approvers, cancel for the requester, retry for approvers after unknown', async () => {
     expect((await mayReject(config(), directory, request(), 'UAPPROVER')).ok).toBe(true);
     expect((await mayReject(config(), directory, request(), 'USTRANGER')).ok).toBe(false);
+    // A decided request is refused by its state, before anyone's role is asked.
+    expect(await mayReject(config(), directory, request({ state: 'succeeded' }), 'UAPPROVER')).toEqual({ ok: false, why: 'This request is already succeeded.' });
     expect(mayCancel(request(), 'UASKER').ok).toBe(true);
     expect(mayCancel(request(), 'UAPPROVER').ok).toBe(false);
     expect(mayCancel(request({ state: 'succeeded' }), 'UASKER').ok).toBe(false);

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import type { AuditRecord } from '../../src/domain/audit.js';
 import type { Batch } from '../../src/domain/batch.js';
 import type { AccessRequest } from '../../src/domain/request.js';
-import { accountOutcome, batchDecisionReply, batchMessage, batchTitle, type BatchView, progressText } from '../../src/slack/blocks/batch-message.js';
+import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, batchTitle, type BatchView, progressText } from '../../src/slack/blocks/batch-message.js';
+import { md } from '../../src/slack/blocks/text.js';
 import { blocksProblems } from '../support/block-kit.js';
 import { aRequest } from '../support/fixtures.js';
 
@@ -98,5 +99,77 @@ describe('the batch’s thread', () => {
     const created = accountOutcome(record({ action: 'succeeded' }), member(5, { state: 'succeeded', outcome: { kind: 'created', providerUserId: '99', invited: true } }), 'GitHub')!;
     expect(created.text).toBe(':tada: GitHub · *user5@example.com*: invitation sent, invitation id `99`');
     expect(accountOutcome(record({ action: 'provisioning' }), member(6), 'DigiCert CertCentral')).toBeUndefined();
+  });
+});
+
+describe('every line the batch’s message and thread can say', () => {
+  const status = (message: { blocks: unknown[] }) => ((message.blocks[3] as { elements: { text: string }[] }).elements[0]!.text);
+  const expires = '2026-01-04T00:00:00.000Z';
+
+  test('waiting: what each provider still needs (its members’ fewest approvals), who approved so far, and when it expires', () => {
+    const members = [member(0, { state: 'pending', expiresAt: expires }), member(1, { state: 'pending', expiresAt: expires }), member(2, { provider: 'checkcentral', state: 'pending', expiresAt: expires })];
+    const message = batchMessage(view(members, { approvedBy: new Map([['AR-M0', ['UFIRST', 'USECOND']], ['AR-M1', ['UFIRST']]]) }));
+    expect(status(message)).toBe(
+      `*:hourglass_flowing_sand: Pending approval* · DigiCert CertCentral needs 1 approval from <@UAPPROVER> · CheckCentral needs 1 approval from <@UAPPROVER> · approved so far by <@UFIRST>, <@USECOND> · expires <!date^${Date.parse(expires) / 1000}^{date_short_pretty} {time}|${expires}>`,
+    );
+    expect(status(batchMessage(view(members)))).not.toContain('approved so far');
+  });
+
+  test('under way: the counts, what still waits for whom, who decided; the title names a preset', () => {
+    const members = [member(0, { provider: 'checkcentral', state: 'succeeded', dryRun: true, outcome: { kind: 'dry_run', message: 'x' }, decision: { by: 'UFIRST', at: 'x' } }), member(1, { state: 'pending' }), member(2, { provider: 'checkcentral', state: 'cancelled', decision: { by: 'UASKER', at: 'x' } })];
+    const message = batchMessage(view(members, { batch: batch({ kind: 'preset', preset: 'desk', members: members.map((one) => one.id) }) }));
+    expect(status(message)).toBe('*1 created · 1 waiting for approval · 1 not created* · DigiCert CertCentral needs 2 approvals from <@UAPPROVER> · decided by <@UFIRST>, <@UASKER>');
+    expect((message.blocks[0] as { text: { text: string } }).text.text).toBe('*3 accounts* (preset `desk`) · `AB-BATCH234`');
+    expect(JSON.stringify(message.blocks[1])).toContain(' · dry run');
+    expect(message.blocks.at(-1)).toMatchObject({ type: 'actions', block_id: 'decide:AB-BATCH234' });
+  });
+
+  test('titles: a CSV of one provider counts its new accounts; of several, or a preset without a person, only accounts', () => {
+    expect(batchTitle(batch(), [member(0)], labelOf)).toBe('1 new DigiCert CertCentral account');
+    expect(batchTitle(batch(), [member(0), member(1, { provider: 'checkcentral' })], labelOf)).toBe('2 accounts');
+    expect(batchTitle(batch({ kind: 'preset' }), [member(0)], labelOf)).toBe('1 account');
+  });
+
+  test('decisions: an auto-approval, a whole rejection with and without a reason, a cancel, an expiry; other records say nothing', () => {
+    const decided = (state: AccessRequest['state']) => [member(0, { state, decision: { by: 'UAPPROVER', at: 'x' } }), member(1, { state, decision: { by: 'UAPPROVER', at: 'x' } })];
+    expect(batchDecisionReply(record({ actor: 'UBOT', reason: 'Rule "staff"' }), view(decided('provisioning')))!.text).toBe(':robot_face: Rule "staff": nobody had to approve it. Creating 2 accounts…');
+    expect(batchDecisionReply(record({ action: 'rejected' }), view(decided('rejected')))!.text).toBe(':no_entry: <@UAPPROVER> rejected the request.');
+    expect(batchDecisionReply(record({ action: 'rejected', reason: 'no' }), view(decided('rejected')))!.text).toBe(':no_entry: <@UAPPROVER> rejected the request.\n>no');
+    expect(batchDecisionReply(record({ action: 'cancelled', actor: 'UASKER' }), view(decided('cancelled')))!.text).toBe(':leftwards_arrow_with_hook: <@UASKER> cancelled the request.');
+    expect(batchDecisionReply(record({ action: 'expired', actor: 'UBOT' }), view(decided('expired')))!.text).toBe(
+      ':hourglass: The DigiCert CertCentral accounts expired without enough approvals. Ask again with /adduser if they are still needed.',
+    );
+    // Rejected or cancelled members are not "sent on" by an approval read later.
+    expect(batchDecisionReply(record(), view(decided('rejected')))!.text).toBe(':ballot_box_with_check: <@UAPPROVER> approved.');
+    expect(batchDecisionReply(record({ action: 'provisioning' }), view(decided('provisioning')))).toBeUndefined();
+  });
+
+  test('an account’s outcome in every case', () => {
+    const line = (changes: Partial<AuditRecord>, state: Partial<AccessRequest> = {}) => accountOutcome(record(changes), member(7, state), 'DigiCert CertCentral')?.text;
+    expect(line({ action: 'succeeded' }, { state: 'succeeded', outcome: { kind: 'created', providerUserId: '42' } })).toBe(':tada: DigiCert CertCentral · *user7@example.com*: created, user id `42`');
+    expect(line({ action: 'succeeded' }, { state: 'succeeded', dryRun: true, outcome: { kind: 'dry_run', message: 'x' } })).toBe(':test_tube: DigiCert CertCentral · *user7@example.com*: dry run, nothing was sent.');
+    expect(line({ action: 'succeeded' }, { state: 'succeeded' })).toBe(':white_check_mark: DigiCert CertCentral · *user7@example.com*: <@UAPPROVER> marked it as done after checking DigiCert CertCentral.');
+    expect(line({ action: 'failed' }, { state: 'failed' })).toBe(':x: DigiCert CertCentral · *user7@example.com*: not created.\n>no reason given');
+    expect(line({ action: 'unknown', error: 'timed out <!here>' }, { state: 'unknown' })).toBe(
+      ':warning: DigiCert CertCentral · *user7@example.com*: *outcome unknown.* timed out &lt;!here&gt; Check DigiCert CertCentral, then choose *Mark as done* if the user is there or *Retry the create* if not.',
+    );
+    expect(line({ action: 'unknown' }, { state: 'unknown' })).toBe(
+      ':warning: DigiCert CertCentral · *user7@example.com*: *outcome unknown.*  Check DigiCert CertCentral, then choose *Mark as done* if the user is there or *Retry the create* if not.',
+    );
+    expect(line({ action: 'retried' })).toBe(':repeat: DigiCert CertCentral · *user7@example.com*: <@UAPPROVER> chose *Retry*: sending the create to DigiCert CertCentral again.');
+    expect(line({ action: 'late_answer', providerUserId: 'DC-3' })).toBe(
+      ':information_source: DigiCert CertCentral · *user7@example.com*: a late answer to an earlier create: it created user id `DC-3`. Check DigiCert CertCentral before anything else is sent.',
+    );
+    expect(line({ action: 'late_answer', error: 'gone' })).toBe(':information_source: DigiCert CertCentral · *user7@example.com*: a late answer to an earlier create: >gone');
+    expect(line({ action: 'late_answer' })).toBe(':information_source: DigiCert CertCentral · *user7@example.com*: a late answer to an earlier create: >no reason given');
+    expect(line({ action: 'approved' })).toBeUndefined();
+  });
+
+  test('the audit-channel line of a batch decision: id, action, actor, title, thread link, then the escaped reason', () => {
+    const members = [member(0), member(1)];
+    expect(batchAuditMessage(record({ action: 'rejected', reason: 'no <!channel>' }), view(members), md`<https://x.slack.com/p1|thread>`).text).toBe(
+      '`AB-BATCH234` *rejected* · by <@UAPPROVER> · 2 new DigiCert CertCentral accounts · <https://x.slack.com/p1|thread>\n>no &lt;!channel&gt;',
+    );
+    expect(batchAuditMessage(record(), view(members), undefined).text).toBe('`AB-BATCH234` *approved* · by <@UAPPROVER> · 2 new DigiCert CertCentral accounts');
   });
 });

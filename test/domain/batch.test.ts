@@ -62,6 +62,9 @@ describe('submitBatch', () => {
     const many = Array.from({ length: 201 }, (_, n) => ({ provider: 'checkcentral', form: cc(`u${n}@example.com`) }));
     expect(await h.lifecycle.submitBatch({ requester: REQUESTER, channel: 'C1', reason: 'new hire', kind: 'csv', accounts: many })).toEqual({ ok: false, problems: [{ field: 'accounts', message: 'One request may hold at most 200 accounts; this one has 201.' }] });
     expect(await h.audit.read()).toEqual([]);
+    // The limit itself is allowed.
+    const most = await h.lifecycle.submitBatch({ requester: REQUESTER, channel: 'C1', reason: 'new hire', kind: 'csv', accounts: many.slice(0, 200) });
+    expect(most.ok && 'batch' in most && most.batch.members).toHaveLength(200);
   });
 
   test('a batch counts once against ADDUSER_MAX_PENDING, however many accounts it has, and stops counting once decided', async () => {

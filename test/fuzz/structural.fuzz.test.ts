@@ -10,7 +10,10 @@ import { encode, expectedStatus, type Marks, marksOf, mutate, prng, type Seed, s
 
 const HTTP_CASES = 20_000;
 const SOCKET_CASES = 5_000;
-const IN_FLIGHT = 128;
+// 128 in flight queued a reject submission's one store read behind the other requests' work
+// past Bolt's 2.9-s ack limit (a 404) when a second suite shared the two cores: this judges
+// statuses, and the ack under load is policies.test.ts's. 32 keeps the same throughput.
+const IN_FLIGHT = 32;
 
 const problems: unknown[] = [];
 const onProblem = (error: unknown) => problems.push(error);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { providers } from '../adapters/providers/registry.js';
+import { findProvider, providers } from '../adapters/providers/registry.js';
 import type { AnyProvider, FieldSpec } from '../adapters/providers/types.js';
 import type { AccessPolicy, ProviderPolicy } from '../domain/access-policy.js';
 import type { ApproverSet } from '../domain/policy.js';
@@ -179,7 +179,7 @@ function coherence(policy: AccessPolicy): PolicyProblem[] {
   const person = { email: 'someone@example.com', first_name: 'Some', last_name: 'One', username: 'someone' };
   for (const [name, preset] of Object.entries(policy.presets)) {
     for (const [id, values] of Object.entries(preset.accounts)) {
-      const provider = providers.find((candidate) => candidate.id === id);
+      const provider = findProvider(id);
       if (!provider) continue;
       const fromPerson = Object.keys(provider.fromPerson(person));
       const missing = provider.fields.filter((field) => !field.optional && !field.generateIfBlank && values[field.id] === undefined && !fromPerson.includes(field.id));

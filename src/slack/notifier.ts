@@ -84,6 +84,8 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
 } {
   const { client, store, threads } = deps;
   const labelOf = labelIn(deps.providers);
+  /** What a request asks for, as its DMs name it. */
+  const askedFor = (request: AccessRequest) => md`for a ${labelOf(request.provider)} account for *${request.target}*`;
 
   async function render(id: string) {
     const now = await deps.current(id);
@@ -132,10 +134,9 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   async function requesterDm(record: AuditRecord, request: AccessRequest): Promise<StepResult> {
     const thread = await threadOf(threadIdOf(request));
     if (record.action === 'requested') {
-      const subject = md`for a ${labelOf(request.provider)} account for *${request.target}*`;
       // Without the unposted DM the requester of a stored, valid request would hear nothing at all.
       const posted = thread ?? { unpostedIn: request.channel, reason: (await store.get<string>(unpostedKey(request.id))) ?? 'an error' };
-      return dm(request.requester, filedDm(request.id, subject, posted).text);
+      return dm(request.requester, filedDm(request.id, askedFor(request), posted).text);
     }
     const notice =
       request.outcome?.kind === 'dry_run'
@@ -152,7 +153,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
    * SPEC §8: the people a request escalated to hear it by DM. One DM each, marked once sent, so
    * a retry after one of them failed does not repeat the others.
    */
-  async function escalationDms(request: AccessRequest, subject = md`Request ${code(request.id)} for a ${labelOf(request.provider)} account for *${request.target}*`): Promise<StepResult> {
+  async function escalationDms(request: AccessRequest, subject = md`Request ${code(request.id)} ${askedFor(request)}`): Promise<StepResult> {
     const users = request.escalatedTo?.users ?? [];
     if (users.length === 0) return 'skipped';
     const thread = await threadOf(threadIdOf(request));

@@ -119,6 +119,17 @@ export interface Provider<
   fieldOf: (path: readonly PropertyKey[]) => string;
   /** The new user's email or username, for messages and audit. */
   target: (input: Input) => string;
+  /** The form fields that carry an address mail goes to (the login too where it is an address). */
+  mailFields: readonly string[];
+  /** Every address in `mailFields` as the provider receives it: what an `email_domain` rule judges. */
+  recipients: (input: Input) => string[];
+  /** The form fields whose values grant power in the provider (roles, access levels, groups, teams). */
+  privilegeFields: readonly string[];
+  /**
+   * What each of `privilegeFields` holds as the provider receives it (defaults applied, in the
+   * form's own values): what approvers are shown and rules and `privileged:` judge.
+   */
+  privileges: (input: Input) => Record<string, string[]>;
   /** Human-readable details for approvers; secrets stay Secret and print masked. */
   summary: (input: Input) => Choice[];
   /** Input values that must be masked wherever a provider answer might echo them. */
@@ -143,6 +154,10 @@ export type AnyProvider = Provider<any, any, any>;
 export const defineProvider = <Env extends z.ZodRawShape, Settings extends ProviderSettings, Input>(
   provider: Provider<Env, Settings, Input>,
 ): Provider<Env, Settings, Input> => provider;
+
+/** The values that are addresses mail can go to (a login that is not an address is none). */
+export const addresses = (...values: readonly (string | undefined)[]): string[] =>
+  values.filter((value): value is string => value !== undefined && value.includes('@'));
 
 /** A provider's label by its id, from a list of providers (the id itself for one not in it). */
 export const labelIn =

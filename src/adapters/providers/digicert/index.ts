@@ -1,4 +1,4 @@
-import { defineProvider } from '../types.js';
+import { addresses, defineProvider } from '../types.js';
 import { fieldOf, fields, fromForm, fromPerson, summary } from './form.js';
 import { containerIdParam, env, input } from './schema.js';
 import { settings } from './settings.js';
@@ -16,6 +16,14 @@ export const digicert = defineProvider({
   fieldOf,
   // CertCentral signs people in by username, but the email is what a person recognises and searches the audit by.
   target: (user) => user.email,
+  mailFields: ['email', 'username'],
+  recipients: (user) => addresses(user.email, user.username),
+  privilegeFields: ['container', 'access_roles', 'container_id_assignments'],
+  privileges: (user) => ({
+    container: [String(user.container.id)],
+    access_roles: user.access_roles.map((role) => String(role.id)),
+    container_id_assignments: (user.container_id_assignments ?? []).map(String),
+  }),
   summary,
   secretsOf: () => [],
   credentialsOf: (s) => (s.apiKey ? [s.apiKey] : []),

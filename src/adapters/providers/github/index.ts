@@ -1,4 +1,4 @@
-import { defineProvider } from '../types.js';
+import { addresses, defineProvider } from '../types.js';
 import { fieldOf, fields, fromForm, fromPerson, summary, target } from './form.js';
 import { env, input } from './schema.js';
 import { settings } from './settings.js';
@@ -15,6 +15,10 @@ export const github = defineProvider({
   fromPerson,
   fieldOf,
   target,
+  mailFields: ['email'],
+  recipients: (invite) => addresses(invite.email),
+  privilegeFields: ['role', 'team_ids'],
+  privileges: (invite) => ({ role: [invite.role], team_ids: invite.team_ids.map(String) }),
   summary,
   secretsOf: () => [],
   credentialsOf: (s) => (s.token ? [s.token] : []),

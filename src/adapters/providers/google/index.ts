@@ -16,6 +16,11 @@ export const google = defineProvider({
   fromPerson,
   fieldOf,
   target: (user) => user.primaryEmail,
+  mailFields: ['primaryEmail'],
+  recipients: (user) => [user.primaryEmail],
+  // The organizational unit decides which admin roles' reach and which policies apply.
+  privilegeFields: ['orgUnitPath'],
+  privileges: (user) => ({ orgUnitPath: [user.orgUnitPath ?? '/'] }),
   summary,
   secretsOf: (user) => [user.password],
   credentialsOf: (s) => (s.account ? [s.account.privateKey] : []),

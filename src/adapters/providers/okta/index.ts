@@ -1,4 +1,4 @@
-import { defineProvider } from '../types.js';
+import { addresses, defineProvider } from '../types.js';
 import { fieldOf, fields, fromForm, fromPerson, summary } from './form.js';
 import { env, input } from './schema.js';
 import { settings } from './settings.js';
@@ -16,6 +16,11 @@ export const okta = defineProvider({
   fieldOf,
   // The login is the user's unique key in an Okta org.
   target: (user) => user.profile.login,
+  // No password: Okta mails the activation link to the email; the login is email-shaped by default.
+  mailFields: ['email', 'login'],
+  recipients: (user) => addresses(user.profile.email, user.profile.login),
+  privilegeFields: ['groupIds'],
+  privileges: (user) => ({ groupIds: user.groupIds }),
   summary,
   secretsOf: (user) => (user.credentials ? [user.credentials.password.value] : []),
   credentialsOf: (s) => (s.apiToken ? [s.apiToken] : []),

@@ -15,7 +15,7 @@ import { expireDue, expirySweepInterval } from './domain/expiry.js';
 import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
 import { createLiveness } from './domain/liveness.js';
 import { type AccessPolicy, policyFor, shortestDeadline } from './domain/access-policy.js';
-import { approversFor, describeApprovers } from './domain/policy.js';
+import { approvalsNeeded, approversFor, describeApprovers } from './domain/policy.js';
 import { respond, type Route, startHttpServer } from './http/server.js';
 import { registerSecretValues } from './logging/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -124,7 +124,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     threads,
     providers,
     auditChannel: config.auditChannel,
-    requiredApprovals: (provider) => policyFor(policy, provider).requiredApprovals,
+    requiredApprovals: (request) => approvalsNeeded(policy, request),
     approversText,
     current: async (id) => {
       const request = await lifecycle?.get(id);

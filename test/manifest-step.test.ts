@@ -67,19 +67,20 @@ describe('manifest.yml declares the "Create an account" workflow step (SPEC §10
     expect(manifest.settings.function_runtime).toBe('remote');
   });
 
-  test('its inputs are the ones the step reads, requester a Slack user; its outputs the ones it completes with', () => {
+  test('its inputs are the ones the step reads, the person asking a user context Slack sets; its outputs the ones it completes with', () => {
     const step = manifest.functions?.[CREATE_ACCOUNT];
     expect(step?.title).toBe('Create an account');
     expect(step?.description).toBeTruthy();
     const inputs = step!.input_parameters;
     expect(Object.keys(inputs.properties).sort()).toEqual(Object.keys(createAccountInputs.shape).sort());
-    expect(inputs.properties.requester?.type).toBe('slack#/types/user_id');
+    const slackTypes: Record<string, string> = { user_context: 'slack#/types/user_context', requester: 'slack#/types/user_id' };
     for (const [name, input] of Object.entries(inputs.properties)) {
-      if (name !== 'requester') expect(input.type, name).toBe('string');
+      expect(input.type, name).toBe(slackTypes[name] ?? 'string');
       expect(input.title, name).toBeTruthy();
     }
-    // provider or preset: the step checks that one of them is there, so neither is required here.
-    expect(inputs.required).toEqual(['requester', 'reason']);
+    // Who asks is Slack's to say (a builder cannot type a user context); provider or preset: the
+    // step checks that one of them is there, so neither is required here.
+    expect(inputs.required).toEqual(['user_context', 'reason']);
     expect(Object.keys(step!.output_parameters.properties)).toEqual(['request_id', 'status', 'provider_user_id']);
     expect(step!.output_parameters.required).toEqual(['request_id', 'status']);
   });

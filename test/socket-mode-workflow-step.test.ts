@@ -58,7 +58,7 @@ test('in Socket Mode the step arrives as an events_api envelope, is acked, files
     const execution = slack.startExecution();
     slack.addUser(REQUESTER);
     const before = slack.calls.length;
-    const inputs = { provider: 'checkcentral', requester: REQUESTER, reason: 'Joins the night shift', email: 'sam.socket@myorg.example', first_name: 'Sam', last_name: 'Socket', fields: '{"accessLevel":"readonly"}' };
+    const inputs = { provider: 'checkcentral', user_context: { id: REQUESTER, secret: 'x' }, reason: 'Joins the night shift', email: 'sam.socket@myorg.example', first_name: 'Sam', last_name: 'Socket', fields: '{"accessLevel":"readonly"}' };
     const acked = await driver.send(JSON.stringify(functionExecutedPayload(execution, inputs)));
     expect(acked.status).toBe(200);
     const id = await driver.postedRequestId(before);

@@ -1,4 +1,4 @@
-import { type AccessPolicy, type AutoApproveRule, policyFor, type ProviderPolicy } from '../domain/access-policy.js';
+import { type AccessPolicy, type AutoApproveRule, policyFor, privilegedIn, type ProviderPolicy, type RuleInput } from '../domain/access-policy.js';
 import { formatDuration } from '../config/duration.js';
 import type { ApproverSet } from '../domain/policy.js';
 
@@ -20,7 +20,7 @@ async function people(set: ApproverSet, names: Names): Promise<string> {
 
 async function ruleWords(rule: AutoApproveRule, names: Names): Promise<string> {
   const conditions = Object.entries(rule.fields).map(([field, values]) => `${field} is ${values.join(' or ')}`);
-  if (rule.emailDomains) conditions.push(`the email is at ${rule.emailDomains.join(' or ')}`);
+  if (rule.emailDomains) conditions.push(`every address the account receives is at ${rule.emailDomains.join(' or ')}`);
   if (rule.requesterIn) conditions.push(`the requester is among ${await people(rule.requesterIn, names)}`);
   return `"${rule.name}" approves by itself when ${conditions.join(', and ')}.`;
 }
@@ -31,6 +31,19 @@ export const approversSentence = async (rules: ProviderPolicy, names: Names) =>
 export const escalationSentence = async (rules: ProviderPolicy, names: Names) =>
   rules.escalate && `Still pending after ${formatDuration(rules.escalate.afterMs)}: ${await people(rules.escalate.to, names)} may approve too, and are told.`;
 
+/** What `privileged:` marks, in words. */
+const privilegedSentence = (rules: ProviderPolicy) =>
+  rules.privileged &&
+  `Privileged: ${Object.entries(rules.privileged.values).map(([field, values]) => `${field} ${values.join(' or ')}`).join('; ')}: ${plural(Math.max(rules.requiredApprovals, rules.privileged.requiredApprovals), 'approval')}, never by a rule${rules.privileged.inBulk === 'refuse' ? ', never in a CSV or preset' : ''}.`;
+
+/** The privileged values a request's fields hold, and what they need. */
+export function privilegedWords(rules: ProviderPolicy, fields: RuleInput['fields']): string[] {
+  const sentence = privilegedSentence(rules);
+  if (!sentence) return ['No values are marked privileged for this provider.'];
+  const held = privilegedIn(rules, fields);
+  return [sentence, held.length > 0 ? `This request holds ${held.map(({ field, value }) => `${field} ${value}`).join(', ')}: it waits for people.` : 'This request holds no privileged value.'];
+}
+
 /** One provider's policy in sentences: who may ask, who approves and how many, rules, escalation. */
 export async function describeProvider(label: string, rules: ProviderPolicy, names: Names = idsOnly): Promise<string[]> {
   const lines = [
@@ -40,6 +53,8 @@ export async function describeProvider(label: string, rules: ProviderPolicy, nam
     `  Requests are posted in ${rules.requestsChannel ?? 'the channel where /adduser was typed'} and expire after ${formatDuration(rules.ttlMs)}.`,
   ];
   for (const rule of rules.autoApprove) lines.push(`  Rule ${await ruleWords(rule, names)}`);
+  const privileged = privilegedSentence(rules);
+  if (privileged) lines.push(`  ${privileged}`);
   const escalation = await escalationSentence(rules, names);
   if (escalation) lines.push(`  ${escalation}`);
   return lines;

@@ -5,23 +5,25 @@ import { policyVariablesSchema } from '../config/schema.js';
 import { serviceUrl } from '../config/url.js';
 import { type AccessPolicy, admit, policyFor } from '../domain/access-policy.js';
 import { fail, out, readArgs } from './args.js';
-import { approversSentence, describePolicy, escalationSentence, idsOnly, type Names } from './policy-words.js';
+import { approversSentence, describePolicy, escalationSentence, idsOnly, type Names, privilegedWords } from './policy-words.js';
 
 const USAGE = `Usage: npm run policy -- <command>
   check [FILE]
       Validates the policy file (FILE, else ADDUSER_POLICY_FILE; without either, the policy
       variables) and prints, per provider, who may ask, who approves, how many, rules and
       escalation. Exit 0 when valid, 1 with every problem by line and key.
-  explain --provider P --requester U… [--field NAME=VALUE …] [--email ADDRESS] [--file FILE]
+  explain --provider P --requester U… [--field NAME=VALUE …] [--email ADDRESS …] [--file FILE]
       What would happen to such a request: refused, auto-approved by which rule, or who must
-      approve and how many. With SLACK_BOT_TOKEN set, user groups are expanded and ids named.`;
+      approve and how many; which of its fields carry addresses a rule's email_domain judges
+      (every one, with --email for each), and which of its values are privileged. With
+      SLACK_BOT_TOKEN set, user groups are expanded and ids named.`;
 
 const { positionals, values } = readArgs(
   {
     provider: { type: 'string' },
     requester: { type: 'string' },
     field: { type: 'string', multiple: true },
-    email: { type: 'string' },
+    email: { type: 'string', multiple: true },
     file: { type: 'string' },
   },
   USAGE,
@@ -104,8 +106,12 @@ switch (command) {
     const policy = loadPolicy(policyPath);
     const rules = policyFor(policy, provider.id);
     const { names, directory, unexpanded } = slackLookups();
-    const verdict = await admit(rules, directory, { requester, fields, email: values.email }, provider.label);
+    // Addresses typed as fields count like the provider would receive them, with any given by --email.
+    const recipients = [...(values.email ?? []), ...provider.mailFields.flatMap((id) => [fields[id] ?? []].flat().filter((value) => value.includes('@')))];
+    const verdict = await admit(rules, directory, { requester, fields, recipients }, provider.label);
     const who = await names.user(requester);
+    out(`A rule's email_domain judges every address ${provider.label} receives: ${provider.mailFields.join(', ')}${recipients.length > 0 ? ` (here: ${recipients.join(', ')})` : ' (none given: use --email or --field)'}.`);
+    for (const line of privilegedWords(rules, fields)) out(line);
     if (verdict.kind === 'refused') out(`Refused: ${who} may not ask for ${provider.label} accounts (${verdict.why})`);
     else if (verdict.kind === 'auto') out(`Auto-approved by the rule "${verdict.rule.name}": the bot approves at submission, nobody has to.`);
     else {

@@ -4,7 +4,7 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { findProvider, providers } from '../adapters/providers/registry.js';
 import type { AnyProvider, FieldSpec } from '../adapters/providers/types.js';
-import type { AccessPolicy, ProviderPolicy } from '../domain/access-policy.js';
+import { type AccessPolicy, normalDomain, privilegedIn, type ProviderPolicy } from '../domain/access-policy.js';
 import type { ApproverSet } from '../domain/policy.js';
 import { parseDuration } from './duration.js';
 
@@ -43,7 +43,10 @@ const commonShape = {
   approvers: people('approvers').optional(),
   required_approvals: z.number(APPROVALS).int(APPROVALS).min(1, APPROVALS).max(10, APPROVALS).optional(),
   ttl: duration.optional(),
-  requesters: people('requesters').optional(),
+  // An empty list would read as "everyone" to some and "nobody" to others: a typo must never loosen the policy.
+  requesters: people('requesters')
+    .refine((set) => set.users.length + set.groups.length > 0, { error: 'names nobody: list who may ask, or leave the key out for everyone' })
+    .optional(),
   escalate: z.strictObject({ after: duration, to: people('escalate.to').refine((set) => set.users.length + set.groups.length > 0, { error: 'names nobody' }) }).optional(),
 };
 
@@ -72,9 +75,27 @@ const presetFields = (provider: AnyProvider) =>
     ),
   );
 
+/** A domain as rules compare it (lower case, IDNA `xn--` form); anything else is not a domain. */
+const domain = z.string().transform((text, ctx) => {
+  const normal = normalDomain(text);
+  if (!normal || !/^[a-z0-9.-]+\.[a-z0-9-]{2,}$/.test(normal)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a domain like example.com` });
+  return normal ?? '';
+});
+
+/** SPEC §8: the values of a provider's privilege-bearing fields that need more than an ordinary request. */
+const privilegedSection = (provider: AnyProvider) =>
+  z.strictObject({
+    values: z
+      .strictObject(Object.fromEntries(provider.fields.filter((field) => provider.privilegeFields.includes(field.id)).map((field) => [field.id, z.array(fieldValue(field)).min(1).optional()])))
+      .refine((values) => Object.values(values).some(Boolean), { error: 'name at least one field and its privileged values' }),
+    required_approvals: z.number(APPROVALS).int(APPROVALS).min(1, APPROVALS).max(10, APPROVALS).optional(),
+    in_bulk: z.enum(['allow', 'refuse'], { error: 'must be allow or refuse' }).default('allow'),
+  });
+
 const providerSection = (provider: AnyProvider) =>
   z.strictObject({
     ...commonShape,
+    privileged: privilegedSection(provider).optional(),
     auto_approve: z
       .array(
         z.strictObject({
@@ -83,7 +104,7 @@ const providerSection = (provider: AnyProvider) =>
           fields: ruleFields(provider).refine((fields) => Object.values(fields).some(Boolean), {
             error: 'a rule must name at least one field and the values it approves',
           }),
-          email_domain: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { error: 'must be a domain like example.com' })).min(1).optional(),
+          email_domain: z.array(domain).min(1).optional(),
         }),
       )
       .optional(),
@@ -125,19 +146,26 @@ function resolve(file: FileShape, hash: string, raw: { presets?: Record<string, 
   const base: SectionShape = file.defaults ?? {};
   const merge = (own: SectionShape): ProviderPolicy => {
     const escalate = own.escalate ?? base.escalate;
+    const requiredApprovals = own.required_approvals ?? base.required_approvals ?? 1;
     return {
       requestsChannel: own.requests_channel ?? base.requests_channel,
       approvers: own.approvers ?? base.approvers,
-      requiredApprovals: own.required_approvals ?? base.required_approvals ?? 1,
+      requiredApprovals,
       ttlMs: own.ttl ?? base.ttl ?? DEFAULT_TTL_MS,
-      requesters: emptyIsEveryone(own.requesters ?? base.requesters),
+      requesters: own.requesters ?? base.requesters,
       autoApprove: (own.auto_approve ?? []).map((rule) => ({
         name: rule.name,
         requesterIn: rule.requester_in,
         fields: defined(rule.fields),
-        emailDomains: rule.email_domain?.map((domain) => domain.toLowerCase()),
+        emailDomains: rule.email_domain,
       })),
       escalate: escalate && { afterMs: escalate.after, to: escalate.to },
+      // Unsaid, a privileged value needs one approval more than the provider's requests.
+      privileged: own.privileged && {
+        values: defined(own.privileged.values),
+        requiredApprovals: own.privileged.required_approvals ?? Math.min(10, requiredApprovals + 1),
+        inBulk: own.privileged.in_bulk,
+      },
     };
   };
   const sections: Record<string, SectionShape | undefined> = file.providers ?? {};
@@ -158,22 +186,29 @@ function resolve(file: FileShape, hash: string, raw: { presets?: Record<string, 
   };
 }
 
-const emptyIsEveryone = (set: ApproverSet | undefined) => (set && set.users.length + set.groups.length > 0 ? set : undefined);
-
 /** Problems the schema cannot see alone: numbers that can never be met, an escalation after expiry, a preset that cannot be filled. */
 function coherence(policy: AccessPolicy): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   for (const [id, rules] of Object.entries(policy.providers)) {
     const approvers = rules.approvers;
-    if (approvers && approvers.groups.length === 0 && approvers.users.length < rules.requiredApprovals) {
-      problems.push({
-        key: `providers.${id}.required_approvals`,
-        message: `${id} needs ${rules.requiredApprovals} approvals but only ${approvers.users.length} approver${approvers.users.length === 1 ? '' : 's'} can give them`,
-      });
+    for (const [key, needed] of [['required_approvals', rules.requiredApprovals], ['privileged.required_approvals', rules.privileged?.requiredApprovals ?? 0]] as const) {
+      if (approvers && approvers.groups.length === 0 && approvers.users.length < needed) {
+        problems.push({
+          key: `providers.${id}.${key}`,
+          message: `${id} needs ${needed} approvals but only ${approvers.users.length} approver${approvers.users.length === 1 ? '' : 's'} can give them`,
+        });
+      }
     }
     if (rules.escalate && rules.escalate.afterMs >= rules.ttlMs) {
       problems.push({ key: `providers.${id}.escalate.after`, message: `${id} escalates after its requests have already expired (ttl)` });
     }
+    // A rule that names a privileged value could never approve it: say so rather than let it look like it does.
+    rules.autoApprove.forEach((rule, index) => {
+      const marked = privilegedIn(rules, rule.fields).map(({ field, value }) => `${field} ${value}`);
+      if (marked.length > 0) {
+        problems.push({ key: `providers.${id}.auto_approve.${index}.fields`, message: `rule "${rule.name}" approves ${marked.join(', ')}, which privileged marks: privileged values always wait for people` });
+      }
+    });
   }
   // A preset's form asks only the person's details: every other field an account needs, the preset must give.
   const person = { email: 'someone@example.com', first_name: 'Some', last_name: 'One', username: 'someone' };

@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import type { ApproverSet, Directory, Verdict } from './policy.js';
 
 /** A condition set under which the bot approves by itself (SPEC §8). Every condition must hold. */
@@ -7,8 +8,18 @@ export interface AutoApproveRule {
   requesterIn?: ApproverSet;
   /** Field id → the values it may hold; a multi-value field must hold only listed values. */
   fields: Readonly<Record<string, readonly string[]>>;
-  /** The new account's email must be in one of these domains. */
+  /** Every address the provider receives must be in one of these domains (ASCII, lower case). */
   emailDomains?: readonly string[];
+}
+
+/** Values of privilege-bearing fields that need more than an ordinary request (SPEC §8 `privileged:`). */
+export interface Privileged {
+  /** Field id → the values that are privileged. */
+  values: Readonly<Record<string, readonly string[]>>;
+  /** Approvals a request holding one of them needs. */
+  requiredApprovals: number;
+  /** `refuse`: a CSV or preset may not hold one; it is asked for on its own. */
+  inBulk: 'allow' | 'refuse';
 }
 
 export interface Escalation {
@@ -28,6 +39,7 @@ export interface ProviderPolicy {
   requesters?: ApproverSet;
   autoApprove: readonly AutoApproveRule[];
   escalate?: Escalation;
+  privileged?: Privileged;
 }
 
 /** Field id → value(s) a preset supplies for one provider's account. */
@@ -89,17 +101,38 @@ export async function askable(
   return allowed;
 }
 
-/** What the rules look at in a request: who asks, the submitted fields, the new account's email. */
+/**
+ * What the rules look at in a request: who asks, the submitted fields (privilege-bearing ones as
+ * the provider receives them) and every address the provider receives, never a login that only
+ * looks like one.
+ */
 export interface RuleInput {
   requester: string;
   fields: Readonly<Record<string, string | readonly string[] | undefined>>;
-  email?: string;
+  recipients: readonly string[];
 }
 
-const domainOf = (email: string | undefined) => {
-  const at = email?.lastIndexOf('@') ?? -1;
-  return at > 0 ? email!.slice(at + 1).toLowerCase() : undefined;
+/**
+ * A domain as rules compare it: lower case, IDNA (`xn--`) form, no trailing dot; undefined when
+ * it is not a domain at all. Compared whole, never by suffix.
+ */
+export function normalDomain(domain: string): string | undefined {
+  const ascii = domainToASCII(domain.trim().toLowerCase().replace(/\.$/, ''));
+  return ascii.includes('.') ? ascii : undefined;
+}
+
+const domainOf = (address: string) => {
+  const at = address.lastIndexOf('@');
+  return at > 0 ? normalDomain(address.slice(at + 1)) : undefined;
 };
+
+const valuesOf = (value: string | readonly string[] | undefined): readonly string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : value);
+
+/** The values of `fields` the policy marks as privileged, field by field. */
+export function privilegedIn(rules: ProviderPolicy, fields: RuleInput['fields']): { field: string; value: string }[] {
+  const marked = rules.privileged?.values ?? {};
+  return Object.entries(marked).flatMap(([field, values]) => valuesOf(fields[field]).filter((value) => values.includes(value)).map((value) => ({ field, value })));
+}
 
 /** Why `rule` does not hold for `input`, or undefined when every condition holds. */
 export async function ruleMismatch(
@@ -108,16 +141,16 @@ export async function ruleMismatch(
   input: RuleInput,
 ): Promise<string | undefined> {
   for (const [field, allowed] of Object.entries(rule.fields)) {
-    const value = input.fields[field];
-    const values = value === undefined ? [] : typeof value === 'string' ? [value] : value;
+    const values = valuesOf(input.fields[field]);
     if (values.length === 0) return `${field} is empty`;
     const outside = values.find((one) => !allowed.includes(one));
     if (outside !== undefined) return `${field} is ${outside}, not one of ${allowed.join(', ')}`;
   }
   if (rule.emailDomains) {
-    const domain = domainOf(input.email);
-    if (!domain || !rule.emailDomains.includes(domain)) {
-      return `the email's domain is ${domain ?? 'missing'}, not ${rule.emailDomains.join(' or ')}`;
+    if (input.recipients.length === 0) return 'the account has no email address to judge';
+    for (const address of input.recipients) {
+      const domain = domainOf(address);
+      if (!domain || !rule.emailDomains.includes(domain)) return `${address} is not at ${rule.emailDomains.join(' or ')}`;
     }
   }
   if (rule.requesterIn && !(await isIn(rule.requesterIn, directory, input.requester))) {
@@ -146,6 +179,9 @@ export async function admit(
   const asking = await mayAsk(rules, directory, input.requester, providerLabel);
   if (!asking.ok) return { kind: 'refused', why: asking.why };
   const misses: { rule: string; why: string }[] = [];
+  // A privileged value always waits for people, whatever a rule says.
+  const privileged = privilegedIn(rules, input.fields).map(({ field, value }) => `${field} ${value}`);
+  if (privileged.length > 0) return { kind: 'approval', misses: rules.autoApprove.map((rule) => ({ rule: rule.name, why: `${privileged.join(', ')} is privileged: people approve it` })) };
   for (const rule of rules.autoApprove) {
     const why = await ruleMismatch(rule, directory, input);
     if (why === undefined) return { kind: 'auto', rule };

@@ -39,6 +39,8 @@ export const auditRecordSchema = z.object({
   via: z.literal('workflow').optional(),
   /** That workflow step's execution, as Slack names it. */
   functionExecutionId: z.string().optional(),
+  /** The run of the workflow that step belongs to. */
+  workflowExecutionId: z.string().optional(),
   /** The batch (SPEC §9) the request is one account of; absent on requests filed alone. */
   batchId: z.string().optional(),
   dryRun: z.boolean(),

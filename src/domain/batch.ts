@@ -40,17 +40,20 @@ export interface BatchCounts {
   /** Approved, being created. */
   running: number;
   created: number;
+  /** Succeeded as a dry run: nothing was created. */
+  dryRun: number;
   failed: number;
   unknown: number;
   /** Rejected, cancelled or expired: never sent. */
   stopped: number;
 }
 
-export function batchCounts(members: readonly Pick<AccessRequest, 'state'>[]): BatchCounts {
-  const counts: BatchCounts = { total: members.length, pending: 0, running: 0, created: 0, failed: 0, unknown: 0, stopped: 0 };
-  for (const { state } of members) {
+export function batchCounts(members: readonly Pick<AccessRequest, 'state' | 'outcome'>[]): BatchCounts {
+  const counts: BatchCounts = { total: members.length, pending: 0, running: 0, created: 0, dryRun: 0, failed: 0, unknown: 0, stopped: 0 };
+  for (const { state, outcome } of members) {
     if (state === 'pending') counts.pending += 1;
     else if (state === 'approved' || state === 'provisioning') counts.running += 1;
+    else if (state === 'succeeded' && outcome?.kind === 'dry_run') counts.dryRun += 1;
     else if (state === 'succeeded') counts.created += 1;
     else if (state === 'failed') counts.failed += 1;
     else if (state === 'unknown') counts.unknown += 1;

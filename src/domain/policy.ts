@@ -1,4 +1,4 @@
-import { type AccessPolicy, isIn, policyFor } from './access-policy.js';
+import { type AccessPolicy, isIn, policyFor, privilegedIn } from './access-policy.js';
 import type { AccessRequest } from './request.js';
 
 export interface ApproverSet {
@@ -24,6 +24,13 @@ export function describeApprovers(set: ApproverSet | undefined): string {
   if (!set) return 'workspace admins and owners';
   const people = [...set.users.map((id) => `<@${id}>`), ...set.groups.map((id) => `<!subteam^${id}>`)];
   return people.join(', ');
+}
+
+/** Approvals `request` needs under `policy`: its provider's, or the `privileged:` number when it holds a privileged value. */
+export function approvalsNeeded(policy: AccessPolicy, request: Pick<AccessRequest, 'provider' | 'privileges'>): number {
+  const rules = policyFor(policy, request.provider);
+  const privileged = rules.privileged && request.privileges && privilegedIn(rules, request.privileges).length > 0;
+  return privileged ? Math.max(rules.requiredApprovals, rules.privileged!.requiredApprovals) : rules.requiredApprovals;
 }
 
 /** `escalatedTo`: the people a request escalated to, who may decide it as well as its approvers. */
@@ -60,7 +67,7 @@ export async function mayApprove(
     return { ok: false, why: `Only approvers can approve this request (${who}).` };
   }
   if (approvedBy.includes(user)) {
-    const remaining = policyFor(policy, request.provider).requiredApprovals - approvedBy.length;
+    const remaining = approvalsNeeded(policy, request) - approvedBy.length;
     return { ok: false, why: `You have already approved this request; it needs ${remaining} more approval${remaining === 1 ? '' : 's'} from someone else.` };
   }
   return { ok: true };

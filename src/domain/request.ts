@@ -34,6 +34,11 @@ export const requestSchema = z.object({
   /** What approvers see; secrets already masked. */
   details: z.array(z.object({ label: z.string(), value: z.string() })),
   /**
+   * The privilege-bearing fields as the provider receives them (provider.privileges): what
+   * approvers are shown and the policy's `privileged:` judges. Absent on older records.
+   */
+  privileges: z.record(z.string(), z.array(z.string())).optional(),
+  /**
    * The submitted form, needed again for the provider call. It may hold the new user's
    * password, so it lives only in the store and is emptied once the request is final.
    */
@@ -55,7 +60,7 @@ export const requestSchema = z.object({
   /** Who it escalated to, fixed when it did: they may decide it as well as its approvers. */
   escalatedTo: z.object({ users: z.array(z.string()), groups: z.array(z.string()) }).optional(),
   /** Filed by a workflow's step (SPEC §10): the execution that waits for this request's outcome. */
-  workflow: z.object({ functionExecutionId: z.string() }).optional(),
+  workflow: z.object({ functionExecutionId: z.string(), workflowExecutionId: z.string().optional() }).optional(),
   /** One account of a batch (SPEC §9): announced, decided and reported with the batch's other members. */
   batch: batchRefSchema.optional(),
   /**

@@ -24,7 +24,7 @@ export interface BatchStepsDeps {
   threads: Threads;
   auditChannel: string | undefined;
   labelOf: (provider: string) => string;
-  requiredApprovals: (provider: string) => number;
+  requiredApprovals: (request: AccessRequest) => number;
   approversText: (provider: string) => string;
   batch: (id: string) => Promise<BatchNow | undefined>;
   /** The audit log's last sequence number: what an update read the state after. */

@@ -24,8 +24,8 @@ export interface SlackNotifierDeps {
   threads: Threads;
   providers: readonly AnyProvider[];
   auditChannel: string | undefined;
-  /** Approvals a request of this provider needs under the policy in force. */
-  requiredApprovals: (provider: string) => number;
+  /** Approvals a request needs under the policy in force (more when it holds a privileged value). */
+  requiredApprovals: (request: AccessRequest) => number;
   approversText: (provider: string) => string;
   /** The request and its approvers as they are now, so a late delivery never shows a stale state. */
   current: (id: string) => Promise<{ request: AccessRequest; approvedBy: readonly string[] } | undefined>;
@@ -51,13 +51,22 @@ const escalationDmKey = (requestId: string, user: string) => `slack:escalation-d
 /** Longer than any retry of the step. */
 const ESCALATION_DM_MARK_MS = 7 * 86_400_000;
 
-const FINAL_NOTICE: Partial<Record<AccessRequest['state'], string>> = {
-  succeeded: 'is done: the account was created',
+const CREATED = 'is done: the account was created';
+
+const FINAL_NOTICE: Partial<Record<AuditRecord['action'], string>> = {
+  succeeded: CREATED,
   failed: 'failed',
   unknown: 'has an unknown outcome; an approver will check',
   rejected: 'was rejected',
   expired: 'expired',
 };
+
+const succeededNotice = (request: AccessRequest): string =>
+  request.outcome?.kind === 'dry_run'
+    ? 'finished its dry run: nothing was created'
+    : request.outcome?.kind === 'created' && request.outcome.invited
+      ? 'is done: the invitation was sent'
+      : CREATED;
 
 /** The records after which a request's outcome is settled for its workflow step; `unknown` waits for an approver. */
 const ENDS_WORKFLOW_STEP: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'rejected', 'cancelled', 'expired']);
@@ -94,7 +103,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
       request: now.request,
       providerLabel: labelOf(now.request.provider),
       approvedBy: now.approvedBy,
-      requiredApprovals: deps.requiredApprovals(now.request.provider),
+      requiredApprovals: deps.requiredApprovals(now.request),
       approversText: deps.approversText(now.request.provider),
     });
   }
@@ -138,13 +147,10 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
       const posted = thread ?? { unpostedIn: request.channel, reason: (await store.get<string>(unpostedKey(request.id))) ?? 'an error' };
       return dm(request.requester, filedDm(request.id, askedFor(request), posted).text);
     }
-    const notice =
-      request.outcome?.kind === 'dry_run'
-        ? 'finished its dry run: nothing was created'
-        : request.outcome?.kind === 'created' && request.outcome.invited
-          ? 'is done: the invitation was sent'
-          : FINAL_NOTICE[record.action as AccessRequest['state']];
-    if (!notice || record.action === 'approved') return 'skipped';
+    // Only the record that settles the request says so: an earlier one, read late, would find the same outcome and say it twice.
+    const final = FINAL_NOTICE[record.action];
+    if (!final) return 'skipped';
+    const notice = record.action === 'succeeded' ? succeededNotice(request) : final;
     const see = thread?.permalink ? md` ${link(thread.permalink, 'See the thread.')}` : md``;
     return dm(request.requester, md`Your request ${code(request.id)} ${notice}.${see}`.text);
   }
@@ -172,7 +178,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     const thread = await threadOf(threadIdOf(request));
     if (!thread) return 'skipped';
     const position = approvedBy.indexOf(record.actor) + 1;
-    const remaining = record.action === 'approved' && request.state === 'pending' ? Math.max(0, deps.requiredApprovals(request.provider) - position) : 0;
+    const remaining = record.action === 'approved' && request.state === 'pending' ? Math.max(0, deps.requiredApprovals(request) - position) : 0;
     const reply = threadReply({ request, audit: record, remaining }, labelOf(request.provider));
     if (!reply) return 'skipped';
     await toSlack(thread.channel, () => client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: reply.text }));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { type AccessPolicy, admit, escalationDueAt, mayAsk, policyFor, type ProviderPolicy, ruleMismatch } from '../../src/domain/access-policy.js';
+import { type AccessPolicy, admit, escalationDueAt, mayAsk, normalDomain, policyFor, type ProviderPolicy, ruleMismatch } from '../../src/domain/access-policy.js';
 
 const groups: Record<string, string[]> = { S0STAFF: ['U0ANN', 'U0BOB'], S0PKI: ['U0PKI1', 'U0PKI2'], S0EMPTY: [] };
 const directory = { groupMembers: async (group: string) => groups[group] ?? [] };
@@ -27,17 +27,21 @@ describe('who may ask', () => {
 });
 
 describe('auto-approval rules', () => {
-  const input = { requester: 'U0ANN', fields: { accessLevel: 'readonly', email: 'new@example.com' }, email: 'new@Example.COM' };
+  const input = { requester: 'U0ANN', fields: { accessLevel: 'readonly', email: 'new@example.com' }, recipients: ['new@Example.COM'] };
 
   test.each([
     ['every condition holds', input, undefined],
     ['a value outside the list', { ...input, fields: { accessLevel: 'administrator' } }, 'accessLevel is administrator, not one of readonly, disabled'],
     ['the field left empty', { ...input, fields: {} }, 'accessLevel is empty'],
     ['a multi-value field with one value outside', { ...input, fields: { accessLevel: ['readonly', 'user'] } }, 'accessLevel is user, not one of readonly, disabled'],
-    ['another email domain', { ...input, email: 'new@evil.example' }, "the email's domain is evil.example, not example.com"],
-    ['a look-alike subdomain', { ...input, email: 'new@example.com.evil.io' }, "the email's domain is example.com.evil.io, not example.com"],
-    ['no email at all', { ...input, email: undefined }, "the email's domain is missing, not example.com"],
-    ['nothing before the @', { ...input, email: '@example.com' }, "the email's domain is missing, not example.com"],
+    ['another email domain', { ...input, recipients: ['new@evil.example'] }, 'new@evil.example is not at example.com'],
+    ['a look-alike subdomain', { ...input, recipients: ['new@example.com.evil.io'] }, 'new@example.com.evil.io is not at example.com'],
+    ['a look-alike suffix', { ...input, recipients: ['new@evil-example.com'] }, 'new@evil-example.com is not at example.com'],
+    ['a subdomain of an allowed domain', { ...input, recipients: ['new@mail.example.com'] }, 'new@mail.example.com is not at example.com'],
+    ['one allowed address and one outside: every address counts', { ...input, recipients: ['alice@example.com', 'mallory@evil.example'] }, 'mallory@evil.example is not at example.com'],
+    ['no address at all', { ...input, recipients: [] }, 'the account has no email address to judge'],
+    ['nothing before the @', { ...input, recipients: ['@example.com'] }, '@example.com is not at example.com'],
+    ['a trailing dot is the same domain', { ...input, recipients: ['new@example.com.'] }, undefined],
     ['a requester outside the groups', { ...input, requester: 'U0ZED' }, "the requester is not in the rule's users or groups"],
   ])('%s', async (_name, candidate, why) => {
     expect(await ruleMismatch(staffReadOnly, directory, candidate)).toBe(why);
@@ -45,8 +49,30 @@ describe('auto-approval rules', () => {
 
   test('several allowed domains are named with "or"', async () => {
     const rule = { ...staffReadOnly, emailDomains: ['example.com', 'example.org'] };
-    expect(await ruleMismatch(rule, directory, { ...input, email: 'new@evil.example' })).toBe("the email's domain is evil.example, not example.com or example.org");
-    expect(await ruleMismatch(rule, directory, { ...input, email: 'new@EXAMPLE.org' })).toBeUndefined();
+    expect(await ruleMismatch(rule, directory, { ...input, recipients: ['new@evil.example'] })).toBe('new@evil.example is not at example.com or example.org');
+    expect(await ruleMismatch(rule, directory, { ...input, recipients: ['new@EXAMPLE.org', 'two@example.com'] })).toBeUndefined();
+  });
+
+  test('domains compare in IDNA form: a Unicode address matches its xn-- domain, a homograph does not', async () => {
+    const rule = { ...staffReadOnly, emailDomains: [normalDomain('bücher.example')!] };
+    expect(rule.emailDomains).toEqual(['xn--bcher-kva.example']);
+    expect(await ruleMismatch(rule, directory, { ...input, recipients: ['anna@BÜCHER.example'] })).toBeUndefined();
+    expect(await ruleMismatch(rule, directory, { ...input, recipients: ['anna@xn--bcher-kva.example'] })).toBeUndefined();
+    // A Cyrillic "е" in place of the Latin "e".
+    expect(await ruleMismatch({ ...staffReadOnly }, directory, { ...input, recipients: ['anna@\u0435xample.com'] })).toMatch(/is not at example\.com/);
+  });
+
+  test('a privileged value is never approved by a rule, whatever its conditions', async () => {
+    const rules: ProviderPolicy = {
+      ...base,
+      autoApprove: [{ name: 'staff', fields: { accessLevel: ['readonly', 'administrator'] } }],
+      privileged: { values: { accessLevel: ['administrator'] }, requiredApprovals: 2, inBulk: 'allow' },
+    };
+    expect(await admit(rules, directory, input, 'CheckCentral')).toMatchObject({ kind: 'auto' });
+    expect(await admit(rules, directory, { ...input, fields: { accessLevel: 'administrator' } }, 'CheckCentral')).toEqual({
+      kind: 'approval',
+      misses: [{ rule: 'staff', why: 'accessLevel administrator is privileged: people approve it' }],
+    });
   });
 
   test('the first matching rule in file order approves; misses say why', async () => {

@@ -151,7 +151,7 @@ describe('decisions on a batch', () => {
 
   test('counts and the end of a batch: an unknown outcome still waits for its approver', () => {
     const states = (...list: string[]) => list.map((state) => ({ state })) as { state: 'pending' }[];
-    expect(batchCounts(states('pending', 'approved', 'provisioning', 'succeeded', 'failed', 'unknown', 'rejected', 'cancelled', 'expired'))).toEqual({ total: 9, pending: 1, running: 2, created: 1, failed: 1, unknown: 1, stopped: 3 });
+    expect(batchCounts(states('pending', 'approved', 'provisioning', 'succeeded', 'failed', 'unknown', 'rejected', 'cancelled', 'expired'))).toEqual({ total: 9, pending: 1, running: 2, created: 1, dryRun: 0, failed: 1, unknown: 1, stopped: 3 });
     expect(batchSettled(batchCounts(states('succeeded', 'failed', 'rejected')))).toBe(true);
     expect(batchSettled(batchCounts(states('succeeded', 'unknown')))).toBe(false);
     expect(batchSettled(batchCounts(states('succeeded', 'provisioning')))).toBe(false);

@@ -23,7 +23,8 @@ let counter = 0;
 /** What a workflow author wires into the step: the person's details, the provider and its own fields as JSON text. */
 const inputs = (extra: Record<string, unknown> = {}) => ({
   provider: 'checkcentral',
-  requester: REQUESTER,
+  // Slack fills a user context from whoever ran the workflow; `secret` is Slack's own.
+  user_context: { id: REQUESTER, secret: 'c2VjcmV0LWZyb20tc2xhY2s=' },
   reason: 'Joins the support team on Monday',
   email: `stella.step${++counter}@myorg.example`,
   first_name: 'Stella',
@@ -37,7 +38,8 @@ const inputs = (extra: Record<string, unknown> = {}) => ({
 /** A workflow reaching the step: Slack starts an execution and sends function_executed, signed, as JSON. */
 async function runStep(driver: SlackDriver, stepInputs: Record<string, unknown>, callbackId?: string) {
   const execution = driver.slack.startExecution();
-  if (typeof stepInputs.requester === 'string') driver.slack.addUser(stepInputs.requester);
+  const asker = (stepInputs.user_context as { id?: unknown } | undefined)?.id;
+  if (typeof asker === 'string') driver.slack.addUser(asker);
   const res = await driver.send(JSON.stringify(functionExecutedPayload(execution, stepInputs, callbackId)), { headers: { 'content-type': 'application/json' } });
   return { execution, res };
 }
@@ -95,7 +97,7 @@ describe('the "Create an account" workflow step, through signed function_execute
     const audit = await e2e.auditFor(id);
     expect(audit.map((record) => record.action)).toEqual(['requested', 'approved', 'provisioning', 'succeeded']);
     expect(audit[0]).toMatchObject({ actor: REQUESTER, reason: step.reason });
-    for (const record of audit) expect(record).toMatchObject({ via: 'workflow', functionExecutionId: execution.id });
+    for (const record of audit) expect(record).toMatchObject({ via: 'workflow', functionExecutionId: execution.id, workflowExecutionId: `Wx${execution.id.slice(2)}` });
     expect(await e2e.store.get(`slack:function-token:${execution.id}`)).toBeUndefined();
     // The execution's token is a credential: never in a log line, at debug level either.
     expect(e2e.logs.text()).not.toContain(execution.token);
@@ -147,8 +149,11 @@ describe('the "Create an account" workflow step, through signed function_execute
   });
 
   test.each([
-    ['no requester', { requester: undefined }, 'requester: is required'],
+    ['no person asking (the user context Slack sets)', { user_context: undefined }, 'user_context: is required'],
+    ['a user context without a user id', { user_context: { secret: 'x' } }, 'user_context.id:'],
     ['a requester that is not a user id', { requester: 'jill' }, 'requester: expected a Slack user id'],
+    ['a requester other than the person who ran the workflow', { requester: 'UHRLEAD01' }, `requester: names UHRLEAD01, but ${REQUESTER} ran the workflow`],
+    ['a password in fields: the builder would know it', { provider: 'smscentral', fields: '{"PASSWORD":"Builder-Kn0ws-It","ACCOUNTS":["12345"],"USERLEVEL":"3"}' }, 'fields: "PASSWORD" cannot be set by a workflow'],
     ['no reason', { reason: undefined }, 'reason: is required'],
     ['a reason too short to judge', { reason: 'x' }, 'reason: Give a reason approvers can judge'],
     ['neither provider nor preset', { provider: '' }, 'provider: is required unless a preset is given'],
@@ -175,7 +180,7 @@ describe('the "Create an account" workflow step, through signed function_execute
   test('every missing input is named at once', async () => {
     const { execution } = await runStep(e2e, { provider: 'checkcentral' });
     await settled(execution);
-    expect(execution.error).toMatch(/^requester: is required.*; reason: is required/);
+    expect(execution.error).toMatch(/^user_context: is required.*; reason: is required/);
   });
 
   test('a step this app does not have fails at once instead of hanging', async () => {
@@ -205,7 +210,11 @@ defaults:
   approvers: [${APPROVER}]
 providers:
   checkcentral:
-    requesters: [${REQUESTER}]
+    requesters: [${REQUESTER}, UHRLEAD01]
+    auto_approve:
+      - name: HR lead's read-only accounts
+        requester_in: [UHRLEAD01]
+        fields: { accessLevel: [readonly] }
 presets:
   support:
     label: Support engineer
@@ -231,10 +240,24 @@ presets:
 
   test('a requester the policy does not let ask → the step fails at once, nothing stored', async () => {
     const all = (await policed.store.range<string>('requests:all', 0, -1)).length;
-    const { execution } = await runStep(policed, inputs({ requester: 'USTRANGER01' }));
+    const { execution } = await runStep(policed, inputs({ user_context: { id: 'USTRANGER01', secret: 'x' } }));
     await settled(execution);
     expect(execution.error).toContain('You are not among the people who may ask for CheckCentral accounts');
     expect((await policed.store.range<string>('requests:all', 0, -1)).length).toBe(all);
+  });
+
+  test('who asks is the person Slack says ran the workflow: a builder naming the HR lead is refused; the HR lead running it is auto-approved and audited as themself', async () => {
+    const all = (await policed.store.range<string>('requests:all', 0, -1)).length;
+    const named = await runStep(policed, inputs({ requester: 'UHRLEAD01', fields: '{"accessLevel":"readonly"}' }));
+    await settled(named.execution);
+    expect(named.execution.error).toContain(`requester: names UHRLEAD01, but ${REQUESTER} ran the workflow`);
+    expect((await policed.store.range<string>('requests:all', 0, -1)).length).toBe(all);
+
+    const { execution, id } = await filed(policed, inputs({ user_context: { id: 'UHRLEAD01', secret: 'x' }, fields: '{"accessLevel":"readonly"}' }));
+    await policed.waitForState(id, 'succeeded');
+    const audit = await policed.auditFor(id);
+    expect(audit[0]).toMatchObject({ action: 'requested', actor: 'UHRLEAD01', via: 'workflow', functionExecutionId: execution.id, workflowExecutionId: `Wx${execution.id.slice(2)}` });
+    expect(audit[1]).toMatchObject({ action: 'approved', reason: 'Approved by the policy rule "HR lead\'s read-only accounts"' });
   });
 
   test('a preset with one account supplies its fields and its provider; `fields` and the person fields add the rest', async () => {

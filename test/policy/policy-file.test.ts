@@ -10,7 +10,6 @@ defaults:
   approvers: [U0LEAD, S0ITADMINS]
   required_approvals: 1
   ttl: 72h
-  requesters: []
 providers:
   digicert:
     approvers: [S0PKI]
@@ -70,6 +69,37 @@ describe('policy file', () => {
     expect(problems).toEqual([
       { line: 7, key: 'presets.hire.accounts.digicert', message: 'DigiCert CertCentral needs container (Container), which no person detail gives: set it in the preset' },
       { line: 8, key: 'presets.hire.accounts.smscentral', message: 'SMS Central needs ACCOUNTS (Accounts), which no person detail gives: set it in the preset' },
+    ]);
+  });
+
+  test('requesters: [] is a problem at its line, never "everyone": a typo must not loosen the policy', () => {
+    expect(problemsOf('version: 1\ndefaults:\n  requesters: [U0LEAD]\nproviders:\n  github:\n    requesters: []\n')).toEqual([
+      { line: 6, key: 'providers.github.requesters', message: 'names nobody: list who may ask, or leave the key out for everyone' },
+    ]);
+  });
+
+  test('email_domain is compared in IDNA form; what is not a domain is a problem', () => {
+    const result = parsePolicy('version: 1\nproviders:\n  okta:\n    auto_approve:\n      - name: staff\n        fields: { groupIds: [00g1] }\n        email_domain: [Bücher.Example, example.com.]\n');
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(policyFor(result.policy, 'okta').autoApprove[0]!.emailDomains).toEqual(['xn--bcher-kva.example', 'example.com']);
+    expect(problemsOf('version: 1\nproviders:\n  okta:\n    auto_approve:\n      - name: staff\n        fields: { groupIds: [00g1] }\n        email_domain: ["@example.com", localhost]\n').map((problem) => problem.message)).toEqual([
+      '"@example.com" is not a domain like example.com',
+      '"localhost" is not a domain like example.com',
+    ]);
+  });
+
+  test('privileged: per provider, the values and what they need; one approval more by default; a rule that names one is a problem', () => {
+    const text = (extra: string) => `version: 1\ndefaults:\n  approvers: [S0ADMINS]\nproviders:\n  github:\n    required_approvals: 2\n    privileged:\n      values: { role: [admin, billing_manager] }\n${extra}`;
+    const result = parsePolicy(text(''));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(policyFor(result.policy, 'github').privileged).toEqual({ values: { role: ['admin', 'billing_manager'] }, requiredApprovals: 3, inBulk: 'allow' });
+    const refusing = parsePolicy(text('      required_approvals: 4\n      in_bulk: refuse\n'));
+    expect(refusing.ok && policyFor(refusing.policy, 'github').privileged).toEqual({ values: { role: ['admin', 'billing_manager'] }, requiredApprovals: 4, inBulk: 'refuse' });
+    expect(problemsOf(text('      in_bulk: maybe\n'))).toEqual([{ line: 9, key: 'providers.github.privileged.in_bulk', message: 'must be allow or refuse' }]);
+    // Only privilege-bearing fields, with the field's own values.
+    expect(problemsOf('version: 1\nproviders:\n  github:\n    privileged:\n      values: { email: [a@b.c], role: [owner] }\n').map((problem) => problem.key).sort()).toEqual(['providers.github.privileged.values.email', 'providers.github.privileged.values.role.0']);
+    expect(problemsOf(`${text('')}    auto_approve:\n      - name: members\n        fields: { role: [direct_member, admin] }\n`)).toEqual([
+      { line: 13, key: 'providers.github.auto_approve.0.fields', message: 'rule "members" approves role admin, which privileged marks: privileged values always wait for people' },
     ]);
   });
 

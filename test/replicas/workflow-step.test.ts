@@ -55,7 +55,7 @@ describe.skipIf(!redisUrl)('workflow steps on two replicas sharing Redis', { tim
       const execution = slack.startExecution();
       slack.addUser('UREQUESTER1');
       const before = slack.calls.length;
-      const inputs = { provider: 'checkcentral', requester: 'UREQUESTER1', reason: 'Replica onboarding', email: `rep.step${n}@myorg.example`, fields: '{"accessLevel":"user"}' };
+      const inputs = { provider: 'checkcentral', user_context: { id: 'UREQUESTER1', secret: 'x' }, reason: 'Replica onboarding', email: `rep.step${n}@myorg.example`, fields: '{"accessLevel":"user"}' };
       expect((await driver.send(JSON.stringify(functionExecutedPayload(execution, inputs)), { headers: { 'content-type': 'application/json' } })).status).toBe(200);
       const id = await driver.postedRequestId(before);
       await waitFor(async () => store.get(`slack:thread:${id}`), { what: 'the request thread' });

@@ -16,7 +16,7 @@ const view = (members: AccessRequest[], changes: Partial<BatchView> = {}): Batch
   members,
   approvedBy: new Map(),
   labelOf,
-  requiredApprovals: (provider) => (provider === 'digicert' ? 2 : 1),
+  requiredApprovals: (one) => (one.provider === 'digicert' ? 2 : 1),
   approversText: () => '<@UAPPROVER>',
   ...changes,
 });
@@ -64,7 +64,8 @@ describe('the batch request message', () => {
   });
 
   test('progress names only what is not zero', () => {
-    expect(progressText({ total: 5, pending: 1, running: 0, created: 2, failed: 0, unknown: 1, stopped: 1 })).toBe('2 created · 1 unknown · 1 waiting for approval · 1 not created');
+    expect(progressText({ total: 5, pending: 1, running: 0, created: 2, dryRun: 0, failed: 0, unknown: 1, stopped: 1 })).toBe('2 created · 1 unknown · 1 waiting for approval · 1 not created');
+    expect(progressText({ total: 3, pending: 0, running: 0, created: 0, dryRun: 3, failed: 0, unknown: 0, stopped: 0 })).toBe('3 dry runs (nothing created)');
   });
 });
 
@@ -118,7 +119,7 @@ describe('every line the batch’s message and thread can say', () => {
   test('under way: the counts, what still waits for whom, who decided; the title names a preset', () => {
     const members = [member(0, { provider: 'checkcentral', state: 'succeeded', dryRun: true, outcome: { kind: 'dry_run', message: 'x' }, decision: { by: 'UFIRST', at: 'x' } }), member(1, { state: 'pending' }), member(2, { provider: 'checkcentral', state: 'cancelled', decision: { by: 'UASKER', at: 'x' } })];
     const message = batchMessage(view(members, { batch: batch({ kind: 'preset', preset: 'desk', members: members.map((one) => one.id) }) }));
-    expect(status(message)).toBe('*1 created · 1 waiting for approval · 1 not created* · DigiCert CertCentral needs 2 approvals from <@UAPPROVER> · decided by <@UFIRST>, <@UASKER>');
+    expect(status(message)).toBe('*1 dry run (nothing created) · 1 waiting for approval · 1 not created* · DigiCert CertCentral needs 2 approvals from <@UAPPROVER> · decided by <@UFIRST>, <@UASKER>');
     expect((message.blocks[0] as { text: { text: string } }).text.text).toBe('*3 accounts* (preset `desk`) · `AB-BATCH234`');
     expect(JSON.stringify(message.blocks[1])).toContain(' · dry run');
     expect(message.blocks.at(-1)).toMatchObject({ type: 'actions', block_id: 'decide:AB-BATCH234' });

@@ -64,7 +64,7 @@ describe('person details → each provider’s fields', () => {
   });
 
   test('the workflow step builds its form with the same mapping: preset, then person, then fields', () => {
-    const step = stepRequest({ requester: 'U0123ABCD', reason: 'day one', preset: 'desk', provider: 'checkcentral', email: 'desk@example.com', fields: { accessLevel: 'user' } }, providers, PRESETS);
+    const step = stepRequest({ user_context: { id: 'U0123ABCD', secret: 'x' }, reason: 'day one', preset: 'desk', provider: 'checkcentral', email: 'desk@example.com', fields: { accessLevel: 'user' } }, providers, PRESETS);
     expect(step).toEqual({ ok: true, requester: 'U0123ABCD', provider: byId('checkcentral'), form: { accessLevel: 'user', name: 'Front Desk', email: 'desk@example.com', reason: 'day one' } });
   });
 

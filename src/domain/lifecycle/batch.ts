@@ -1,5 +1,5 @@
 import type { FormValues } from '../../adapters/providers/types.js';
-import { type Admission, admit, policyFor } from '../access-policy.js';
+import { privilegedIn, policyFor } from '../access-policy.js';
 import { type Batch, BATCH_MAX_ACCOUNTS, newBatchId } from '../batch.js';
 import { crashPoint } from '../crash-points.js';
 import type { DecisionResult } from '../lifecycle.js';
@@ -7,7 +7,7 @@ import type { AccessRequest } from '../request.js';
 import type { Core } from './core.js';
 import type { deciding } from './decide.js';
 import { batchKey } from './keys.js';
-import { REASON_FIELD, type Submitting } from './submit.js';
+import { type Judged, REASON_FIELD, type Submitting } from './submit.js';
 
 /** What is wrong with a batch: one account's field (by its place in the batch), or the whole batch's. */
 export interface BatchProblem {
@@ -44,7 +44,7 @@ type Decisions = ReturnType<typeof deciding>;
  */
 export function batching(core: Core, steps: { parts: Submitting['parts']; announce: Submitting['announce']; decisions: Decisions }) {
   const { deps, store, now, get } = core;
-  const { validate, draft, keep, admitMore, approveByRule } = steps.parts;
+  const { validate, draft, keep, admitMore, admitNow, approveByRule } = steps.parts;
 
   const getBatch = (id: string) => store.get<Batch>(batchKey(id));
 
@@ -78,18 +78,34 @@ export function batching(core: Core, steps: { parts: Submitting['parts']; announ
     return { ok: true, batch, moved, provision, skipped: [...skipped] };
   }
 
-  /** Every member's `requested` record; then, when a rule approves every account, each approval. */
-  async function announceAll(requests: readonly AccessRequest[], admissions: readonly Admission[], policyHash: string | undefined): Promise<void> {
+  /**
+   * Every member's `requested` record; then, when a rule approves every account, each approval.
+   * The rules are asked again at that moment, under the policy in force then: the admissions
+   * that let the batch be stored were computed before the ack.
+   */
+  async function announceAll(requests: readonly AccessRequest[], judged: readonly Judged[], autoAtSubmit: boolean): Promise<void> {
     for (const request of requests) await steps.announce(request);
     crashPoint('after-submit');
+    if (!autoAtSubmit) return;
+    const admissions = await Promise.all(requests.map((request, index) => admitNow(request, judged[index]!, core.providerOf(request.provider)?.label ?? request.provider)));
+    const rules = admissions.map((admission) => (admission.kind === 'auto' ? admission.rule.name : undefined));
     // One decision for the batch: a policy rule approves it only when it approves every account.
-    if (!admissions.every((admission) => admission.kind === 'auto')) return;
-    await Promise.all(
-      requests.map((request, index) => {
-        const admission = admissions[index]!;
-        return admission.kind === 'auto' ? approveByRule(request, admission.rule.name, policyHash) : undefined;
-      }),
-    );
+    if (rules.includes(undefined)) return;
+    const hash = deps.policy().hash;
+    await Promise.all(requests.map((request, index) => approveByRule(request, rules[index]!, hash)));
+  }
+
+  /** SPEC §8 `privileged: in_bulk: refuse`: such a value is asked for on its own, never inside a batch. */
+  function refusedInBulk(valid: readonly { provider: { id: string; label: string }; judged: Judged }[]): BatchProblem[] {
+    return valid.flatMap((checked, account) => {
+      const rules = policyFor(deps.policy(), checked.provider.id);
+      if (rules.privileged?.inBulk !== 'refuse') return [];
+      return privilegedIn(rules, checked.judged.fields).map(({ field, value }) => ({
+        account,
+        field,
+        message: `${value} is privileged for ${checked.provider.label}: ask for this account on its own with /adduser ${checked.provider.id}, not in a batch.`,
+      }));
+    });
   }
 
   return {
@@ -133,16 +149,11 @@ export function batching(core: Core, steps: { parts: Submitting['parts']; announ
       const valid = checks.flatMap((checked) => (checked.ok ? [checked] : []));
       if (problems.length > 0 || valid.length !== checks.length) return { ok: false, problems };
 
-      const policy = deps.policy();
-      const admissions = await Promise.all(
-        valid.map((checked) => {
-          const target = checked.provider.target(checked.input);
-          return admit(policyFor(policy, checked.provider.id), deps.directory, { requester: args.requester, fields: checked.values, email: target.includes('@') ? target : undefined }, checked.provider.label);
-        }),
-      );
+      const admissions = await Promise.all(valid.map((checked) => admitNow({ provider: checked.provider.id, requester: args.requester }, checked.judged, checked.provider.label)));
       admissions.forEach((admission, account) => {
         if (admission.kind === 'refused') problems.push({ account, field: 'provider', message: admission.why });
       });
+      problems.push(...refusedInBulk(valid));
       const refusal = problems.length === 0 ? await admitMore(args.requester) : undefined;
       if (refusal) problems.push({ field: 'provider', message: refusal });
       if (problems.length > 0) return { ok: false, problems };
@@ -171,7 +182,8 @@ export function batching(core: Core, steps: { parts: Submitting['parts']; announ
       // Stored is accepted: the announcements (one audit record per account) and a rule's approval
       // follow after the caller answers Slack. A crash before they are written leaves the members
       // unannounced, and recovery announces them.
-      void core.inBackground(announceAll(requests, admissions, policy.hash));
+      const auto = admissions.every((admission) => admission.kind === 'auto');
+      void core.inBackground(announceAll(requests, valid.map((checked) => checked.judged), auto));
       return { ok: true, batch, requests };
     },
 

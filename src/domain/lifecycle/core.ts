@@ -61,7 +61,7 @@ export function createCore(deps: LifecycleDeps) {
       provider: request.provider,
       target: request.target,
       dryRun: request.dryRun,
-      ...(request.workflow && { via: 'workflow' as const, functionExecutionId: request.workflow.functionExecutionId }),
+      ...(request.workflow && { via: 'workflow' as const, ...request.workflow }),
       ...(request.batch && { batchId: request.batch.id }),
       ...fields,
     });

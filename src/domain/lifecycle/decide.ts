@@ -1,7 +1,7 @@
 import { policyFor } from '../access-policy.js';
 import { crashPoint } from '../crash-points.js';
 import type { DecisionResult } from '../lifecycle.js';
-import { mayApprove, mayCancel, mayReject, mayResolveUnknown, type Verdict } from '../policy.js';
+import { approvalsNeeded, isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown, type Verdict } from '../policy.js';
 import type { AccessRequest } from '../request.js';
 import type { Core } from './core.js';
 import { approvalMarkKey, approvalsKey, BATCH } from './keys.js';
@@ -10,6 +10,17 @@ import { approvalMarkKey, approvalsKey, BATCH } from './keys.js';
 export function deciding(core: Core) {
   const { deps, store, now, index, record, inBackground, move, get, approvers, refusedBecauseMoved, keepForReveal } = core;
   const { directory } = deps;
+
+  /**
+   * The approvals that count under the policy in force now: a person removed from the approvers
+   * since they approved no longer counts, so the last approval re-checks every earlier one.
+   */
+  async function counted(request: AccessRequest): Promise<string[]> {
+    const policy = deps.policy();
+    const all = await approvers(request.id);
+    const still = await Promise.all(all.map((user) => user !== request.requester && isApprover(policy, directory, request.provider, user, request.escalatedTo)));
+    return all.filter((_, index) => still[index]);
+  }
 
   async function expire(request: AccessRequest, actor: string): Promise<AccessRequest | undefined> {
     if (request.state !== 'pending') return undefined;
@@ -33,7 +44,8 @@ export function deciding(core: Core) {
         return { ok: false, why: 'You have already approved this request.' };
       }
       const count = await store.append(approvalsKey(id), { user, at: now().toISOString() });
-      const remaining = Math.max(0, policyFor(deps.policy(), request.provider).requiredApprovals - count);
+      const needed = approvalsNeeded(deps.policy(), request);
+      const remaining = Math.max(0, needed - (count < needed ? count : (await counted(request)).length));
       if (remaining > 0) {
         await record(request, 'approved', user, { policy: deps.policy().hash });
         return { ok: true, request, remaining };

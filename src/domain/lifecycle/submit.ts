@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { FormValues } from '../../adapters/providers/types.js';
-import { admit, escalationDueAt, policyFor } from '../access-policy.js';
+import { type Admission, admit, escalationDueAt, policyFor, type RuleInput } from '../access-policy.js';
 import { crashPoint } from '../crash-points.js';
 import type { SubmitResult } from '../lifecycle.js';
 import type { Batch } from '../batch.js';
@@ -24,6 +24,9 @@ function generatePassword(): string {
   }
   return chars.join('');
 }
+
+/** What the policy judges of a checked account; the requester completes it. */
+export type Judged = Omit<RuleInput, 'requester'>;
 
 /** SPEC §3: a form becomes a stored, announced request, or inline errors; a policy rule may approve it at once. */
 export function submitting(core: Core, provision: Provision) {
@@ -60,7 +63,10 @@ export function submitting(core: Core, provision: Provision) {
       for (const issue of parsed.error.issues) errors[provider.fieldOf(issue.path)] ??= issue.message;
       return { ok: false as const, errors };
     }
-    return { ok: true as const, provider, values, generated, input: parsed.data as unknown };
+    const input = parsed.data as unknown;
+    // What the policy judges is what the provider will receive, not what the form happened to hold.
+    const judged: Judged = { fields: { ...values, ...provider.privileges(input) }, recipients: provider.recipients(input) };
+    return { ok: true as const, provider, values, generated, input, judged };
   }
 
   function validate(providerId: string, form: FormValues) {
@@ -82,6 +88,11 @@ export function submitting(core: Core, provision: Provision) {
   function checkAccount(providerId: string, form: FormValues): { ok: true; target: string } | { ok: false; errors: Record<string, string> } {
     const fields = checkFields(providerId, form, false);
     return fields.ok ? { ok: true, target: fields.provider.target(fields.input) } : { ok: false, errors: fields.errors };
+  }
+
+  /** What the policy in force decides of a request now: admission is judged again at the moment a rule would approve. */
+  function admitNow(request: Pick<AccessRequest, 'provider' | 'requester'>, judged: Judged, label: string): Promise<Admission> {
+    return admit(policyFor(deps.policy(), request.provider), directory, { requester: request.requester, ...judged }, label);
   }
 
   /** SPEC §8: a rule approved it at submission; the bot is the approver and the rule the reason. */
@@ -144,6 +155,7 @@ export function submitting(core: Core, provision: Provision) {
       requester: args.requester,
       reason,
       target: provider.target(input),
+      privileges: provider.privileges(input),
       details: provider.summary(input).map((choice) => ({ label: choice.label, value: String(choice.value) })),
       form: sealForm(provider, values),
       generated,
@@ -171,7 +183,7 @@ export function submitting(core: Core, provision: Provision) {
   return {
     announce,
     /** The pieces a batch (batch.ts) files its members with, so they are ordinary requests. */
-    parts: { validate, draft, keep, admitMore, approveByRule },
+    parts: { validate, draft, keep, admitMore, admitNow, approveByRule },
     checkAccount,
 
     /**
@@ -189,9 +201,8 @@ export function submitting(core: Core, provision: Provision) {
     }): Promise<SubmitResult> {
       const checked = validate(args.provider, args.form);
       if (!checked.ok) return { ok: false, errors: checked.errors };
-      const policy = deps.policy();
-      const target = checked.provider.target(checked.input);
-      const admission = await admit(policyFor(policy, checked.provider.id), directory, { requester: args.requester, fields: checked.values, email: target.includes('@') ? target : undefined }, checked.provider.label);
+      const { provider, judged } = checked;
+      const admission = await admitNow({ provider: provider.id, requester: args.requester }, judged, provider.label);
       if (admission.kind === 'refused') return { ok: false, errors: { provider: admission.why } };
       const refusal = await admitMore(args.requester);
       if (refusal) return { ok: false, errors: { provider: refusal } };
@@ -201,8 +212,9 @@ export function submitting(core: Core, provision: Provision) {
       crashPoint('after-store');
       await announce(request);
       crashPoint('after-submit');
-      if (admission.kind === 'auto') return { ok: true, request: (await approveByRule(request, admission.rule.name, policy.hash)) ?? request };
-      return { ok: true, request };
+      if (admission.kind !== 'auto') return { ok: true, request };
+      const again = await admitNow(request, judged, provider.label);
+      return { ok: true, request: (again.kind === 'auto' && (await approveByRule(request, again.rule.name, deps.policy().hash))) || request };
     },
   };
 }

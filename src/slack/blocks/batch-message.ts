@@ -17,7 +17,8 @@ export interface BatchView {
   /** Who has approved each member so far, by member id. */
   approvedBy: ReadonlyMap<string, readonly string[]>;
   labelOf: (provider: string) => string;
-  requiredApprovals: (provider: string) => number;
+  /** Approvals a member needs (more when it holds a privileged value). */
+  requiredApprovals: (member: AccessRequest) => number;
   /** Mentions of a provider's approvers, built from configuration (validated Slack ids). */
   approversText: (provider: string) => string;
 }
@@ -37,6 +38,7 @@ export function batchTitle(batch: Batch, members: readonly AccessRequest[], labe
 export function progressText(counts: BatchCounts): string {
   const parts: string[] = [];
   if (counts.created > 0) parts.push(`${counts.created} created`);
+  if (counts.dryRun > 0) parts.push(`${counts.dryRun} dry run${counts.dryRun === 1 ? '' : 's'} (nothing created)`);
   if (counts.failed > 0) parts.push(`${counts.failed} failed`);
   if (counts.unknown > 0) parts.push(`${counts.unknown} unknown`);
   if (counts.running > 0) parts.push(`${counts.running} in progress`);
@@ -59,8 +61,7 @@ function accountLine(member: AccessRequest, labelOf: (provider: string) => strin
 /** What still has to happen before the pending members can go: approvals per provider. */
 function waitingFor(view: BatchView, pending: readonly AccessRequest[]): Mrkdwn[] {
   return providersOf(pending).map((provider) => {
-    const approvals = Math.min(...pending.filter((member) => member.provider === provider).map((member) => view.approvedBy.get(member.id)?.length ?? 0));
-    const remaining = Math.max(0, view.requiredApprovals(provider) - approvals);
+    const remaining = Math.max(...pending.filter((member) => member.provider === provider).map((member) => view.requiredApprovals(member) - (view.approvedBy.get(member.id)?.length ?? 0)), 0);
     return md`${view.labelOf(provider)} needs ${plural(remaining, 'approval')} from ${trusted(view.approversText(provider))}`;
   });
 }

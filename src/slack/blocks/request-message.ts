@@ -16,9 +16,10 @@ const STATE_LABEL: Record<RequestState, string> = {
   expired: ':hourglass: Expired',
 };
 
-/** Where a request stands, in words; an invitation is not yet an account, so it says so. */
+/** Where a request stands, in words; an invitation is not yet an account, and a dry run created nothing, so each says so. */
 export function stateLabel(request: Pick<AccessRequest, 'state' | 'outcome'>): string {
   if (request.state === 'succeeded' && request.outcome?.kind === 'created' && request.outcome.invited) return ':email: Invitation sent';
+  if (request.state === 'succeeded' && request.outcome?.kind === 'dry_run') return ':test_tube: Dry run: nothing was created';
   return STATE_LABEL[request.state];
 }
 

@@ -32,6 +32,7 @@ export const functionExecutedEvent = z.looseObject({
     function: z.looseObject({ callback_id: z.string() }),
     inputs: z.record(z.string(), z.unknown()).optional(),
     function_execution_id: id,
+    workflow_execution_id: id.optional(),
     /** The execution's own token: Bolt's client for the step uses it, and so does the completion. */
     bot_access_token: id,
   }),

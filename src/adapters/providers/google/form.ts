@@ -21,7 +21,8 @@ export function fromForm(values: FormValues): unknown {
     password: typeof values.password === 'string' && values.password !== '' ? values.password : undefined,
     // A typed fallback cannot hold the leading slash (the modal offers letters, digits and . @ + - _ only).
     orgUnitPath: text(values, 'orgUnitPath')?.replace(/^(?!\/)/, '/'),
-    changePasswordAtNextLogin: (list(values, 'changePasswordAtNextLogin') ?? []).includes('true'),
+    // Unticked in the form is an empty list; absent (a CSV, preset or workflow that does not say) takes the schema's default.
+    changePasswordAtNextLogin: values.changePasswordAtNextLogin === undefined ? undefined : (list(values, 'changePasswordAtNextLogin') ?? []).includes('true'),
   };
 }
 

@@ -63,7 +63,8 @@ export const input = z.strictObject({
   password: z.string({ error: 'Password is required' }).min(8, { error: 'Password must be at least 8 characters' }).max(100, { error: 'Password can be at most 100 characters' })
     .regex(/^[\x20-\x7e]+$/, { error: 'Password may contain ASCII characters only' }).transform((value) => new Secret(value)),
   orgUnitPath: z.string().trim().regex(/^\/[^\n\r]*$/, { error: 'Org unit path starts with /, e.g. /Engineering' }).optional(),
-  changePasswordAtNextLogin: z.boolean({ error: 'Change password at next login must be true or false' }).default(false),
+  // The safe side whatever the way in: a password someone else chose is replaced at first sign-in.
+  changePasswordAtNextLogin: z.boolean({ error: 'Change password at next login must be true or false' }).default(true),
 });
 
 export type GoogleInput = z.infer<typeof input>;

@@ -42,7 +42,7 @@ export function registerCreateAccount(app: App, deps: SlackDeps): void {
       provider: provider.id,
       form,
       channel,
-      workflow: { functionExecutionId: execution },
+      workflow: { functionExecutionId: execution, ...(event.workflow_execution_id && { workflowExecutionId: event.workflow_execution_id }) },
       // Slack delivers an event again when its ack was late: one execution files one request. The
       // token is kept before the request exists, so no completion can ever lack it.
       admit: async () => {

@@ -31,10 +31,18 @@ const fieldsObject = z.preprocess(
   z.record(z.string(), fieldValue, { error: 'must be a JSON object of field ids and values, e.g. {"accessLevel":"user"}' }),
 );
 
+/**
+ * Slack's `slack#/types/user_context`: set by Slack from whoever ran the workflow (its trigger, or
+ * a step they clicked), never typed by the workflow's builder. It is who asks.
+ */
+const userContext = z.looseObject({ id: userId }, { error: 'is required: map it to the person who runs the workflow (Slack sets it; a builder cannot type it)' });
+
 /** The step's inputs as manifest.yml declares them; which are needed beyond these, the provider's schema decides. */
 export const createAccountInputs = z.object({
   provider: optionalText,
-  requester: z.string({ error: 'is required: the Slack user the account is requested for' }).pipe(userId),
+  user_context: userContext,
+  /** Kept for workflows built before `user_context`: where given it must name the same person. */
+  requester: optionalText.pipe(userId.optional()),
   reason: z.string({ error: 'is required: why the account is needed, for the approvers' }),
   email: optionalText,
   first_name: optionalText,
@@ -88,14 +96,23 @@ export function stepRequest(raw: unknown, providers: readonly AnyProvider[], pre
   const chosen = chooseProvider(inputs, providers, presets);
   if (!chosen.ok) return chosen;
   const { provider, presetValues } = chosen;
+  const asker = inputs.user_context.id;
+  if (inputs.requester !== undefined && inputs.requester !== asker) {
+    return refuse('requester', `names ${inputs.requester}, but ${asker} ran the workflow: a request is always filed as the person who ran it. Leave requester empty, or map it to the person who runs the workflow`);
+  }
   const fieldIds = new Set(provider.fields.map((field) => field.id));
   const unknown = Object.keys(inputs.fields ?? {}).filter((id) => !fieldIds.has(id));
   if (unknown.length > 0) return refuse('fields', `${unknown.map((id) => `"${id}"`).join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'} of ${provider.label} (its fields: ${[...fieldIds].join(', ')})`);
+  // Whoever builds the workflow would know the password of an account filed as someone else.
+  const passwords = provider.fields.filter((field) => field.kind === 'password' && inputs.fields?.[field.id] !== undefined).map((field) => field.id);
+  if (passwords.length > 0) {
+    return refuse('fields', `${passwords.map((id) => `"${id}"`).join(', ')} cannot be set by a workflow: leave it out, and the bot generates one shown only to the requester, or ${provider.label} mails an activation link`);
+  }
   const person: PersonDetails = { email: inputs.email, first_name: inputs.first_name, last_name: inputs.last_name, username: inputs.username };
   const typed = Object.fromEntries(Object.entries(inputs.fields ?? {}).map(([id, value]) => [id, asForm(value)]));
   return {
     ok: true,
-    requester: inputs.requester,
+    requester: asker,
     provider,
     form: { ...personForm(provider, presetValues, person), ...typed, [REASON_FIELD]: inputs.reason },
   };

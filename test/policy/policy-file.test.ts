@@ -99,7 +99,7 @@ describe('policy file', () => {
     // Only privilege-bearing fields, with the field's own values.
     expect(problemsOf('version: 1\nproviders:\n  github:\n    privileged:\n      values: { email: [a@b.c], role: [owner] }\n').map((problem) => problem.key).sort()).toEqual(['providers.github.privileged.values.email', 'providers.github.privileged.values.role.0']);
     expect(problemsOf(`${text('')}    auto_approve:\n      - name: members\n        fields: { role: [direct_member, admin] }\n`)).toEqual([
-      { line: 13, key: 'providers.github.auto_approve.0.fields', message: 'rule "members" approves role admin, which privileged marks: privileged values always wait for people' },
+      { line: 11, key: 'providers.github.auto_approve.0.fields', message: 'rule "members" approves role admin, which privileged marks: privileged values always wait for people' },
     ]);
   });
 

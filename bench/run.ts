@@ -302,6 +302,8 @@ try {
     if (submitted.body !== '') throw new Error(`batch refused: ${submitted.body}`);
     const posted = await waitFor(() => slack.calls.slice(firstCall).find((call) => call.method === 'chat.postMessage' && String(call.args.text).includes('AB-')), { what: 'the batch message' });
     const id = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
+    // Approve is offered once every account is in the thread as a file: the parent then gets its buttons.
+    await waitFor(() => slack.calls.some((call) => call.method === 'chat.update' && call.args.ts === posted.response?.ts && JSON.stringify(call.args.blocks).includes('request_approve')), { what: 'the accounts file, then the buttons', timeoutMs: 30_000 });
     const clicked = performance.now();
     await approve(id, String(posted.response?.ts ?? '1.1'));
     const creates = () => provider.requests.filter((request) => request.path === '/createUser/' && request.body.includes(tag));

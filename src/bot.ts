@@ -14,7 +14,9 @@ import { createAuditLog } from './domain/audit.js';
 import { expireDue, expirySweepInterval } from './domain/expiry.js';
 import { createLifecycle, type Lifecycle } from './domain/lifecycle.js';
 import { createLiveness } from './domain/liveness.js';
-import { type AccessPolicy, policyFor, shortestDeadline } from './domain/access-policy.js';
+import { createPolicyVersion } from './domain/policy-version.js';
+import { readPolicyFile } from './config/policy-file.js';
+import { type AccessPolicy, policyFor, privilegedIn, shortestDeadline } from './domain/access-policy.js';
 import { approvalsNeeded, approversFor, describeApprovers } from './domain/policy.js';
 import { respond, type Route, startHttpServer } from './http/server.js';
 import { registerSecretValues } from './logging/logger.js';
@@ -61,8 +63,8 @@ export interface RunningBot {
   port: number;
   /** The operations port (/readyz, /metrics) when ADDUSER_OPS_PORT is set. */
   opsPort?: number;
-  /** Puts a re-read policy in force (SIGHUP); requests already decided keep the audit of theirs. */
-  replacePolicy: (next: AccessPolicy) => void;
+  /** Puts a re-read policy in force (SIGHUP) here and, through the store, on every replica; requests already decided keep the audit of theirs. */
+  replacePolicy: (next: AccessPolicy) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -104,6 +106,23 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
 
   let policy = config.policy;
+  const policyVersion = createPolicyVersion({
+    store,
+    current: () => policy,
+    // Another replica put a policy in force: this one re-reads its file, which a deployment updates for all.
+    reload: () => {
+      if (!config.policyFile) return undefined;
+      const read = readPolicyFile(config.policyFile);
+      if (!read.ok) return undefined;
+      if (read.policy.hash !== policy.hash) {
+        policy = read.policy;
+        log.info({ policyFile: config.policyFile, policy: policy.hash }, 'the policy file was re-read: another replica put a new version in force');
+      }
+      return policy;
+    },
+  });
+  // A start is a deployment: its policy is the one in force from now on.
+  await policyVersion.publish();
   // The bot's own acts (auto-approval, expiry) name the bot user once Slack has told us who that is.
   const botActor = () => identity.botUserId() ?? 'adduser-bot';
   const policyNow = () => policy;
@@ -126,6 +145,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     auditChannel: config.auditChannel,
     requiredApprovals: (request) => approvalsNeeded(policy, request),
     approversText,
+    privileged: (request) => privilegedIn(policyFor(policy, request.provider), request.privileges ?? {}),
     current: async (id) => {
       const request = await lifecycle?.get(id);
       return request && { request, approvedBy: await lifecycle!.approvers(id) };
@@ -172,12 +192,14 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       return result;
     },
     policy: policyNow,
+    policyAgreed: policyVersion.check,
     directory,
     notifier,
     liveness,
     dryRun: config.dryRun,
     botActor,
     maxPending: config.maxPending,
+    maxPendingAccounts: config.maxPendingAccounts,
     log,
     secrets,
     hideFromLogs: (value) => registerSecretValues([value], RUNTIME_SECRET_LOG_MASK_MS),
@@ -195,8 +217,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       const storeOk = await store.ping();
       // Never waits on Slack: the background check keeps identity.problem() current.
       const slackProblem = identity.ready() ? slack.problem() : (identity.problem() ?? slack.problem() ?? 'Slack not checked yet');
-      const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack: ${slackProblem ?? 'ok'}\n`;
-      respond.send(res, storeOk && !slackProblem ? 200 : 503, body);
+      const policyProblem = policyVersion.problem();
+      const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack: ${slackProblem ?? 'ok'}\npolicy: ${policyProblem ?? 'ok'}\n`;
+      respond.send(res, storeOk && !slackProblem && !policyProblem ? 200 : 503, body);
     },
     '/metrics': async (_req, res) => respond.send(res, 200, await metrics.render(), metrics.contentType),
   } satisfies Record<string, Route>;
@@ -214,7 +237,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   if (backfilled > 0) log.info({ requests: backfilled }, 'indexed the open requests an earlier version stored');
   const outbox = every(OUTBOX_SWEEP_MS, () => notifier.sweep(), log, 'outbox sweep');
   const purge = every(PURGE_MS, () => store.purgeExpired(), log, 'expired-value purge');
-  const heartbeat = every(liveness.ttlMs / 3, () => liveness.beat(), log, 'heartbeat');
+  // The policy check rides along, so a replica left on another version says so in /readyz without waiting for a click.
+  const heartbeat = every(liveness.ttlMs / 3, () => Promise.all([liveness.beat(), policyVersion.check()]), log, 'heartbeat');
   const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
   // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
   const expiry = every(
@@ -231,8 +255,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   return {
     port: server.port,
     opsPort: opsServer?.port,
-    replacePolicy: (next) => {
+    replacePolicy: async (next) => {
       policy = next;
+      await policyVersion.publish();
     },
     async stop() {
       for (const loop of [expiry, outbox, recovery, heartbeat, purge, checking]) loop.stop();

@@ -36,8 +36,10 @@ process.on('SIGHUP', () => {
     log.error({ policyFile: path, problems: read.problems }, `SIGHUP: the policy file has problems; the policy in force is unchanged\n${formatProblems(path, read.problems)}`);
     return;
   }
-  bot.replacePolicy(read.policy);
-  log.info({ policyFile: path, policy: read.policy.hash }, 'SIGHUP: the policy file was re-read and is in force');
+  bot.replacePolicy(read.policy).then(
+    () => log.info({ policyFile: path, policy: read.policy.hash }, 'SIGHUP: the policy file was re-read and is in force on every replica'),
+    (error: unknown) => log.error({ err: error, policyFile: path }, 'SIGHUP: the policy is in force here, but the store did not take its version: other replicas keep theirs'),
+  );
 });
 
 let stopping = false;

@@ -65,7 +65,7 @@ test('with SLACK_APP_TOKEN the bot runs in Socket Mode: no signing secret, /heal
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       return res.status === 200 ? res.text() : undefined;
     }, { what: '/readyz 200' });
-    expect(ready).toBe('store: ok\nslack: ok\n');
+    expect(ready).toBe('store: ok\nslack: ok\npolicy: ok\n');
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toMatch(/^adduser_slack_requests_total\{type="command"\} 2$/m);

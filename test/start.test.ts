@@ -44,7 +44,7 @@ describe('npm start', () => {
     await waitFor(() => slack.callsTo('auth.test').length > 0, { what: 'auth.test' });
     expect(slack.callsTo('auth.test')[0]?.token).toBe('xoxb-replace-with-your-bot-token');
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, { what: '/readyz to turn 200' });
-    expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).text()).toBe('store: ok\nslack: ok\n');
+    expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).text()).toBe('store: ok\nslack: ok\npolicy: ok\n');
 
     const unsigned = await fetch(`http://127.0.0.1:${port}/slack/events`, {
       method: 'POST',

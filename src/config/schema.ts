@@ -97,6 +97,7 @@ const baseShape = {
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` }).default('info'),
   ADDUSER_POLICY_FILE: z.string().trim().optional(),
   ADDUSER_MAX_PENDING: wholeNumber('ADDUSER_MAX_PENDING', 1, 1_000, 10),
+  ADDUSER_MAX_PENDING_ACCOUNTS: wholeNumber('ADDUSER_MAX_PENDING_ACCOUNTS', 1, 10_000, 250),
   ADDUSER_SECRET_KEY: optionalSecret().refine((key) => key === undefined || /^[A-Za-z0-9+/]{43}=?$/.test(key.reveal()), {
     error: 'ADDUSER_SECRET_KEY must be 32 bytes in base64 (make one with: openssl rand -base64 32)',
   }),
@@ -147,6 +148,7 @@ export const envSchema = z
       policyFile: env.ADDUSER_POLICY_FILE,
       policy: policyOf(env),
       maxPending: env.ADDUSER_MAX_PENDING,
+      maxPendingAccounts: env.ADDUSER_MAX_PENDING_ACCOUNTS,
       dryRun: env.ADDUSER_DRY_RUN,
       storeUrl: env.STORE_URL,
       logLevel: env.LOG_LEVEL,

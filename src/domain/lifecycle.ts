@@ -14,7 +14,7 @@ import { querying } from './lifecycle/queries.js';
 import { recovering } from './lifecycle/recover.js';
 import { submitting } from './lifecycle/submit.js';
 import type { Liveness } from './liveness.js';
-import type { Directory } from './policy.js';
+import type { Directory, Verdict } from './policy.js';
 import type { AccessRequest } from './request.js';
 
 export type { BatchDecision, BatchProblem, BatchSubmitResult } from './lifecycle/batch.js';
@@ -34,6 +34,8 @@ export interface LifecycleDeps {
   create: (provider: AnyProvider, settings: ProviderSettings, input: unknown, call: { log: Logger; dryRun: boolean }) => Promise<CreateCall>;
   /** The policy in force now (a SIGHUP may replace it). */
   policy: () => AccessPolicy;
+  /** Whether this replica's policy is the one every replica decides under now (policy-version.ts). */
+  policyAgreed: () => Promise<Verdict>;
   directory: Directory;
   notifier: Notifier;
   liveness: Liveness;
@@ -42,6 +44,8 @@ export interface LifecycleDeps {
   botActor: () => string;
   /** Requests one person may have pending at once (ADDUSER_MAX_PENDING). */
   maxPending: number;
+  /** Accounts one person may have waiting at once, a batch's each counting (ADDUSER_MAX_PENDING_ACCOUNTS). */
+  maxPendingAccounts: number;
   log: Logger;
   /** Encrypts the passwords the store keeps (or keeps them as they are, without a key). */
   secrets: SecretBox;

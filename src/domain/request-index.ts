@@ -20,6 +20,8 @@ const IN_FLIGHT = 'requests:in-flight';
 const pendingOf = (requester: string) => `requests:pending:by-user:${requester}`;
 /** A person's batches that may still have members waiting (healed on read): a batch counts once toward ADDUSER_MAX_PENDING. */
 const pendingBatchesOf = (requester: string) => `requests:pending-batches:by-user:${requester}`;
+/** Every account a person has waiting for approval, a batch's members each counting (ADDUSER_MAX_PENDING_ACCOUNTS). */
+const pendingAccountsOf = (requester: string) => `requests:pending-accounts:by-user:${requester}`;
 /** Stored, but its `requested` record (and so its announcement) may not be written yet. */
 const UNANNOUNCED = 'requests:unannounced';
 /** Marks the one-time indexing of the requests stored before the indexes existed. */
@@ -42,13 +44,14 @@ function placesOf(request: Indexed, now: number): Map<string, number> {
     places.set(REMIND, halfLife(request));
     // A batch's members count as their batch (pendingBatchesOf), not one by one.
     if (!request.batch) places.set(pendingOf(request.requester), Date.parse(request.expiresAt));
+    places.set(pendingAccountsOf(request.requester), Date.parse(request.expiresAt));
     if (request.escalateAt && !request.escalatedTo) places.set(ESCALATE, Date.parse(request.escalateAt));
   }
   if (request.state === 'approved' || request.state === 'provisioning') places.set(IN_FLIGHT, now);
   return places;
 }
 
-const indexesOf = (request: Indexed) => [PENDING, REMIND, ESCALATE, IN_FLIGHT, pendingOf(request.requester)];
+const indexesOf = (request: Indexed) => [PENDING, REMIND, ESCALATE, IN_FLIGHT, pendingOf(request.requester), pendingAccountsOf(request.requester)];
 
 /** `everyRequest` is the list of every request id ever stored, read once for the backfill. */
 export function createRequestIndex(store: Store, everyRequest: string, now: () => number = Date.now) {
@@ -102,6 +105,16 @@ export function createRequestIndex(store: Store, everyRequest: string, now: () =
     pendingCount: () => store.indexCount(PENDING),
     /** This person's single requests waiting for approval, at most `limit`, checked against their records. */
     pendingOf: (get: Get, requester: string, limit: number) => read(pendingOf(requester), get, { limit }),
+    /**
+     * How many accounts this person has waiting, counted exactly only when it matters: the count
+     * of the index, and when that reaches `atMost`, the entries checked against their records
+     * (a crash can leave an entry behind; reading drops it).
+     */
+    async pendingAccountsOf(get: Get, requester: string, atMost: number): Promise<number> {
+      const counted = await store.indexCount(pendingAccountsOf(requester));
+      if (counted < atMost) return counted;
+      return (await read(pendingAccountsOf(requester), get, { limit: counted })).length;
+    },
     /** Before a batch's members are stored: the batch waits for approval until `expiresAt`. */
     batchPending: (requester: string, batchId: string, expiresAt: string) => store.indexAdd(pendingBatchesOf(requester), batchId, Date.parse(expiresAt)),
     /**

@@ -3,11 +3,12 @@ import type { Store } from '../adapters/store/types.js';
 import type { AuditRecord } from '../domain/audit.js';
 import { type Batch, batchCounts, batchSettled } from '../domain/batch.js';
 import type { AccessRequest } from '../domain/request.js';
-import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, batchTitle, type BatchView, progressText } from './blocks/batch-message.js';
+import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, batchTitle, type BatchView, progressText, rowOf } from './blocks/batch-message.js';
+import type { GrantWords } from './blocks/grants.js';
 import { auditMessage, filedDm } from './blocks/event-messages.js';
 import { code, link, md, type Mrkdwn } from './blocks/text.js';
-import { resultsCsv } from '../domain/batch-results.js';
-import { uploadResultsCsv } from './files.js';
+import { accountsCsv, resultsCsv } from '../domain/batch-results.js';
+import { uploadCsv } from './files.js';
 import { NotYet, type StepKind, type StepResult, toSlack } from './outbox.js';
 import type { Thread, Threads } from './threads.js';
 
@@ -18,7 +19,7 @@ export interface BatchNow {
   approvedBy: Map<string, string[]>;
 }
 
-export interface BatchStepsDeps {
+export interface BatchStepsDeps extends Omit<GrantWords, 'labelOf'> {
   client: webApi.WebClient;
   store: Store;
   threads: Threads;
@@ -113,22 +114,58 @@ export function createBatchSteps(deps: BatchStepsDeps) {
     return batch !== undefined && (await store.indexCount(ended)) >= batch.members.length;
   }
 
-  const viewOf = (now: BatchNow): BatchView => ({ ...now, labelOf: deps.labelOf, requiredApprovals: deps.requiredApprovals, approversText: deps.approversText });
+  const viewOf = async (now: BatchNow): Promise<BatchView> => ({
+    ...now,
+    labelOf: deps.labelOf,
+    fieldLabel: deps.fieldLabel,
+    privileged: deps.privileged,
+    requiredApprovals: deps.requiredApprovals,
+    approversText: deps.approversText,
+    listing: now.batch.kind === 'csv' && !(await deps.threads.accountsListed(now.batch.id)),
+  });
 
+  /**
+   * The batch's message, then, for a CSV, every account as it will be sent in a file in its
+   * thread; only then does the message get its Approve and Reject (SPEC §6: approvers see what
+   * they grant, and 200 rows do not fit in a message).
+   */
   async function postMessage(batchId: string): Promise<StepResult> {
     const batch = await deps.batchRecord(batchId);
     if (!batch) return 'skipped';
-    return deps.postParent(batchId, batch.channel, async () => {
+    const posted = await deps.postParent(batchId, batch.channel, async () => {
       const now = await deps.batch(batchId);
-      return now && batchMessage(viewOf(now));
+      return now && batchMessage(await viewOf(now));
     });
+    if (batch.kind !== 'csv') return posted;
+    // Listed once; the update that shows the buttons is repeated by a retry, which cannot tell whether it went through.
+    if (!(await deps.threads.accountsListed(batchId))) await listAccounts(batch);
+    return update(batchId);
+  }
+
+  async function listAccounts(batch: Batch): Promise<void> {
+    const thread = await deps.threadOf(batch.id);
+    const now = thread && (await deps.batch(batch.id));
+    if (!thread || !now) return;
+    const rows = now.members.map((member) => ({ row: rowOf(batch, member), provider: deps.labelOf(member.provider), target: member.target, details: member.details }));
+    await toSlack(thread.channel, () =>
+      uploadCsv(client, {
+        channel: thread.channel,
+        threadTs: thread.ts,
+        filename: `${batch.id}-accounts.csv`,
+        title: `Accounts of ${batch.id}`,
+        comment: md`Every account of ${code(batch.id)} as it will be sent (secrets masked): read it before you approve.`.text,
+        content: accountsCsv(rows),
+      }),
+    );
+    await deps.threads.markAccountsListed(batch.id);
   }
 
   async function update(batchId: string): Promise<StepResult> {
     const thread = await deps.threadOf(batchId);
     const now = thread && (await deps.batch(batchId));
     if (!thread || !now) return 'skipped';
-    await toSlack(thread.channel, () => client.chat.update({ channel: thread.channel, ts: thread.ts, ...batchMessage(viewOf(now)) }));
+    const message = batchMessage(await viewOf(now));
+    await toSlack(thread.channel, () => client.chat.update({ channel: thread.channel, ts: thread.ts, ...message }));
     return 'delivered';
   }
 
@@ -167,7 +204,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
       if (!(await first(batchId, `audit_line:${record.action}:${aboutOf(record)}`, record))) return 'skipped';
       const now = await deps.batch(batchId);
       if (!now) return 'skipped';
-      text = batchAuditMessage(record, viewOf(now), thread?.permalink ? link(thread.permalink, 'thread') : undefined).text;
+      text = batchAuditMessage(record, await viewOf(now), thread?.permalink ? link(thread.permalink, 'thread') : undefined).text;
     } else {
       text = auditMessage(record, deps.labelOf(request.provider), thread?.permalink).text;
     }
@@ -182,7 +219,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
     }
     if (!(await first(batchId, `thread_reply:${record.action}:${aboutOf(record)}`, record))) return 'skipped';
     const now = await deps.batch(batchId);
-    const said = now && batchDecisionReply(record, viewOf(now));
+    const said = now && batchDecisionReply(record, await viewOf(now));
     return said ? reply(batchId, { text: said.text }) : 'skipped';
   }
 
@@ -197,14 +234,14 @@ export function createBatchSteps(deps: BatchStepsDeps) {
     if (!thread) return 'skipped';
     const { batch, members } = now;
     const rows = members.map((member) => ({
-      row: batch.rows?.[member.batch?.index ?? -1] ?? (member.batch?.index ?? 0) + 2,
+      row: rowOf(batch, member),
       target: member.target,
       provider: deps.labelOf(member.provider),
       outcome: member.outcome?.kind === 'created' && member.outcome.invited ? 'invited' : member.outcome?.kind === 'dry_run' ? 'dry run' : member.state,
       detail: member.outcome?.kind === 'created' ? member.outcome.providerUserId : (member.outcome?.message ?? ''),
     }));
     await toSlack(thread.channel, () =>
-      uploadResultsCsv(client, {
+      uploadCsv(client, {
         channel: thread.channel,
         threadTs: thread.ts,
         filename: `${batch.id}-results.csv`,

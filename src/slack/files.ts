@@ -85,8 +85,8 @@ export async function downloadCsv(
   }
 }
 
-/** Posts the results CSV as a reply in the request's thread. Slack's refusals throw, for the caller's retry policy. */
-export async function uploadResultsCsv(
+/** Posts a CSV (a batch's accounts or results) as a reply in its thread. Slack's refusals throw, for the caller's retry policy. */
+export async function uploadCsv(
   client: webApi.WebClient,
   args: { channel: string; threadTs: string; filename: string; title: string; comment: string; content: string },
 ): Promise<void> {

@@ -1,12 +1,13 @@
 import type { types, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { type AnyProvider, labelIn } from '../adapters/providers/types.js';
+import { type AnyProvider, fieldLabel, labelIn } from '../adapters/providers/types.js';
 import type { Store } from '../adapters/store/types.js';
 import type { AuditLog, AuditRecord } from '../domain/audit.js';
 import type { Batch } from '../domain/batch.js';
 import type { Notifier } from '../domain/events.js';
 import type { AccessRequest } from '../domain/request.js';
 import { auditMessage, filedDm, threadReply } from './blocks/event-messages.js';
+import type { Marked } from './blocks/grants.js';
 import { IDS } from './blocks/ids.js';
 import { button, requestMessage } from './blocks/request-message.js';
 import { code, link, md, mrkdwn } from './blocks/text.js';
@@ -27,6 +28,8 @@ export interface SlackNotifierDeps {
   /** Approvals a request needs under the policy in force (more when it holds a privileged value). */
   requiredApprovals: (request: AccessRequest) => number;
   approversText: (provider: string) => string;
+  /** The values of a request the policy in force marks as privileged (`privileged:`). */
+  privileged: (request: AccessRequest) => readonly Marked[];
   /** The request and its approvers as they are now, so a late delivery never shows a stale state. */
   current: (id: string) => Promise<{ request: AccessRequest; approvedBy: readonly string[] } | undefined>;
   /** A batch (SPEC §9) and its members as they are now. */
@@ -93,6 +96,10 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
 } {
   const { client, store, threads } = deps;
   const labelOf = labelIn(deps.providers);
+  const fieldLabelOf = (provider: string, field: string) => {
+    const found = deps.providers.find((one) => one.id === provider);
+    return found ? fieldLabel(found, field) : field;
+  };
   /** What a request asks for, as its DMs name it. */
   const askedFor = (request: AccessRequest) => md`for a ${labelOf(request.provider)} account for *${request.target}*`;
 
@@ -105,6 +112,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
       approvedBy: now.approvedBy,
       requiredApprovals: deps.requiredApprovals(now.request),
       approversText: deps.approversText(now.request.provider),
+      privileged: deps.privileged(now.request).map((one) => ({ ...one, field: fieldLabelOf(now.request.provider, one.field) })),
     });
   }
 
@@ -290,6 +298,8 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     threads,
     auditChannel: deps.auditChannel,
     labelOf,
+    fieldLabel: fieldLabelOf,
+    privileged: deps.privileged,
     requiredApprovals: deps.requiredApprovals,
     approversText: deps.approversText,
     batch: deps.batch,

@@ -7,6 +7,7 @@ export interface Thread {
 }
 
 const key = (requestId: string) => `slack:thread:${requestId}`;
+const listedKey = (batchId: string) => `slack:thread:${batchId}:accounts-listed`;
 
 /**
  * Where a request's message lives. Written once, by whoever posted it, under its own key so
@@ -16,6 +17,9 @@ export function createThreads(store: Store) {
   return {
     get: (requestId: string) => store.get<Thread>(key(requestId)),
     save: (requestId: string, thread: Thread) => store.add(key(requestId), thread),
+    /** Whether a CSV batch's thread holds its accounts file, which approvers must be able to read before they may approve. */
+    accountsListed: async (batchId: string) => (await store.get<boolean>(listedKey(batchId))) === true,
+    markAccountsListed: (batchId: string) => store.add(listedKey(batchId), true),
   };
 }
 

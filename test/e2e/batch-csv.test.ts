@@ -52,8 +52,16 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
     expect(batch.rows).toEqual(Array.from({ length: 50 }, (_, n) => n + 2));
     await waitFor(async () => e2e.store.get(`slack:thread:${batchId}`), { what: 'the batch thread' });
     expect(batchMessages(before)).toHaveLength(1);
+    // No Approve until every account is in the thread: the message has no buttons before the file.
+    expect(posted.args.blocks as { type: string }[]).not.toContainEqual(expect.objectContaining({ type: 'actions' }));
+    await e2e.waitForAccountsListed(batchId);
 
+    const accounts = e2e.slack.uploads.find((file) => file.filename === `${batchId}-accounts.csv`)!;
+    expect(accounts.threadTs).toBe((await e2e.store.get<{ ts: string }>(`slack:thread:${batchId}`))!.ts);
+    expect(accounts.content.split('\r\n')[0]).toBe('row,provider,target,Username,Name,Email,Container,Access roles');
+    expect(accounts.content).toContain('2,DigiCert CertCentral,new.user1@example.com,new.user1,"New User, 1",new.user1@example.com,93288,5');
     const since = dc.requests.length;
+    const clickedAt = Date.now();
     await e2e.click(APPROVER, 'request_approve', batchId);
     for (const id of batch.members) await e2e.waitForState(id, 'succeeded', 30_000);
     const creates = dc.requests.slice(since).filter((request) => request.method === 'POST' && request.path === '/user');
@@ -62,7 +70,7 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
     expect(new Set(dc.users.map((user) => user.username))).toEqual(new Set(rows.map((_, n) => `new.user${n + 1}`)));
 
     const thread = (await e2e.store.get<{ channel: string; ts: string }>(`slack:thread:${batchId}`))!;
-    const upload1 = await waitFor(() => e2e.slack.uploads.find((file) => file.threadTs === thread.ts), { what: 'the results CSV', timeoutMs: 15_000 });
+    const upload1 = await waitFor(() => e2e.slack.uploads.find((file) => file.threadTs === thread.ts && file.filename.endsWith('-results.csv')), { what: 'the results CSV', timeoutMs: 15_000 });
     const lines = upload1.content.trimEnd().split('\r\n');
     expect(lines[0]).toBe('row,target,provider,outcome,provider id or error');
     expect(lines).toHaveLength(51);
@@ -73,7 +81,7 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
 
     const updates = await waitFor(
       () => {
-        const all = e2e.slack.callsTo('chat.update').filter((call) => call.args.ts === thread.ts);
+        const all = e2e.slack.callsTo('chat.update').filter((call) => call.args.ts === thread.ts && call.at >= clickedAt);
         return String(all.at(-1)?.args.text).endsWith(': 50 created') ? all : undefined;
       },
       { what: 'the parent showing 50 created', timeoutMs: 15_000 },

@@ -80,7 +80,7 @@ describe('operations', () => {
   test('/readyz is 200 when the store answers and Slack accepts the token, 503 with the reason otherwise', async () => {
     const ready = await fetch(`${e2e.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.text()).toBe('store: ok\nslack: ok\n');
+    expect(await ready.text()).toBe('store: ok\nslack: ok\npolicy: ok\n');
 
     const rejected = await startE2E({}, { beforeStart: (slack) => slack.on('auth.test', () => ({ ok: false, error: 'invalid_auth' })) });
     try {

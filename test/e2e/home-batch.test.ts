@@ -50,6 +50,7 @@ async function fileBatch(): Promise<{ batchId: string; batch: Batch; permalink: 
   );
   const batchId = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
   const thread = await waitFor(async () => (await e2e.store.get<{ permalink?: string }>(`slack:thread:${batchId}`))?.permalink, { what: 'the batch thread’s permalink' });
+  await e2e.waitForAccountsListed(batchId);
   return { batchId, batch: (await e2e.store.get<Batch>(`batch:${batchId}`))!, permalink: thread };
 }
 

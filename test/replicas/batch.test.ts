@@ -51,7 +51,7 @@ describe.skipIf(!redisUrl)('a batch on two replicas sharing Redis', { timeout: 1
     expect((await one.submitCsv('UREQUESTER1', view, file, 'Branch office on two replicas')).body).toBe('');
     const posted = await waitFor(() => slack.calls.slice(before).find((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && !call.args.thread_ts), { what: 'the batch message' });
     const batchId = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
-    await waitFor(async () => store.get(`slack:thread:${batchId}`), { what: 'the batch thread' });
+    await one.waitForAccountsListed(batchId);
     const batch = (await store.get<Batch>(`batch:${batchId}`))!;
 
     await Promise.all([one.click('UAPPROVER01', 'request_approve', batchId), two.click('UAPPROVER02', 'request_approve', batchId), two.click('UAPPROVER01', 'request_approve', batchId)]);
@@ -60,7 +60,8 @@ describe.skipIf(!redisUrl)('a batch on two replicas sharing Redis', { timeout: 1
     expect(dc.requests.filter((request) => request.method === 'POST' && request.path === '/user')).toHaveLength(ROWS);
     expect(dc.users.map((user) => user.username).sort()).toEqual(rows.map((_, n) => `batch.race${n}`).sort());
     const thread = (await store.get<{ ts: string }>(`slack:thread:${batchId}`))!;
-    await waitFor(() => slack.uploads.filter((upload) => upload.threadTs === thread.ts).length === 1, { what: 'the results file', timeoutMs: 20_000 });
+    const results = () => slack.uploads.filter((upload) => upload.threadTs === thread.ts && upload.filename.endsWith('-results.csv'));
+    await waitFor(() => results().length === 1, { what: 'the results file', timeoutMs: 20_000 });
     const replies = () => slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread.ts).map((call) => String(call.args.text));
     await waitFor(() => replies().filter((text) => text.startsWith(':tada: DigiCert CertCentral')).length === ROWS, { what: 'one line per account', timeoutMs: 20_000 });
     // Let any second delivery that was going to happen happen, then count.
@@ -68,7 +69,8 @@ describe.skipIf(!redisUrl)('a batch on two replicas sharing Redis', { timeout: 1
     const lines = replies().filter((text) => text.startsWith(':tada: DigiCert CertCentral'));
     expect(new Set(lines).size).toBe(ROWS);
     expect(lines).toHaveLength(ROWS);
-    expect(slack.uploads.filter((upload) => upload.threadTs === thread.ts)).toHaveLength(1);
+    expect(results()).toHaveLength(1);
+    expect(slack.uploads.filter((upload) => upload.threadTs === thread.ts && upload.filename.endsWith('-accounts.csv'))).toHaveLength(1);
     expect(slack.calls.filter((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && !call.args.thread_ts && String(call.args.text).includes(batchId))).toHaveLength(1);
     // Each approver's click is said once, with the accounts it was the deciding approval of: together, every account.
     const approvals = replies().filter((text) => text.includes(' approved. Creating '));

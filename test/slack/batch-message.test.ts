@@ -16,6 +16,8 @@ const view = (members: AccessRequest[], changes: Partial<BatchView> = {}): Batch
   members,
   approvedBy: new Map(),
   labelOf,
+  fieldLabel: (_provider, field) => field,
+  privileged: () => [],
   requiredApprovals: (one) => (one.provider === 'digicert' ? 2 : 1),
   approversText: () => '<@UAPPROVER>',
   ...changes,

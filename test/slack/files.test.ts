@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resultsCsv } from '../../src/domain/batch-results.js';
-import { downloadCsv, uploadResultsCsv } from '../../src/slack/files.js';
+import { downloadCsv, uploadCsv } from '../../src/slack/files.js';
 import { closedPort } from '../simulators/harness.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 
@@ -114,7 +114,7 @@ describe('downloadCsv', () => {
   });
 });
 
-describe('uploadResultsCsv', () => {
+describe('uploadCsv', () => {
   test('the results CSV arrives in the thread, byte for byte', async () => {
     const client = new webApi.WebClient(TOKEN, { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
     const parent = await client.chat.postMessage({ channel: 'CREQUESTS1', text: '2 new CheckCentral accounts' });
@@ -122,13 +122,13 @@ describe('uploadResultsCsv', () => {
       { row: 2, target: 'ann@example.com', provider: 'CheckCentral', outcome: 'created', detail: '123' },
       { row: 3, target: 'bob@example.com', provider: 'CheckCentral', outcome: 'failed', detail: '=HYPERLINK("x"), "already exists"' },
     ]);
-    await uploadResultsCsv(client, { channel: 'CREQUESTS1', threadTs: parent.ts!, filename: 'AR-1-results.csv', title: 'Results', comment: '1 created, 1 failed', content });
+    await uploadCsv(client, { channel: 'CREQUESTS1', threadTs: parent.ts!, filename: 'AR-1-results.csv', title: 'Results', comment: '1 created, 1 failed', content });
     expect(slack.uploads.at(-1)).toEqual({ channel: 'CREQUESTS1', threadTs: parent.ts, filename: 'AR-1-results.csv', title: 'Results', initialComment: '1 created, 1 failed', content });
   });
 
   test('Slack’s refusal reaches the caller', async () => {
     const client = new webApi.WebClient(TOKEN, { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
     slack.fail('files.completeUploadExternal', { kind: 'slack_error', error: 'not_in_channel' }, 1);
-    await expect(uploadResultsCsv(client, { channel: 'CREQUESTS1', threadTs: '1.000001', filename: 'r.csv', title: 'R', comment: 'c', content: 'a' })).rejects.toThrow(/not_in_channel/);
+    await expect(uploadCsv(client, { channel: 'CREQUESTS1', threadTs: '1.000001', filename: 'r.csv', title: 'R', comment: 'c', content: 'a' })).rejects.toThrow(/not_in_channel/);
   });
 });

@@ -39,6 +39,8 @@ export interface SlackDriver {
   click: (user: string, actionId: string, requestId: string, where?: 'message' | 'home') => Promise<SlackResponse>;
   request: (id: string) => Promise<AccessRequest | undefined>;
   waitForState: (id: string, state: RequestState, timeoutMs?: number) => Promise<AccessRequest>;
+  /** Waits until a CSV batch's accounts file is in its thread: Approve is refused before. */
+  waitForAccountsListed: (batchId: string, timeoutMs?: number) => Promise<void>;
   /** The request id of the request message posted after `since` calls. */
   postedRequestId: (since?: number) => Promise<string>;
   auditFor: (id: string) => Promise<AuditRecord[]>;
@@ -219,6 +221,9 @@ export function createDriver({
         },
         { timeoutMs, what: `request ${id} to be ${state}` },
       );
+    },
+    async waitForAccountsListed(batchId, timeoutMs = 10_000) {
+      await waitFor(async () => store.get(`slack:thread:${batchId}:accounts-listed`), { timeoutMs, what: `the accounts file of ${batchId}` });
     },
     async postedRequestId(since = 0) {
       const call: SlackCall = await waitFor(

@@ -31,6 +31,7 @@ export interface LifecycleHarnessOptions {
   directory?: Directory;
   dryRun?: boolean;
   maxPending?: number;
+  maxPendingAccounts?: number;
   /** Providers with credentials; the others run as dry runs. */
   configured?: readonly string[];
   secretKey?: Secret;
@@ -71,6 +72,8 @@ export async function startLifecycle(options: LifecycleHarnessOptions = {}) {
     liveness: createLiveness(store, options.instanceId ?? 'this-process'),
     dryRun: options.dryRun ?? false,
     maxPending: options.maxPending ?? 10,
+    maxPendingAccounts: options.maxPendingAccounts ?? 250,
+    policyAgreed: async () => ({ ok: true }),
     log: pino({ level: 'silent' }),
     secrets: createSecretBox(options.secretKey),
     hideFromLogs: (value) => void hidden.push(value),

@@ -148,13 +148,15 @@ export function batching(core: Core, steps: { parts: Submitting['parts']; announ
       });
       const valid = checks.flatMap((checked) => (checked.ok ? [checked] : []));
       if (problems.length > 0 || valid.length !== checks.length) return { ok: false, problems };
+      const agreed = await deps.policyAgreed();
+      if (!agreed.ok) return { ok: false, problems: [{ field: 'provider', message: agreed.why }] };
 
       const admissions = await Promise.all(valid.map((checked) => admitNow({ provider: checked.provider.id, requester: args.requester }, checked.judged, checked.provider.label)));
       admissions.forEach((admission, account) => {
         if (admission.kind === 'refused') problems.push({ account, field: 'provider', message: admission.why });
       });
       problems.push(...refusedInBulk(valid));
-      const refusal = problems.length === 0 ? await admitMore(args.requester) : undefined;
+      const refusal = problems.length === 0 ? await admitMore(args.requester, valid.length) : undefined;
       if (refusal) problems.push({ field: 'provider', message: refusal });
       if (problems.length > 0) return { ok: false, problems };
       if (args.admit && !(await args.admit())) return { ok: true, duplicate: true };

@@ -31,6 +31,8 @@ export function deciding(core: Core) {
 
   return {
     async approve(id: string, user: string): Promise<DecisionResult> {
+      const agreed = await deps.policyAgreed();
+      if (!agreed.ok) return agreed;
       const request = await get(id);
       if (!request) return { ok: false, why: 'This request no longer exists.' };
       if (request.state === 'pending' && Date.parse(request.expiresAt) <= now().getTime()) {
@@ -62,6 +64,8 @@ export function deciding(core: Core) {
     },
 
     async reject(id: string, user: string, reason: string): Promise<DecisionResult> {
+      const agreed = await deps.policyAgreed();
+      if (!agreed.ok) return agreed;
       const request = await get(id);
       if (!request) return { ok: false, why: 'This request no longer exists.' };
       const verdict = await mayReject(deps.policy(), directory, request, user);
@@ -93,6 +97,8 @@ export function deciding(core: Core) {
 
     /** After `unknown`: an approver decides the create should be sent again. */
     async retry(id: string, user: string): Promise<DecisionResult> {
+      const agreed = await deps.policyAgreed();
+      if (!agreed.ok) return agreed;
       const request = await get(id);
       if (!request) return { ok: false, why: 'This request no longer exists.' };
       const verdict = await mayResolveUnknown(deps.policy(), directory, request, user);
@@ -109,6 +115,8 @@ export function deciding(core: Core) {
 
     /** After `unknown`: an approver checked the provider and the user exists. */
     async markDone(id: string, user: string): Promise<DecisionResult> {
+      const agreed = await deps.policyAgreed();
+      if (!agreed.ok) return agreed;
       const request = await get(id);
       if (!request) return { ok: false, why: 'This request no longer exists.' };
       const verdict = await mayResolveUnknown(deps.policy(), directory, request, user);
@@ -128,6 +136,7 @@ export function deciding(core: Core) {
      */
     async escalateDue(): Promise<number> {
       let escalated = 0;
+      if (!(await deps.policyAgreed()).ok) return escalated;
       for (const request of await index.escalating(get, BATCH)) {
         const to = policyFor(deps.policy(), request.provider).escalate?.to ?? { users: [], groups: [] };
         const moved = await move(request, ['pending'], { escalatedTo: { users: [...to.users], groups: [...to.groups] } });

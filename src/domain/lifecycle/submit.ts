@@ -97,6 +97,7 @@ export function submitting(core: Core, provision: Provision) {
 
   /** SPEC §8: a rule approved it at submission; the bot is the approver and the rule the reason. */
   async function approveByRule(request: AccessRequest, rule: string, policyHash: string | undefined): Promise<AccessRequest | undefined> {
+    if (!(await deps.policyAgreed()).ok) return undefined;
     const actor = deps.botActor();
     const reason = `Approved by the policy rule "${rule}"`;
     const approved = await move(request, ['pending'], {
@@ -134,10 +135,16 @@ export function submitting(core: Core, provision: Provision) {
   const tooManyWaiting = (waiting: number) =>
     `You already have ${waiting} requests waiting for approval, the most one person may have. Cancel one from the App Home, or wait for a decision.`;
 
-  /** Whether this person may file one more request (or batch) now; the refusal says why. */
-  async function admitMore(requester: string): Promise<string | undefined> {
+  /** Whether this person may file one more request (or a batch of `accounts`) now; the refusal says why. */
+  async function admitMore(requester: string, accounts = 1): Promise<string | undefined> {
     const waiting = await waitingOf(requester);
-    return waiting >= deps.maxPending ? tooManyWaiting(waiting) : undefined;
+    if (waiting >= deps.maxPending) return tooManyWaiting(waiting);
+    // A batch counts once above, so 200-account batches cannot add up to thousands of accounts waiting.
+    const limit = deps.maxPendingAccounts;
+    const accountsWaiting = await index.pendingAccountsOf(get, requester, limit - accounts + 1);
+    if (accountsWaiting + accounts <= limit) return undefined;
+    const asked = accounts === 1 ? 'one more' : `${accounts} more`;
+    return `You already have ${accountsWaiting} accounts waiting for approval; ${asked} would pass ${limit}, the most one person may have waiting. Wait for a decision, or cancel a request from the App Home.`;
   }
 
   /** A checked form as a new pending request, not stored yet. */
@@ -201,6 +208,8 @@ export function submitting(core: Core, provision: Provision) {
     }): Promise<SubmitResult> {
       const checked = validate(args.provider, args.form);
       if (!checked.ok) return { ok: false, errors: checked.errors };
+      const agreed = await deps.policyAgreed();
+      if (!agreed.ok) return { ok: false, errors: { provider: agreed.why } };
       const { provider, judged } = checked;
       const admission = await admitNow({ provider: provider.id, requester: args.requester }, judged, provider.label);
       if (admission.kind === 'refused') return { ok: false, errors: { provider: admission.why } };

@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { AuditRecord } from '../../domain/audit.js';
 import { type Batch, type BatchCounts, batchCounts } from '../../domain/batch.js';
 import type { AccessRequest } from '../../domain/request.js';
+import { type GrantWords, grantLines, privilegedLines } from './grants.js';
 import { IDS } from './ids.js';
 import { button, createdId, requestButtons, stateLabel } from './request-message.js';
 import { code, date, joinMd, md, type Mrkdwn, mrkdwn, quote, trusted, user } from './text.js';
@@ -11,7 +12,7 @@ export const LISTED_ACCOUNTS = 20;
 /** The list's share of a section's 3,000 characters (the rest: who asked, and the count of the others). */
 const LIST_BUDGET = 2_800;
 
-export interface BatchView {
+export interface BatchView extends GrantWords {
   batch: Batch;
   members: readonly AccessRequest[];
   /** Who has approved each member so far, by member id. */
@@ -21,6 +22,8 @@ export interface BatchView {
   requiredApprovals: (member: AccessRequest) => number;
   /** Mentions of a provider's approvers, built from configuration (validated Slack ids). */
   approversText: (provider: string) => string;
+  /** A CSV batch whose accounts file is not in its thread yet: nobody may approve what they cannot see. */
+  listing?: boolean;
 }
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
@@ -86,7 +89,7 @@ function statusLine(view: BatchView): Mrkdwn {
 
 /** The buttons of the batch as a whole: Approve, Reject and Cancel decide every member still pending. */
 function batchButtons(view: BatchView): types.ActionsBlock | undefined {
-  if (!view.members.some((member) => member.state === 'pending')) return undefined;
+  if (view.listing || !view.members.some((member) => member.state === 'pending')) return undefined;
   const { id } = view.batch;
   return {
     type: 'actions',
@@ -94,6 +97,9 @@ function batchButtons(view: BatchView): types.ActionsBlock | undefined {
     elements: [button('Approve', IDS.approve, id, 'primary'), button('Reject', IDS.reject, id, 'danger'), button('Cancel request', IDS.cancel, id)],
   };
 }
+
+/** A member's row in its CSV file (header = row 1), as the person's spreadsheet numbers it. */
+export const rowOf = (batch: Batch, member: AccessRequest): number => batch.rows?.[member.batch?.index ?? -1] ?? (member.batch?.index ?? 0) + 2;
 
 /** The parent message of a batch's thread: every account (the first 20), the reason, progress and the decision buttons. */
 export function batchMessage(view: BatchView): { text: string; blocks: types.KnownBlock[] } {
@@ -110,11 +116,15 @@ export function batchMessage(view: BatchView): { text: string; blocks: types.Kno
     used += line.text.length + 1;
   }
   if (members.length > listed.length) listed.push(md`…and ${members.length - listed.length} more`);
+  const grants = grantLines(members, view);
+  const privileged = privilegedLines(members, view, (member) => (batch.kind === 'csv' ? rowOf(batch, member) : undefined));
   const blocks: types.KnownBlock[] = [
     { type: 'section', text: mrkdwn(md`*${title}*${preset} · ${code(batch.id)}`) },
     { type: 'section', text: mrkdwn(md`*Requested by* ${user(batch.requester)}\n${joinMd(listed, '\n')}`) },
+    ...(grants.length > 0 ? [{ type: 'section' as const, text: mrkdwn(md`*What they grant*\n${joinMd(grants, '\n')}`) }] : []),
+    ...(privileged.length > 0 ? [{ type: 'section' as const, text: mrkdwn(md`*Privileged* (the policy asks more for these)\n${joinMd(privileged, '\n')}`) }] : []),
     { type: 'section', text: mrkdwn(md`*Reason*\n${quote(batch.reason)}`) },
-    { type: 'context', elements: [mrkdwn(statusLine(view))] },
+    { type: 'context', elements: [mrkdwn(view.listing ? md`:hourglass_flowing_sand: Posting every account in the thread as a file; Approve and Reject follow once it is there.` : statusLine(view))] },
   ];
   const buttons = batchButtons(view);
   if (buttons) blocks.push(buttons);

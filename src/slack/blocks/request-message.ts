@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Outcome } from '../../adapters/providers/outcome.js';
 import type { AccessRequest, RequestState } from '../../domain/request.js';
+import type { Marked } from './grants.js';
 import { IDS } from './ids.js';
 import { code, date, joinMd, md, type Mrkdwn, mrkdwn, plain, quote, trusted, user } from './text.js';
 
@@ -33,6 +34,8 @@ export interface RequestView {
   requiredApprovals: number;
   /** Mentions of the approvers, built from configuration (validated Slack ids). */
   approversText: string;
+  /** The values the policy marks as privileged, each by its field's label. */
+  privileged?: readonly Marked[];
 }
 
 export const button = (text: string, action_id: string, value: string, style?: 'primary' | 'danger'): types.Button => ({
@@ -105,6 +108,9 @@ export function requestMessage(view: RequestView): { text: string; blocks: types
       text: mrkdwn(md`*New ${view.providerLabel} account* for *${request.target}* · ${code(request.id)}${request.dryRun ? ' · :test_tube: dry run' : ''}`),
     },
     ...detailSections(request),
+    ...(view.privileged?.length
+      ? [{ type: 'section' as const, text: mrkdwn(md`:warning: *Privileged* (the policy asks more for these): ${joinMd(view.privileged.map((one) => md`${one.field} *${one.value}*`), ', ')}`) }]
+      : []),
     { type: 'section', text: mrkdwn(md`*Reason*\n${quote(request.reason)}`) },
     { type: 'context', elements: [mrkdwn(statusLine(view))] },
   ];

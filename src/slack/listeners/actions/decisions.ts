@@ -51,6 +51,10 @@ export function registerDecisions(app: App, deps: SlackDeps): void {
 
   handle(IDS.approve, async (client, click, id, user) => {
     if (isBatchId(id)) {
+      // A CSV's accounts are read in the file in its thread: until it is there, nobody has seen what they would grant.
+      if ((await lifecycle.getBatch(id))?.kind === 'csv' && !(await deps.threads.accountsListed(id))) {
+        return refuse(client, click, 'Every account of this request is being posted in its thread as a file: approve once you have read it (it takes a few seconds).');
+      }
       const result = await lifecycle.approveBatch(id, user);
       if (!result.ok) return refuse(client, click, result.why);
       await leftOver(client, click, result);

@@ -79,10 +79,12 @@ describe.skipIf(!redisUrl)('policy file on two replicas', { timeout: 120_000 }, 
     await drivers[0]!.waitForState(id, 'succeeded');
   });
 
-  test('SIGHUP: a valid file is in force on each replica at once; an invalid one changes nothing and says why', async () => {
+  test('SIGHUP to one replica: the other re-reads the file before it decides again; an invalid one changes nothing and says why', async () => {
     writeFileSync(file, policy('UAPPROVER02'));
-    for (const bot of bots) bot.child.kill('SIGHUP');
-    await waitFor(() => bots.every((bot) => bot.stdout().includes('the policy file was re-read and is in force')), { what: 'both replicas to reload' });
+    bots[0]!.child.kill('SIGHUP');
+    await waitFor(() => bots[0]!.stdout().includes('the policy file was re-read and is in force'), { what: 'the replica told to reload' });
+    // The other was not told: the version in the store makes it re-read the file too.
+    await waitFor(() => bots[1]!.stdout().includes('another replica put a new version in force'), { what: 'the other replica to follow', timeoutMs: 15_000 });
     const first = await submit(drivers[0]!, 2);
     await drivers[1]!.click('UAPPROVER01', 'request_approve', first);
     await waitFor(() => slack.callsTo('chat.postEphemeral').some((call) => call.args.user === 'UAPPROVER01' && String(call.args.text).includes('Only approvers can approve')), { what: 'the old approver refused' });
@@ -97,5 +99,53 @@ describe.skipIf(!redisUrl)('policy file on two replicas', { timeout: 120_000 }, 
     await drivers[0]!.click('UAPPROVER02', 'request_approve', second);
     await drivers[1]!.waitForState(second, 'succeeded');
     expect(bots.every((bot) => bot.child.exitCode === null)).toBe(true);
+  });
+});
+
+describe.skipIf(!redisUrl)('replicas whose policy files differ', { timeout: 120_000 }, () => {
+  const scope = redisScope(redisUrl ?? 'redis://127.0.0.1:6379', 'policy-version');
+
+  test('the replica that started last sets the version; the other decides nothing, says why to the person and in /readyz, and agrees once its file does', async () => {
+    const slack = await startFakeSlack();
+    const dir = mkdtempSync(join(tmpdir(), 'adduser-policy-version-'));
+    const store = await openStore(scope.storeUrl, { log: pino({ level: 'silent' }) });
+    const [fileA, fileB] = [join(dir, 'a.yml'), join(dir, 'b.yml')];
+    writeFileSync(fileA, policy('UAPPROVER01'));
+    writeFileSync(fileB, policy('UAPPROVER02'));
+    const start = (path: string) => startReplicas({ count: 1, storeUrl: scope.storeUrl, store, slack, cwd: dir, env: { ADDUSER_POLICY_FILE: path, ADDUSER_APPROVERS: '', ADDUSER_REQUESTS_CHANNEL: '' } });
+    const a = await start(fileA);
+    const b = await start(fileB);
+    try {
+      const [stale, current] = [a.drivers[0]!, b.drivers[0]!];
+      const ready = async (driver: SlackDriver) => {
+        const res = await fetch(`${driver.url}/readyz`);
+        return { status: res.status, body: await res.text() };
+      };
+      await waitFor(async () => (await ready(stale)).status === 503, { what: 'the stale replica to say it is not ready', timeoutMs: 10_000 });
+      expect((await ready(stale)).body).toMatch(/^policy: policy [0-9a-f]{12} is in force on other replicas; this one holds [0-9a-f]{12}$/m);
+      expect((await ready(current)).status).toBe(200);
+
+      const stored = await store.length('requests:all');
+      const res = await stale.submit('UREQUESTER1', await stale.openModal('UREQUESTER1', 'digicert'), digicert(10));
+      expect(JSON.parse(res.body)).toMatchObject({ response_action: 'errors', errors: { provider: expect.stringContaining('holds another version of the access policy') } });
+      expect(await store.length('requests:all')).toBe(stored);
+
+      writeFileSync(fileA, policy('UAPPROVER02'));
+      await waitFor(async () => (await ready(stale)).status === 200, { what: 'the replica to re-read its file and agree', timeoutMs: 15_000 });
+      const id = await (async () => {
+        const before = slack.calls.length;
+        await stale.submit('UREQUESTER1', await stale.openModal('UREQUESTER1', 'digicert'), digicert(11));
+        return stale.postedRequestId(before);
+      })();
+      await waitFor(() => store.get(`slack:thread:${id}`), { what: 'the request message' });
+      await stale.click('UAPPROVER02', 'request_approve', id);
+      await current.waitForState(id, 'succeeded');
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await store.close();
+      await scope.clean();
+      await slack.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -32,6 +32,7 @@ export interface LifecycleHarnessOptions {
   dryRun?: boolean;
   maxPending?: number;
   maxPendingAccounts?: number;
+  policyAgreed?: LifecycleDeps['policyAgreed'];
   /** Providers with credentials; the others run as dry runs. */
   configured?: readonly string[];
   secretKey?: Secret;
@@ -73,7 +74,7 @@ export async function startLifecycle(options: LifecycleHarnessOptions = {}) {
     dryRun: options.dryRun ?? false,
     maxPending: options.maxPending ?? 10,
     maxPendingAccounts: options.maxPendingAccounts ?? 250,
-    policyAgreed: async () => ({ ok: true }),
+    policyAgreed: options.policyAgreed ?? (async () => ({ ok: true })),
     log: pino({ level: 'silent' }),
     secrets: createSecretBox(options.secretKey),
     hideFromLogs: (value) => void hidden.push(value),

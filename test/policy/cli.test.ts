@@ -21,6 +21,8 @@ describe('npm run policy', () => {
     expect(run.stdout).toContain('SMS Central:\n  Who may ask: members of S0BRANCHMGRS.');
     expect(run.stdout).toContain('Still pending after 8h: U0CISO may approve too');
     expect(run.stdout).toContain('Rule "read-only for staff" approves by itself when accessLevel is readonly or disabled');
+    expect(run.stdout).toContain('GitHub:\n  Who may ask: everyone in the workspace.');
+    expect(run.stdout).toContain('  Privileged: role admin or billing_manager: 2 approvals, never by a rule, never in a CSV or preset.');
   });
 
   test('check: exit 1 with every problem by line and key', async () => {
@@ -44,6 +46,17 @@ describe('npm run policy', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`Rule "read-only for staff" does not apply: the requester is not in the rule's users or groups.`);
     expect(run.stdout).toContain('Note: user groups S0STAFF were not expanded');
+  });
+
+  test('explain names every field whose address a rule judges, and the privileged values a request holds', async () => {
+    const okta = await policy(['explain', '--provider', 'okta', '--requester', 'U0ANN', '--field', 'login=alice@example.com', '--email', 'mallory@evil.example', '--file', example]);
+    expect(okta.stdout).toContain("A rule's email_domain judges every address Okta receives: email, login (here: mallory@evil.example, alice@example.com).");
+    const github = await policy(['explain', '--provider', 'github', '--requester', 'U0ANN', '--field', 'role=admin', '--file', example]);
+    expect(github.stdout).toContain('Privileged: role admin or billing_manager: 2 approvals, never by a rule, never in a CSV or preset.');
+    expect(github.stdout).toContain('This request holds role admin: it waits for people.');
+    const checkcentral = await policy(['explain', '--provider', 'checkcentral', '--requester', 'U0ANN', '--field', 'accessLevel=readonly', '--file', example]);
+    expect(checkcentral.stdout).toContain('No values are marked privileged for this provider.');
+    expect(checkcentral.stdout).toContain('Rule "read-only for staff" does not apply: the account has no email address to judge.');
   });
 
   test.each([

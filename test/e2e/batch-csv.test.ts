@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Batch } from '../../src/domain/batch.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
-import { CHANNEL, type E2E, type OpenedView, startE2E } from '../support/e2e.js';
+import { CHANNEL, type E2E, markPosts, type OpenedView, startE2E } from '../support/e2e.js';
 import type { FakeSlackFile } from '../support/fake-slack.js';
 import { waitFor } from '../support/wait.js';
 
@@ -115,7 +115,7 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
     ['an empty file', () => upload(''), 'The file is empty'],
     ['a header with an unknown column', () => upload(`${HEADER},colour\n${row(7)},red`), 'The column "colour" is not a DigiCert CertCentral field'],
     ['a header without a required column', () => upload(`username,first_name,last_name,container,access_roles\nx,X,Y,93288,5`), 'The column "email" (Email) is missing'],
-    ['more than 200 rows', () => upload([HEADER, ...Array.from({ length: 201 }, (_, n) => row(n + 300))].join('\n')), 'The file has 201 rows; the limit is 200'],
+    ['more than 200 rows', () => upload([HEADER, ...Array.from({ length: 201 }, (_, n) => row(n + 300))].join('\n')), 'The file has more than 200 rows; the limit is 200'],
     ['a file Slack cannot serve', () => {
       const file = upload(`${HEADER}\n${row(9)}`);
       e2e.slack.failFile(file.id, 404);
@@ -130,3 +130,27 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
     expect(batchMessages(before)).toHaveLength(0);
   });
 });
+
+describe('limits before work (SPEC §6): a file cannot hold the bot', () => {
+  test('a 902 KB header of 190,000 column names is refused on the file field at once, naming the limit; requests sent meanwhile are acked', { timeout: 30_000 }, async () => {
+    const view = await e2e.openModal(REQUESTER, 'csv digicert');
+    // Issue 22's file: 190,000 distinct names, 902 KB, checked in O(n²) after parsing, held the loop 55 s.
+    const file = upload(`${Array.from({ length: 190_000 }, (_, n) => n.toString(36)).join(',')}\n`);
+    expect(file.size).toBe(902_012);
+    const mark = await markPosts(e2e);
+    const before = e2e.slack.calls.length;
+
+    const submitted = submitCsv(view, file);
+    const meanwhile = await Promise.all(Array.from({ length: 5 }, () => e2e.command(REQUESTER, 'help')));
+    const answer = await submitted;
+
+    expect(meanwhile.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
+    for (const res of [answer, ...meanwhile]) expect(res.ms).toBeLessThan(3_000);
+    const errors = (answer.json() as { errors: Record<string, string> }).errors;
+    expect(errors.csv_file).toMatch(/^The header row has more than (\d+) columns, the limit: DigiCert CertCentral has \1 fields \(username, first_name, /);
+    expect(errors.csv_file).not.toContain('\n');
+    expect(await e2e.store.range('requests:all', 0, -1)).toHaveLength(mark.stored);
+    expect(batchMessages(before)).toHaveLength(0);
+  });
+});
+

@@ -34,7 +34,7 @@ export function registerCsvSubmit(app: App, deps: SlackDeps): void {
     const [downloaded, refusal] = await Promise.all([downloadCsv(file, context.botToken ?? '', { slackHosts: [SLACK_FILES_HOST, new URL(deps.config.slack.apiUrl).host] }), access.refusal(client, channel)]);
     if (!downloaded.ok) return fail({ [IDS.csvFile]: downloaded.why });
     if (refusal) return fail({ [IDS.csvFile]: refusal });
-    const parsed = parseAccountsCsv(downloaded.content, provider, (form) => deps.lifecycle.checkAccount(provider.id, form));
+    const parsed = await parseAccountsCsv(downloaded.content, provider, (form) => deps.lifecycle.checkAccount(provider.id, form));
     if (!parsed.ok) return fail({ [IDS.csvFile]: parsed.problems.join('\n') });
 
     const result = await deps.lifecycle.submitBatch({

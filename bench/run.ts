@@ -277,7 +277,7 @@ try {
   const batch = async (rows: number) => {
     const tag = `batch${rows}.user`;
     const content = ['email,name,accessLevel', ...Array.from({ length: rows }, (_, n) => `${tag}${n}@example.com,Bench Batch,user`)].join('\n');
-    const file = slack.addFile({ name: `bench-${rows}.csv`, content });
+    const file = slack.addFile({ user: 'UBENCH', name: `bench-${rows}.csv`, content });
     const firstCall = slack.calls.length;
     const submitted = await postToSlackEvents(
       bot.url,

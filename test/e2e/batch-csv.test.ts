@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Batch } from '../../src/domain/batch.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
@@ -26,7 +29,7 @@ afterAll(async () => {
 
 const submitCsv = (view: OpenedView, file: FakeSlackFile | undefined, reason = 'New branch office opens Monday') => e2e.submitCsv(REQUESTER, view, file, reason);
 
-const upload = (content: string, name = 'people.csv') => e2e.slack.addFile({ name, content });
+const upload = (content: string, name = 'people.csv') => e2e.slack.addFile({ user: REQUESTER, name, content });
 
 const batchMessages = (since: number) =>
   e2e.slack.calls.slice(since).filter((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && !call.args.thread_ts && String(call.args.text).includes('AB-'));
@@ -154,3 +157,46 @@ describe('limits before work (SPEC §6): a file cannot hold the bot', () => {
   });
 });
 
+describe('the CSV’s own door: the file is the requester’s, from Slack', () => {
+  /** A server that is not Slack, serving a valid CSV to whoever asks. */
+  let elsewhere: Server;
+  const served: string[] = [];
+  beforeAll(async () => {
+    elsewhere = createServer((req, res) => {
+      served.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.end(`${HEADER}\n${row(901)}\n`);
+    });
+    elsewhere.listen(0, '127.0.0.1');
+    await once(elsewhere, 'listening');
+  });
+  afterAll(() => {
+    elsewhere.closeAllConnections();
+    elsewhere.close();
+  });
+
+  test('a file someone else uploaded: refused on the file field, never downloaded, nothing stored', async () => {
+    const view = await e2e.openModal(REQUESTER, 'csv digicert');
+    const theirs = e2e.slack.addFile({ user: 'UCOLLEAGUE1', name: 'their-people.csv', content: `${HEADER}\n${row(801)}\n` });
+    const mark = await markPosts(e2e);
+    const before = e2e.slack.calls.length;
+    const answer = await submitCsv(view, theirs);
+    expect((answer.json() as { errors: Record<string, string> }).errors.csv_file).toBe('their-people.csv was uploaded by someone else: upload your own copy of the file.');
+    expect(e2e.slack.callsTo('files.info').at(-1)?.args).toMatchObject({ file: theirs.id });
+    expect(await e2e.store.range('requests:all', 0, -1)).toHaveLength(mark.stored);
+    expect(batchMessages(before)).toHaveLength(0);
+  });
+
+  test('a download Slack redirects elsewhere: refused on the file field, the other address never asked, nothing stored', async () => {
+    const view = await e2e.openModal(REQUESTER, 'csv digicert');
+    const file = upload(`${HEADER}\n${row(902)}\n`);
+    e2e.slack.redirectFile(file.id, `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/people.csv`);
+    const mark = await markPosts(e2e);
+    const before = e2e.slack.calls.length;
+    const answer = await submitCsv(view, file);
+    expect((answer.json() as { errors: Record<string, string> }).errors.csv_file).toBe('Slack could not give me the file (it sent me to another address for it); upload it again.');
+    expect(served).toEqual([]);
+    expect(await e2e.store.range('requests:all', 0, -1)).toHaveLength(mark.stored);
+    expect(batchMessages(before)).toHaveLength(0);
+  });
+});

@@ -18,6 +18,8 @@ const METHOD_SCOPES: Record<string, string | readonly string[] | null> = {
   'chat.postEphemeral': 'chat:write',
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
+  // Who uploaded a CSV, before reading it: "Bot user tokens may use this method to access information about files".
+  'files.info': 'files:read',
   // files.uploadV2 is the WebClient's name for the other two, which it calls in turn.
   'files.uploadV2': 'files:write',
   'files.getUploadURLExternal': 'files:write',

@@ -14,4 +14,7 @@ export const serviceUrl = (name: string, example: string) =>
       error: `${name} must use https (plain http only to localhost / 127.0.0.1 / [::1])`,
     });
 
-const isSecure = (url: URL) => url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+/** This machine: where plain http stays off the network. */
+export const isLoopback = (url: URL) => LOOPBACK.test(url.hostname);
+
+const isSecure = (url: URL) => url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url));

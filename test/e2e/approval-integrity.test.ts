@@ -67,6 +67,7 @@ describe('an email rule judges every address the provider receives, on every way
   test('a CSV: one row whose email is elsewhere keeps the whole batch for people', async () => {
     const view = await e2e.openModal(REQUESTER, 'csv okta');
     const file = e2e.slack.addFile({
+      user: REQUESTER,
       name: 'people.csv',
       content: ['firstName,lastName,email,login,groupIds', 'Ann,One,ann@example.com,ann@example.com,00gstaff', 'Mal,Lory,mallory@evil.example,mal@example.com,00gstaff'].join('\n'),
     });
@@ -109,7 +110,7 @@ describe('approvers see what they grant', () => {
     try {
       const view = await e2e.openModal(REQUESTER, 'csv github');
       const before = e2e.slack.calls.length;
-      expect((await e2e.submitCsv(REQUESTER, view, e2e.slack.addFile({ name: 'org.csv', content: rows('sneaky@example.com') }), 'Engineering onboarding')).body).toBe('');
+      expect((await e2e.submitCsv(REQUESTER, view, e2e.slack.addFile({ user: REQUESTER, name: 'org.csv', content: rows('sneaky@example.com') }), 'Engineering onboarding')).body).toBe('');
       const posted = await waitFor(() => e2e.slack.calls.slice(before).find((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && String(call.args.text).includes('AB-')), { what: 'the batch message' });
       const batchId = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
       const message = JSON.stringify(posted.args.blocks);
@@ -144,7 +145,7 @@ describe('approvers see what they grant', () => {
     });
     try {
       const view = await e2e.openModal(REQUESTER, 'csv github');
-      expect((await e2e.submitCsv(REQUESTER, view, e2e.slack.addFile({ name: 'org.csv', content: rows('boss@example.com') }), 'Engineering onboarding')).body).toBe('');
+      expect((await e2e.submitCsv(REQUESTER, view, e2e.slack.addFile({ user: REQUESTER, name: 'org.csv', content: rows('boss@example.com') }), 'Engineering onboarding')).body).toBe('');
       const posted = await waitFor(() => e2e.slack.calls.find((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && String(call.args.text).includes('AB-')), { what: 'the batch message' });
       const batchId = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
       await waitFor(async () => e2e.store.get(`slack:thread:${batchId}`), { what: 'the thread' });
@@ -162,7 +163,7 @@ describe('approvers see what they grant', () => {
     const e2e = await startE2E({ ADDUSER_POLICY_FILE: temp.write('policy.yml', POLICY.replace('      values: { role: [admin] }', '      values: { role: [admin] }\n      in_bulk: refuse')), ADDUSER_REQUESTS_CHANNEL: '' });
     try {
       const stored = await e2e.store.length('requests:all');
-      const res = await e2e.submitCsv(REQUESTER, await e2e.openModal(REQUESTER, 'csv github'), e2e.slack.addFile({ name: 'org.csv', content: rows('sneaky@example.com') }), 'Engineering onboarding');
+      const res = await e2e.submitCsv(REQUESTER, await e2e.openModal(REQUESTER, 'csv github'), e2e.slack.addFile({ user: REQUESTER, name: 'org.csv', content: rows('sneaky@example.com') }), 'Engineering onboarding');
       expect(JSON.parse(res.body)).toMatchObject({ response_action: 'errors', errors: { csv_file: expect.stringContaining('Row 49: Role: admin is privileged for GitHub: ask for this account on its own with /adduser github') } });
       expect(await e2e.store.length('requests:all')).toBe(stored);
     } finally {
@@ -175,7 +176,7 @@ test('accounts waiting per person: batches add up to ADDUSER_MAX_PENDING_ACCOUNT
   const e2e = await startE2E({ ADDUSER_MAX_PENDING_ACCOUNTS: '5', ADDUSER_APPROVERS: APPROVER });
   try {
     const csv = (first: number, count: number) => ['email,role', ...Array.from({ length: count }, (_, n) => `person${first + n}@example.com,direct_member`)].join('\n');
-    const submit = async (first: number, count: number) => e2e.submitCsv(REQUESTER, await e2e.openModal(REQUESTER, 'csv github'), e2e.slack.addFile({ name: 'people.csv', content: csv(first, count) }), 'new starters');
+    const submit = async (first: number, count: number) => e2e.submitCsv(REQUESTER, await e2e.openModal(REQUESTER, 'csv github'), e2e.slack.addFile({ user: REQUESTER, name: 'people.csv', content: csv(first, count) }), 'new starters');
     expect((await submit(1, 4)).body).toBe('');
     const stored = await e2e.store.length('requests:all');
     const refused = await submit(10, 2);

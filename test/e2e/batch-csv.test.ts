@@ -1,7 +1,10 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Batch } from '../../src/domain/batch.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
-import { CHANNEL, type E2E, type OpenedView, startE2E } from '../support/e2e.js';
+import { CHANNEL, type E2E, markPosts, type OpenedView, startE2E } from '../support/e2e.js';
 import type { FakeSlackFile } from '../support/fake-slack.js';
 import { waitFor } from '../support/wait.js';
 
@@ -26,7 +29,7 @@ afterAll(async () => {
 
 const submitCsv = (view: OpenedView, file: FakeSlackFile | undefined, reason = 'New branch office opens Monday') => e2e.submitCsv(REQUESTER, view, file, reason);
 
-const upload = (content: string, name = 'people.csv') => e2e.slack.addFile({ name, content });
+const upload = (content: string, name = 'people.csv') => e2e.slack.addFile({ user: REQUESTER, name, content });
 
 const batchMessages = (since: number) =>
   e2e.slack.calls.slice(since).filter((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && !call.args.thread_ts && String(call.args.text).includes('AB-'));
@@ -60,6 +63,9 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
     expect(accounts.threadTs).toBe((await e2e.store.get<{ ts: string }>(`slack:thread:${batchId}`))!.ts);
     expect(accounts.content.split('\r\n')[0]).toBe('row,provider,target,Username,Name,Email,Container,Access roles');
     expect(accounts.content).toContain('2,DigiCert CertCentral,new.user1@example.com,new.user1,"New User, 1",new.user1@example.com,93288,5');
+    // The update that gives the message its buttons is not progress: count from after it.
+    const listedTs = (await e2e.store.get<{ ts: string }>(`slack:thread:${batchId}`))!.ts;
+    await waitFor(() => e2e.slack.callsTo('chat.update').some((call) => call.args.ts === listedTs && JSON.stringify(call.args.blocks).includes('request_approve')), { what: 'the buttons' });
     const since = dc.requests.length;
     const clickedAt = Date.now();
     await e2e.click(APPROVER, 'request_approve', batchId);
@@ -123,7 +129,7 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
     ['an empty file', () => upload(''), 'The file is empty'],
     ['a header with an unknown column', () => upload(`${HEADER},colour\n${row(7)},red`), 'The column "colour" is not a DigiCert CertCentral field'],
     ['a header without a required column', () => upload(`username,first_name,last_name,container,access_roles\nx,X,Y,93288,5`), 'The column "email" (Email) is missing'],
-    ['more than 200 rows', () => upload([HEADER, ...Array.from({ length: 201 }, (_, n) => row(n + 300))].join('\n')), 'The file has 201 rows; the limit is 200'],
+    ['more than 200 rows', () => upload([HEADER, ...Array.from({ length: 201 }, (_, n) => row(n + 300))].join('\n')), 'The file has more than 200 rows; the limit is 200'],
     ['a file Slack cannot serve', () => {
       const file = upload(`${HEADER}\n${row(9)}`);
       e2e.slack.failFile(file.id, 404);
@@ -135,6 +141,73 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
     const before = e2e.slack.calls.length;
     const answer = await submitCsv(view, file());
     expect((answer.json() as { errors: Record<string, string> }).errors.csv_file).toContain(expected);
+    expect(batchMessages(before)).toHaveLength(0);
+  });
+});
+
+describe('limits before work (SPEC §6): a file cannot hold the bot', () => {
+  test('a 902 KB header of 190,000 column names is refused on the file field at once, naming the limit; requests sent meanwhile are acked', { timeout: 30_000 }, async () => {
+    const view = await e2e.openModal(REQUESTER, 'csv digicert');
+    // Issue 22's file: 190,000 distinct names, 902 KB, checked in O(n²) after parsing, held the loop 55 s.
+    const file = upload(`${Array.from({ length: 190_000 }, (_, n) => n.toString(36)).join(',')}\n`);
+    expect(file.size).toBe(902_012);
+    const mark = await markPosts(e2e);
+    const before = e2e.slack.calls.length;
+
+    const submitted = submitCsv(view, file);
+    const meanwhile = await Promise.all(Array.from({ length: 5 }, () => e2e.command(REQUESTER, 'help')));
+    const answer = await submitted;
+
+    expect(meanwhile.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
+    for (const res of [answer, ...meanwhile]) expect(res.ms).toBeLessThan(3_000);
+    const errors = (answer.json() as { errors: Record<string, string> }).errors;
+    expect(errors.csv_file).toMatch(/^The header row has more than (\d+) columns, the limit: DigiCert CertCentral has \1 fields \(username, first_name, /);
+    expect(errors.csv_file).not.toContain('\n');
+    expect(await e2e.store.range('requests:all', 0, -1)).toHaveLength(mark.stored);
+    expect(batchMessages(before)).toHaveLength(0);
+  });
+});
+
+describe('the CSV’s own door: the file is the requester’s, from Slack', () => {
+  /** A server that is not Slack, serving a valid CSV to whoever asks. */
+  let elsewhere: Server;
+  const served: string[] = [];
+  beforeAll(async () => {
+    elsewhere = createServer((req, res) => {
+      served.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.end(`${HEADER}\n${row(901)}\n`);
+    });
+    elsewhere.listen(0, '127.0.0.1');
+    await once(elsewhere, 'listening');
+  });
+  afterAll(() => {
+    elsewhere.closeAllConnections();
+    elsewhere.close();
+  });
+
+  test('a file someone else uploaded: refused on the file field, never downloaded, nothing stored', async () => {
+    const view = await e2e.openModal(REQUESTER, 'csv digicert');
+    const theirs = e2e.slack.addFile({ user: 'UCOLLEAGUE1', name: 'their-people.csv', content: `${HEADER}\n${row(801)}\n` });
+    const mark = await markPosts(e2e);
+    const before = e2e.slack.calls.length;
+    const answer = await submitCsv(view, theirs);
+    expect((answer.json() as { errors: Record<string, string> }).errors.csv_file).toBe('their-people.csv was uploaded by someone else: upload your own copy of the file.');
+    expect(e2e.slack.callsTo('files.info').at(-1)?.args).toMatchObject({ file: theirs.id });
+    expect(await e2e.store.range('requests:all', 0, -1)).toHaveLength(mark.stored);
+    expect(batchMessages(before)).toHaveLength(0);
+  });
+
+  test('a download Slack redirects elsewhere: refused on the file field, the other address never asked, nothing stored', async () => {
+    const view = await e2e.openModal(REQUESTER, 'csv digicert');
+    const file = upload(`${HEADER}\n${row(902)}\n`);
+    e2e.slack.redirectFile(file.id, `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/people.csv`);
+    const mark = await markPosts(e2e);
+    const before = e2e.slack.calls.length;
+    const answer = await submitCsv(view, file);
+    expect((answer.json() as { errors: Record<string, string> }).errors.csv_file).toBe('Slack could not give me the file (it sent me to another address for it); upload it again.');
+    expect(served).toEqual([]);
+    expect(await e2e.store.range('requests:all', 0, -1)).toHaveLength(mark.stored);
     expect(batchMessages(before)).toHaveLength(0);
   });
 });

@@ -42,7 +42,7 @@ async function status(user: string): Promise<string> {
 async function fileBatch(): Promise<{ batchId: string; batch: Batch; permalink: string }> {
   const view = await e2e.openModal(REQUESTER, 'csv digicert');
   const before = e2e.slack.calls.length;
-  const file = e2e.slack.addFile({ name: 'people.csv', content: [HEADER, row(1), row(2), row(3)].join('\n') });
+  const file = e2e.slack.addFile({ user: REQUESTER, name: 'people.csv', content: [HEADER, row(1), row(2), row(3)].join('\n') });
   expect((await e2e.submitCsv(REQUESTER, view, file, 'Branch office opens Monday')).body).toBe('');
   const posted = await waitFor(
     () => e2e.slack.calls.slice(before).find((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && !call.args.thread_ts && String(call.args.text).includes('AB-')),

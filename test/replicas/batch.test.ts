@@ -46,7 +46,7 @@ describe.skipIf(!redisUrl)('a batch on two replicas sharing Redis', { timeout: 1
     const [one, two] = drivers as [SlackDriver, SlackDriver];
     const view = await one.openModal('UREQUESTER1', 'csv digicert');
     const rows = Array.from({ length: ROWS }, (_, n) => `batch.race${n},Bat,Ch,batch.race${n}@example.com,93288,5`);
-    const file = slack.addFile({ name: 'race.csv', content: ['username,first_name,last_name,email,container,access_roles', ...rows].join('\n') });
+    const file = slack.addFile({ user: 'UREQUESTER1', name: 'race.csv', content: ['username,first_name,last_name,email,container,access_roles', ...rows].join('\n') });
     const before = slack.calls.length;
     expect((await one.submitCsv('UREQUESTER1', view, file, 'Branch office on two replicas')).body).toBe('');
     const posted = await waitFor(() => slack.calls.slice(before).find((call) => call.method === 'chat.postMessage' && call.args.channel === CHANNEL && !call.args.thread_ts), { what: 'the batch message' });

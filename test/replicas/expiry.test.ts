@@ -63,7 +63,7 @@ test.skipIf(!redisUrl)('with two replicas on Redis, each pending request gets ex
 test.skipIf(!redisUrl)('a batch nobody decides: one reminder and one expiry line in its thread, every account expired once, the requester told once', { timeout: 60_000 }, async () => {
   const [one] = drivers as [SlackDriver];
   const view = await one.openModal('UREQUESTER2', 'csv checkcentral');
-  const file = slack.addFile({ name: 'late.csv', content: ['email,accessLevel', ...Array.from({ length: 5 }, (_, n) => `late.batch${n}@example.com,user`)].join('\n') });
+  const file = slack.addFile({ user: 'UREQUESTER2', name: 'late.csv', content: ['email,accessLevel', ...Array.from({ length: 5 }, (_, n) => `late.batch${n}@example.com,user`)].join('\n') });
   const before = slack.calls.length;
   expect((await one.submitCsv('UREQUESTER2', view, file, 'nobody answers this batch')).body).toBe('');
   const posted = await waitFor(() => slack.calls.slice(before).find((call) => call.method === 'chat.postMessage' && String(call.args.text).includes('AB-')), { what: 'the batch message' });

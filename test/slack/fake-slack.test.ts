@@ -4,6 +4,7 @@ import { blocksProblems, viewProblems } from '../support/block-kit.js';
 import { type FakeSlack, newTriggerId, startFakeSlack, TRIGGER_TTL_MS } from '../support/fake-slack.js';
 
 const TOKEN = 'xoxb-strict-fake-test';
+const UPLOADER = 'UUPLOADER1';
 let slack: FakeSlack;
 
 beforeAll(async () => {
@@ -103,7 +104,7 @@ describe('files: a requester’s upload and the bot’s own', () => {
   const get = (url: string, token: string | null = TOKEN) => fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   test('a file serves its content to the bot token only; without it, 200 and Slack’s HTML sign-in page', async () => {
-    const file = slack.addFile({ name: 'New Hires.CSV', content: 'email\nann@example.com\n' });
+    const file = slack.addFile({ user: UPLOADER, name: 'New Hires.CSV', content: 'email\nann@example.com\n' });
     expect(file).toMatchObject({ id: expect.stringMatching(/^F[0-9A-F]+$/), name: 'New Hires.CSV', title: 'New Hires.CSV', size: 22, filetype: 'csv', mimetype: 'text/csv' });
     expect(file.url_private.startsWith(slack.url.replace(/\/api\/$/, '/files-pri/'))).toBe(true);
     for (const url of [file.url_private, file.url_private_download]) {
@@ -121,14 +122,27 @@ describe('files: a requester’s upload and the bot’s own', () => {
   });
 
   test('a file type and MIME type may be given; a file can be made unservable', async () => {
-    expect(slack.addFile({ name: 'people', content: 'x' })).toMatchObject({ filetype: 'binary', mimetype: 'application/octet-stream' });
-    expect(slack.addFile({ name: 'a.txt', content: 'x', filetype: 'csv', mimetype: 'text/csv' })).toMatchObject({ filetype: 'csv', mimetype: 'text/csv' });
-    const gone = slack.addFile({ name: 'gone.csv', content: 'x' });
+    expect(slack.addFile({ user: UPLOADER, name: 'people', content: 'x' })).toMatchObject({ filetype: 'binary', mimetype: 'application/octet-stream' });
+    expect(slack.addFile({ user: UPLOADER, name: 'a.txt', content: 'x', filetype: 'csv', mimetype: 'text/csv' })).toMatchObject({ filetype: 'csv', mimetype: 'text/csv' });
+    const gone = slack.addFile({ user: UPLOADER, name: 'gone.csv', content: 'x' });
     slack.failFile(gone.id, 404);
     expect((await get(gone.url_private)).status).toBe(404);
     slack.failFile(gone.id, 500);
     expect((await get(gone.url_private)).status).toBe(500);
     expect((await get(gone.url_private.replace(gone.id, 'FNOSUCH01'))).status).toBe(404);
+    const moved = slack.addFile({ user: UPLOADER, name: 'moved.csv', content: 'x' });
+    slack.redirectFile(moved.id, 'https://elsewhere.example/moved.csv');
+    const res = await fetch(moved.url_private_download, { headers: { authorization: `Bearer ${TOKEN}` }, redirect: 'manual' });
+    expect([res.status, res.headers.get('location')]).toEqual([302, 'https://elsewhere.example/moved.csv']);
+  });
+
+  test('files.info describes a file as Slack does, its uploader included; an unknown id is file_not_found', async () => {
+    const file = slack.addFile({ user: UPLOADER, name: 'people.csv', content: 'email\n' });
+    const answer = (await call('files.info', { file: file.id })) as { ok: boolean; file: Record<string, unknown>; comments: unknown[] };
+    expect(answer).toMatchObject({ ok: true, file: { ...file, user: UPLOADER, user_team: 'TTEAM0001', mode: 'hosted', is_external: false, pretty_type: 'CSV' }, comments: [] });
+    expect(answer.file.created).toEqual(expect.any(Number));
+    expect(await call('files.info', { file: 'FNOSUCH01' })).toEqual({ ok: false, error: 'file_not_found' });
+    expect(await call('files.info', { file: file.id }, null)).toEqual({ ok: false, error: 'not_authed' });
   });
 
   test('the three upload steps refuse what Slack refuses', async () => {

@@ -44,6 +44,8 @@ export interface FunctionExecution {
 // A type, not an interface: it is passed where the bot's zod-inferred file type (an open object) is expected.
 export type FakeSlackFile = {
   id: string;
+  /** Who uploaded it. */
+  user: string;
   name: string;
   title: string;
   size: number;
@@ -93,9 +95,11 @@ export interface FakeSlack {
    * A file someone uploaded. Its url_private serves the content only with the bot token as a
    * bearer; without it Slack answers 200 with its HTML sign-in page, and so does the fake.
    */
-  addFile(file: { name: string; content: string | Buffer; filetype?: string; mimetype?: string }): FakeSlackFile;
+  addFile(file: { user: string; name: string; content: string | Buffer; filetype?: string; mimetype?: string }): FakeSlackFile;
   /** Downloads of this file answer `status` from now on (404: deleted, 500: Slack's trouble). */
   failFile(id: string, status: number): void;
+  /** Downloads of this file answer 302 to `location` from now on. */
+  redirectFile(id: string, location: string): void;
   /** Files shared by files.completeUploadExternal, in order. */
   uploads: CompletedUpload[];
   close(): Promise<void>;
@@ -152,7 +156,7 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
   const views = new Map<string, string>();
   const usedTriggers = new Set<string>();
   const executions = new Map<string, FunctionExecution>();
-  const files = new Map<string, { file: FakeSlackFile; content: Buffer; status?: number }>();
+  const files = new Map<string, { file: FakeSlackFile; content: Buffer; status?: number; location?: string }>();
   /** Uploads under way: getUploadURLExternal issued the id; `content` once the bytes were posted. */
   const pendingUploads = new Map<string, { filename: string; length: number; content?: Buffer }>();
   const uploads: CompletedUpload[] = [];
@@ -289,6 +293,22 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
       },
     ],
     [
+      'files.info',
+      (args) => {
+        const stored = files.get(String(args.file));
+        if (!stored) return refused('file_not_found');
+        const { file } = stored;
+        const created = Math.floor(Date.now() / 1000);
+        const permalink = `https://fake.slack.com/files/${file.user}/${file.id}/${encodeURIComponent(file.name)}`;
+        return {
+          ok: true,
+          file: { ...file, created, timestamp: created, pretty_type: file.filetype.toUpperCase(), user_team: BOT.teamId, editable: false, mode: 'hosted', is_external: false, external_type: '', is_public: false, public_url_shared: false, display_as_bot: false, username: '', permalink, comments_count: 0, has_rich_preview: false },
+          comments: [],
+          response_metadata: { next_cursor: '' },
+        };
+      },
+    ],
+    [
       'conversations.info',
       (args) => (channels.has(String(args.channel)) ? { ok: true, channel: { id: args.channel, name: `chan-${String(args.channel).toLowerCase()}`, is_member: true } } : refused('channel_not_found')),
     ],
@@ -337,6 +357,9 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
     if (!botToken) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(SIGN_IN_PAGE);
+    } else if (stored?.location !== undefined) {
+      res.writeHead(302, { location: stored.location, 'content-type': 'text/plain' });
+      res.end('Found');
     } else if (!stored || stored.status !== undefined) {
       const status = stored?.status ?? 404;
       res.writeHead(status, { 'content-type': 'text/plain' });
@@ -432,7 +455,7 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
       return execution;
     },
     executions,
-    addFile({ name, content, filetype, mimetype }) {
+    addFile({ user, name, content, filetype, mimetype }) {
       const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
       const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
       const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
@@ -440,6 +463,7 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
       const path = `${origin}/files-pri/${BOT.teamId}-${id}`;
       const file: FakeSlackFile = {
         id,
+        user,
         name,
         title: name,
         size: bytes.length,
@@ -455,6 +479,11 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
       const stored = files.get(id);
       if (!stored) throw new Error(`no file ${id}`);
       stored.status = status;
+    },
+    redirectFile(id, location) {
+      const stored = files.get(id);
+      if (!stored) throw new Error(`no file ${id}`);
+      stored.location = location;
     },
     uploads,
     async close() {

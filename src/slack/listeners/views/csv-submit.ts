@@ -7,7 +7,7 @@ import { metadataOf } from '../../blocks/modal.js';
 import { formValues } from '../../blocks/state.js';
 import { createChannelAccess } from '../../channel-access.js';
 import type { SlackDeps } from '../../deps.js';
-import { downloadCsv, SLACK_FILES_HOST } from '../../files.js';
+import { fileOrigins, readUploadedCsv } from '../../files.js';
 import { inlineErrors } from '../../inline-errors.js';
 import { payloadOf } from '../../payloads/index.js';
 import { fieldLabel } from '../../../adapters/providers/types.js';
@@ -31,10 +31,13 @@ export function registerCsvSubmit(app: App, deps: SlackDeps): void {
     const reason = formValues(view.state.values)[REASON_FIELD];
 
     // Both ask Slack, and all of it must fit in Slack's 3 seconds: side by side.
-    const [downloaded, refusal] = await Promise.all([downloadCsv(file, context.botToken ?? '', { slackHosts: [SLACK_FILES_HOST, new URL(deps.config.slack.apiUrl).host] }), access.refusal(client, channel)]);
+    const [downloaded, refusal] = await Promise.all([
+      readUploadedCsv(client, file, { user: user.id, token: context.botToken ?? '', origins: fileOrigins(deps.config.slack.apiUrl) }),
+      access.refusal(client, channel),
+    ]);
     if (!downloaded.ok) return fail({ [IDS.csvFile]: downloaded.why });
     if (refusal) return fail({ [IDS.csvFile]: refusal });
-    const parsed = parseAccountsCsv(downloaded.content, provider, (form) => deps.lifecycle.checkAccount(provider.id, form));
+    const parsed = await parseAccountsCsv(downloaded.content, provider, (form) => deps.lifecycle.checkAccount(provider.id, form));
     if (!parsed.ok) return fail({ [IDS.csvFile]: parsed.problems.join('\n') });
 
     const result = await deps.lifecycle.submitBatch({

@@ -56,8 +56,10 @@ describe('submitBatch', () => {
         { account: 0, field: 'email', message: expect.any(String) },
       ],
     });
-    const refused = await h.lifecycle.submitBatch({ requester: REQUESTER, channel: 'C1', reason: 'new hire', kind: 'preset', accounts: [{ provider: 'checkcentral', form: cc('b@example.com') }, { provider: 'smscentral', form: sms }] });
+    const refused = await h.lifecycle.submitBatch({ requester: REQUESTER, channel: 'C1', reason: 'new hire', kind: 'preset', accounts: [{ provider: 'checkcentral', form: cc('b@example.com') }, { provider: 'smscentral', form: { ...sms, PASSWORD: 'Typed-Pass-123!' } }] });
     expect(refused).toEqual({ ok: false, problems: [{ account: 1, field: 'provider', message: expect.stringContaining('SMS Central') }] });
+    // A refused request's passwords never reach a log line: registering them would only let anyone grow the list every line is scrubbed against.
+    expect(h.hidden).toEqual([]);
     expect(await h.lifecycle.submitBatch({ requester: REQUESTER, channel: 'C1', reason: 'new hire', kind: 'csv', accounts: [] })).toEqual({ ok: false, problems: [{ field: 'accounts', message: 'There are no accounts to ask for.' }] });
     const many = Array.from({ length: 201 }, (_, n) => ({ provider: 'checkcentral', form: cc(`u${n}@example.com`) }));
     expect(await h.lifecycle.submitBatch({ requester: REQUESTER, channel: 'C1', reason: 'new hire', kind: 'csv', accounts: many })).toEqual({ ok: false, problems: [{ field: 'accounts', message: 'One request may hold at most 200 accounts; this one has 201.' }] });

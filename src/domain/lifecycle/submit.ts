@@ -33,12 +33,8 @@ export function submitting(core: Core, provision: Provision) {
   const { deps, store, now, index, providerOf, passwordFields, sealForm, record, move, get } = core;
   const { directory } = deps;
 
-  /**
-   * The provider's own fields, checked by its schema (blank generated fields filled in). Typed
-   * passwords are kept out of the logs; generated ones too unless `kept` is false (a check whose
-   * values are thrown away: nothing could log them).
-   */
-  function checkFields(providerId: string, form: FormValues, kept = true) {
+  /** The provider's own fields, checked by its schema (blank generated fields filled in). */
+  function checkFields(providerId: string, form: FormValues) {
     const provider = providerOf(providerId);
     if (!provider) return { ok: false as const, errors: { provider: 'Choose a provider.' } as Record<string, string> };
     const values: Record<string, string | string[]> = {};
@@ -52,10 +48,6 @@ export function submitting(core: Core, provision: Provision) {
         values[field.id] = generatePassword();
         generated.push(field.id);
       }
-    }
-    for (const id of passwordFields(provider)) {
-      const value = values[id];
-      if (typeof value === 'string' && value !== '' && (kept || !generated.includes(id))) deps.hideFromLogs(value);
     }
     const parsed = provider.input.safeParse(provider.fromForm(values));
     if (!parsed.success) {
@@ -86,7 +78,7 @@ export function submitting(core: Core, provision: Provision) {
 
   /** One account's fields as its provider checks them, without storing anything (a CSV's rows). */
   function checkAccount(providerId: string, form: FormValues): { ok: true; target: string } | { ok: false; errors: Record<string, string> } {
-    const fields = checkFields(providerId, form, false);
+    const fields = checkFields(providerId, form);
     return fields.ok ? { ok: true, target: fields.provider.target(fields.input) } : { ok: false, errors: fields.errors };
   }
 
@@ -154,6 +146,12 @@ export function submitting(core: Core, provision: Provision) {
     created: Date,
   ): AccessRequest {
     const { provider, reason, values, generated, input } = checked;
+    // Only a request that will be stored has passwords worth keeping out of the logs: a refused
+    // file's rows never reach a log line, and registering them would let anyone grow the list.
+    for (const id of passwordFields(provider)) {
+      const value = values[id];
+      if (typeof value === 'string' && value !== '') deps.hideFromLogs(value);
+    }
     const rules = policyFor(deps.policy(), provider.id);
     const request: AccessRequest = {
       id: newRequestId(),

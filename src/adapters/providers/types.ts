@@ -87,6 +87,20 @@ export interface AuthorizeSpec<Settings> {
   headers: (token: string) => Record<string, string>;
 }
 
+/** A call that completes a create once the provider made the account (SCIM: joining a group). */
+export interface FollowUp {
+  /** What it does, in words that name its object: "join group 7f3c…". */
+  what: string;
+  request: WireRequest;
+}
+
+export interface FollowUpSpec<Settings, Input> {
+  /** The calls, given the new account's id; the executor sends each once, in order. */
+  build: (input: Input, providerUserId: string, settings: Settings, reveal: Reveal) => FollowUp[];
+  /** Why an answer is not a success, in the provider's words; undefined when it is one. */
+  failure: (response: WireResponse) => string | undefined;
+}
+
 export interface ProviderSettings {
   baseUrl: string;
   /** False when the credentials are not configured: the provider then runs in dry-run mode. */
@@ -145,6 +159,8 @@ export interface Provider<
   authorize?: AuthorizeSpec<Settings>;
   /** The provider's published rate limits, kept to by queueing; absent = a modest default. */
   limits?: ProviderLimits;
+  /** Calls after a successful create; one that fails leaves the account created, with a warning. */
+  followUps?: FollowUpSpec<Settings, Input>;
 }
 
 // The registry holds providers of different settings and input types side by side.

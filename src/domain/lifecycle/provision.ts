@@ -56,6 +56,7 @@ export function provisioning(core: Core) {
     if (outcome.kind === 'created') await keepForReveal(provisioning);
     const answer = {
       providerUserId: outcome.kind === 'created' ? outcome.providerUserId : undefined,
+      warnings: outcome.kind === 'created' ? outcome.warnings : undefined,
       error: outcome.kind !== 'created' && outcome.kind !== 'dry_run' ? outcome.message : undefined,
     };
     const done = (await move(provisioning, ['provisioning'], { state, outcome, wireRequest })) ?? (await settleLate(provisioning, state, outcome, wireRequest));

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HttpClient } from '../http/types.js';
+import type { HttpClient, WireRequest, WireResponse } from '../http/types.js';
 import { type Limiter, LimiterBusy } from './limiter.js';
 import { parseJsonBody } from './outcome.js';
 import { reveal } from './render.js';
@@ -7,6 +7,12 @@ import { createTokenCache, type TokenCache, withHeaders } from './tokens.js';
 import type { AnyProvider, Choice } from './types.js';
 
 export class LookupError extends Error {}
+
+/** A select shows at most 100 options: no further page is asked for once a list has them. */
+const MAX_CHOICES = 100;
+
+/** Less time left than this, and the list stops at the pages it has. */
+const MIN_PAGE_MS = 300;
 
 interface Entry {
   expires: number;
@@ -61,7 +67,23 @@ export function createLookupService(options: {
     const timeouts = { totalMs: timeoutMs, headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: Math.min(timeoutMs, 1_000) };
     const authorized = await tokens.authorize(provider, settings, timeouts);
     if (authorized?.ok === false) throw new LookupError(authorized.outcome.message);
-    const wire = withHeaders(spec.request(settings, reveal, param), authorized?.headers);
+    // Pages follow one another within the one time limit: a person is waiting on the list.
+    const deadline = now() + timeoutMs;
+    const choices = new Map<string, Choice>();
+    for (let wire: WireRequest | undefined = spec.request(settings, reveal, param); wire; ) {
+      const response = await fetchPage(provider, name, withHeaders(wire, authorized?.headers), deadline - now());
+      const before = choices.size;
+      for (const choice of spec.parse(response)) if (!choices.has(choice.value)) choices.set(choice.value, choice);
+      // A page with nothing new ends the list: a service that ignores the page asked for sends the first one again.
+      const more = choices.size > before && choices.size < MAX_CHOICES && deadline - now() > MIN_PAGE_MS;
+      wire = more ? spec.more?.(response, settings, reveal, param) : undefined;
+    }
+    return [...choices.values()];
+  }
+
+  /** One page of a list, through the provider's limiter: an answer, or a LookupError that says why there is none. */
+  async function fetchPage(provider: AnyProvider, name: string, wire: WireRequest, budgetMs: number): Promise<WireResponse> {
+    const timeouts = { totalMs: budgetMs, headersMs: budgetMs, bodyMs: budgetMs, connectMs: Math.min(budgetMs, 1_000) };
     const send = () => http.send(wire, timeouts);
     const limiter = options.limiterOf?.(provider);
     let result: Awaited<ReturnType<typeof send>>;
@@ -78,7 +100,7 @@ export function createLookupService(options: {
       throw new LookupError(`${provider.label} answered HTTP ${status} to the ${name} lookup`);
     }
     if (parseJsonBody(body) === undefined) throw new LookupError(`${provider.label} sent an unreadable ${name} list`);
-    return spec.parse(result.response);
+    return result.response;
   }
 
   return {

@@ -37,6 +37,8 @@ export interface FieldSpec {
   lookup?: string;
   /** The field whose value parameterises the lookup (DigiCert roles depend on the container). */
   dependsOn?: string;
+  /** The lookup is asked with what the person types, and the provider searches (a SCIM filter), instead of one list filtered here. */
+  search?: true;
   initial?: string | readonly string[];
   /** A blank password field is filled with a generated one, shown once to the requester only. */
   generateIfBlank?: boolean;
@@ -66,6 +68,8 @@ export interface LookupSpec<Settings> {
   param?: z.ZodType<string>;
   request?: (settings: Settings, reveal: Reveal, param?: string) => WireRequest;
   parse?: (response: WireResponse) => Choice[];
+  /** The next page's request when an answer is one page of several (SCIM's startIndex and totalResults). */
+  more?: (response: WireResponse, settings: Settings, reveal: Reveal, param?: string) => WireRequest | undefined;
 }
 
 /** A token the provider granted, good for `expiresInSeconds`. */

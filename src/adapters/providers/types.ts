@@ -105,6 +105,19 @@ export interface FollowUpSpec<Settings, Input> {
   failure: (response: WireResponse) => string | undefined;
 }
 
+/**
+ * A form the service describes itself (SCIM's /Schemas): asked at start-up, on SIGHUP and while
+ * it fails, never on a person's path. Until it answers, and whenever it fails, the form already
+ * in force stays (at first the provider's fallback form).
+ */
+export interface DiscoverySpec<Settings> {
+  /** What the provider asks until its service answers, in words ("the core User fields"). */
+  fallback: string;
+  requests: (settings: Settings, reveal: Reveal) => WireRequest[];
+  /** The answers in the order asked → the form put in force, in words; or why the answers describe none (nothing changes). */
+  apply: (answers: readonly WireResponse[]) => { ok: true; summary: string } | { ok: false; problem: string };
+}
+
 export interface ProviderSettings {
   baseUrl: string;
   /** False when the credentials are not configured: the provider then runs in dry-run mode. */
@@ -165,6 +178,8 @@ export interface Provider<
   limits?: ProviderLimits;
   /** Calls after a successful create; one that fails leaves the account created, with a warning. */
   followUps?: FollowUpSpec<Settings, Input>;
+  /** The service describes the form (`fields`, `input` and what derives from them change when it answers). */
+  discovery?: DiscoverySpec<Settings>;
 }
 
 // The registry holds providers of different settings and input types side by side.

@@ -180,6 +180,11 @@ export interface Provider<
   followUps?: FollowUpSpec<Settings, Input>;
   /** The service describes the form (`fields`, `input` and what derives from them change when it answers). */
   discovery?: DiscoverySpec<Settings>;
+  /**
+   * Every field the provider may ever ask, for a provider whose service decides its form at run
+   * time: a policy file is checked against these, the same before and after the service answers.
+   */
+  vocabulary?: readonly FieldSpec[];
 }
 
 // The registry holds providers of different settings and input types side by side.
@@ -199,6 +204,9 @@ export const labelIn =
   (providers: readonly AnyProvider[]) =>
   (id: string): string =>
     providers.find((provider) => provider.id === id)?.label ?? id;
+
+/** The fields a policy file, a preset or `npm run policy -- explain` may name for this provider. */
+export const policyFields = (provider: AnyProvider): readonly FieldSpec[] => provider.vocabulary ?? provider.fields;
 
 /** A field's label by its id (the id itself for one the provider does not have). */
 export const fieldLabel = (provider: AnyProvider, id: string): string => provider.fields.find((field) => field.id === id)?.label ?? id;

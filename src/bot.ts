@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createHttpClient } from './adapters/http/client.js';
+import { createDiscovery } from './adapters/providers/discovery.js';
 import { createUser } from './adapters/providers/execute.js';
 import { createLimiter, type ProviderLimits } from './adapters/providers/limiter.js';
 import { createLookupService } from './adapters/providers/lookups.js';
 import { createTokenCache } from './adapters/providers/tokens.js';
-import { providers } from './adapters/providers/registry.js';
 import { labelIn } from './adapters/providers/types.js';
 import { openStore } from './adapters/store/open.js';
 import { createSecretBox } from './adapters/store/sealed.js';
@@ -43,6 +43,9 @@ const PURGE_MS = 10 * 60_000;
 /** How often the outbox looks for Slack deliveries that are due (each step backs off on its own). */
 const OUTBOX_SWEEP_MS = 1_000;
 
+/** How often a service whose form could not be discovered is asked again. */
+const DISCOVERY_RETRY_MS = 5 * 60_000;
+
 /** Runs `work` every `ms`, never two at once; `last()` waits for the run under way. */
 function every(ms: number, work: () => Promise<unknown>, log: Logger, what: string) {
   let running: Promise<unknown> | undefined;
@@ -63,6 +66,8 @@ export interface RunningBot {
   opsPort?: number;
   /** Puts a re-read policy in force (SIGHUP); requests already decided keep the audit of theirs. */
   replacePolicy: (next: AccessPolicy) => void;
+  /** Asks the services that describe their forms again (SIGHUP); resolves once each answered or gave up. */
+  rediscover: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -72,6 +77,7 @@ export interface RunningBot {
  * once; Slack's verdict on the token arrives in the background.
  */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+  const providers = config.registry;
   const store = await openStore(config.storeUrl, { log });
   const secrets = createSecretBox(config.secretKey);
   if (!secrets.encrypts) {
@@ -102,6 +108,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     tokens,
     timeoutMs: 2_000,
   });
+  const discovery = createDiscovery({ http, log, providers, settingsOf: (provider) => config.providers[provider.id]! });
+  // Off the listener's path: until a service answers (seconds at most), its fallback form stands and /readyz says so.
+  const discovering = discovery.refresh();
 
   let policy = config.policy;
   // The bot's own acts (auto-approval, expiry) name the bot user once Slack has told us who that is.
@@ -195,8 +204,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       const storeOk = await store.ping();
       // Never waits on Slack: the background check keeps identity.problem() current.
       const slackProblem = identity.ready() ? slack.problem() : (identity.problem() ?? slack.problem() ?? 'Slack not checked yet');
-      const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack: ${slackProblem ?? 'ok'}\n`;
-      respond.send(res, storeOk && !slackProblem ? 200 : 503, body);
+      // A form that could not be discovered still works (its fallback), so only one still being asked for holds readiness.
+      const forms = discovery.status();
+      const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack: ${slackProblem ?? 'ok'}\n${forms.map((form) => `form ${form.provider}: ${form.state}: ${form.detail}\n`).join('')}`;
+      respond.send(res, storeOk && !slackProblem && !forms.some((form) => form.state === 'discovering') ? 200 : 503, body);
     },
     '/metrics': async (_req, res) => respond.send(res, 200, await metrics.render(), metrics.contentType),
   } satisfies Record<string, Route>;
@@ -216,6 +227,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const purge = every(PURGE_MS, () => store.purgeExpired(), log, 'expired-value purge');
   const heartbeat = every(liveness.ttlMs / 3, () => liveness.beat(), log, 'heartbeat');
   const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
+  const rediscovery = every(DISCOVERY_RETRY_MS, () => discovery.refresh({ failedOnly: true }), log, 'form discovery');
   // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
   const expiry = every(
     expirySweepInterval(shortestDeadline(policy)),
@@ -234,14 +246,16 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     replacePolicy: (next) => {
       policy = next;
     },
+    rediscover: () => discovery.refresh(),
     async stop() {
-      for (const loop of [expiry, outbox, recovery, heartbeat, purge, checking]) loop.stop();
+      for (const loop of [expiry, outbox, recovery, heartbeat, purge, checking, rediscovery]) loop.stop();
       await server.close();
       await opsServer?.close();
       await slack.disconnect();
       await lifecycle!.settled();
       await notifier.idle();
       await outbox.last();
+      await Promise.all([discovering, rediscovery.last()]);
       await liveness.retire();
       await http.close();
       await store.close();

@@ -24,7 +24,7 @@ export async function describeForms(providers: readonly AnyProvider[], environme
   await http.close();
   for (const status of discovery.status()) {
     const provider = asked.find((candidate) => candidate.id === status.provider)!;
-    lines.push(`${provider.label} (${provider.id}), SCIM: ${status.state}: ${status.detail}.`);
+    lines.push(`${provider.label} (${provider.id}): ${status.state}: ${status.detail}.`);
     lines.push(`  Its fields, which are its CSV columns: ${provider.fields.map((field) => `${field.id}${field.optional ? '' : ' (required)'}`).join(', ')}.`);
   }
   return lines;

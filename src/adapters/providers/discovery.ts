@@ -70,7 +70,7 @@ export function createDiscovery(options: {
     if (applied.ok) {
       lastForm.set(provider.id, applied.summary);
       statuses.set(provider.id, { provider: provider.id, state: 'discovered', detail: applied.summary });
-      log.info({ provider: provider.id, form: applied.summary }, 'provider form discovered');
+      log.info({ provider: provider.id, form: applied.summary, fields: provider.fields.map((field) => field.id) }, 'provider form discovered');
       return;
     }
     const standing = lastForm.get(provider.id) ?? spec.fallback;

@@ -95,9 +95,3 @@ export const fullOffer = (): Offer => ({
   attributes: CATALOGUE.map((attribute) => ({ ...attribute, required: attribute.id === 'userName' })),
 });
 
-/** An offer in one line, for the log, /readyz and `npm run policy -- check`. */
-export function describeOffer(offer: Offer): string {
-  const fields = [...offer.attributes.map((attribute) => (attribute.required ? `${attribute.id} (required)` : attribute.id)), ...(offer.groupsPath ? ['groups'] : [])];
-  const left = offer.notAsked.length > 0 ? `; not asked: ${offer.notAsked.join('; ')}` : '';
-  return `${offer.discovered ? 'the service’s form' : 'the core User fields'}: ${fields.join(', ')}${left}`;
-}

@@ -56,7 +56,8 @@ export function formFor(offer: Offer): ScimForm {
   const fields = offer.attributes.map((attribute): FieldSpec => {
     const field = fieldFromSchema(shape, attribute.id, {
       label: attribute.label,
-      kind: attribute.kind,
+      // The service's suggested values are the choices.
+      kind: attribute.choices ? 'select' : attribute.kind,
       ...(attribute.placeholder && { placeholder: attribute.placeholder }),
       ...(attribute.lookup && { lookup: attribute.lookup, search: true as const }),
       ...(HINTS[attribute.id] && { hint: HINTS[attribute.id] }),
@@ -115,3 +116,10 @@ const textOf = (input: ScimInput, id: string) => (typeof input.values[id] === 's
 export const target = (input: ScimInput) => textOf(input, 'userName') ?? '';
 
 export const recipients = (input: ScimInput) => addresses(textOf(input, 'emails[primary]'), textOf(input, 'userName'));
+
+/** A form in one line, for the log, /readyz and `npm run policy -- check`: its size, and what the service has that it leaves out. */
+export function describeForm(form: ScimForm): string {
+  const required = form.fields.filter((field) => !field.optional).length;
+  const left = form.offer.notAsked.length > 0 ? `; not asked: ${form.offer.notAsked.join('; ')}` : '';
+  return `${form.offer.discovered ? 'the service’s form' : 'the core User fields'}, ${form.fields.length} fields (${required} required)${left}`;
+}

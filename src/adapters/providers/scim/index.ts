@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { WireResponse } from '../../http/types.js';
 import { defineProvider, type FormValues, type LookupSpec, type PersonDetails, type Reveal } from '../types.js';
-import { describeOffer, fallbackOffer, fullOffer } from './attributes.js';
+import { fallbackOffer, fullOffer } from './attributes.js';
 import { envShape, rateLimit, variablesOf } from './env.js';
-import { fieldOf, formFor, fromForm, fromPerson, recipients, summary, target, type ScimInput } from './form.js';
+import { describeForm, fieldOf, formFor, fromForm, fromPerson, recipients, summary, target, type ScimInput } from './form.js';
 import { offerFrom } from './schemas.js';
 import { type ScimSettings, settingsFor } from './settings.js';
 import { budget, buildCreate, discoveryRequests, GROUPS, joinFailure, joinGroups, type ListSpec, listRequest, nextStart, parseCreate, parseList, USERS } from './wire.js';
@@ -78,7 +78,7 @@ export function scimInstance(name: string, env: Readonly<Record<string, string |
         const offer = offerFrom(answers.map((answer) => answer.body));
         if (typeof offer === 'string') return { ok: false as const, problem: offer };
         form = formFor(offer);
-        return { ok: true as const, summary: describeOffer(offer) };
+        return { ok: true as const, summary: describeForm(form) };
       },
     },
   });

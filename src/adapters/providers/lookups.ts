@@ -24,6 +24,33 @@ export interface LookupService {
   choices(provider: AnyProvider, name: string, param?: string): Promise<Choice[]>;
 }
 
+/** One page of a list, through the provider's limiter: an answer, or a LookupError that says why there is none. */
+async function fetchPage(
+  options: { http: HttpClient; limiter?: Limiter; timeoutMs: number },
+  provider: AnyProvider,
+  name: string,
+  wire: WireRequest,
+  budgetMs: number,
+): Promise<WireResponse> {
+  const timeouts = { totalMs: budgetMs, headersMs: budgetMs, bodyMs: budgetMs, connectMs: Math.min(budgetMs, 1_000) };
+  const send = () => options.http.send(wire, timeouts);
+  let result: Awaited<ReturnType<typeof send>>;
+  try {
+    // A person is waiting on the list: queue only briefly behind creates, then offer typed ids.
+    result = options.limiter ? await options.limiter.run(send, Math.min(500, options.timeoutMs / 2)) : await send();
+  } catch (error) {
+    if (error instanceof LimiterBusy) throw new LookupError(`${provider.label} is busy at its rate limit; type the id`);
+    throw error;
+  }
+  if (!result.ok) throw new LookupError(`${provider.label} did not answer: ${result.failure.message}`);
+  const { status, body } = result.response;
+  if (status < 200 || status >= 300) {
+    throw new LookupError(`${provider.label} answered HTTP ${status} to the ${name} lookup`);
+  }
+  if (parseJsonBody(body) === undefined) throw new LookupError(`${provider.label} sent an unreadable ${name} list`);
+  return result.response;
+}
+
 /**
  * Provider lookups cached per process: providers meter these calls (CheckCentral per day,
  * DigiCert per 5 s and per 3 min, creates included) and a modal asks on every keystroke of a
@@ -69,9 +96,10 @@ export function createLookupService(options: {
     if (authorized?.ok === false) throw new LookupError(authorized.outcome.message);
     // Pages follow one another within the one time limit: a person is waiting on the list.
     const deadline = now() + timeoutMs;
+    const page = { http, limiter: options.limiterOf?.(provider), timeoutMs };
     const choices = new Map<string, Choice>();
     for (let wire: WireRequest | undefined = spec.request(settings, reveal, param); wire; ) {
-      const response = await fetchPage(provider, name, withHeaders(wire, authorized?.headers), deadline - now());
+      const response = await fetchPage(page, provider, name, withHeaders(wire, authorized?.headers), deadline - now());
       const before = choices.size;
       for (const choice of spec.parse(response)) if (!choices.has(choice.value)) choices.set(choice.value, choice);
       // A page with nothing new ends the list: a service that ignores the page asked for sends the first one again.
@@ -79,28 +107,6 @@ export function createLookupService(options: {
       wire = more ? spec.more?.(response, settings, reveal, param) : undefined;
     }
     return [...choices.values()];
-  }
-
-  /** One page of a list, through the provider's limiter: an answer, or a LookupError that says why there is none. */
-  async function fetchPage(provider: AnyProvider, name: string, wire: WireRequest, budgetMs: number): Promise<WireResponse> {
-    const timeouts = { totalMs: budgetMs, headersMs: budgetMs, bodyMs: budgetMs, connectMs: Math.min(budgetMs, 1_000) };
-    const send = () => http.send(wire, timeouts);
-    const limiter = options.limiterOf?.(provider);
-    let result: Awaited<ReturnType<typeof send>>;
-    try {
-      // A person is waiting on the list: queue only briefly behind creates, then offer typed ids.
-      result = limiter ? await limiter.run(send, Math.min(500, timeoutMs / 2)) : await send();
-    } catch (error) {
-      if (error instanceof LimiterBusy) throw new LookupError(`${provider.label} is busy at its rate limit; type the id`);
-      throw error;
-    }
-    if (!result.ok) throw new LookupError(`${provider.label} did not answer: ${result.failure.message}`);
-    const { status, body } = result.response;
-    if (status < 200 || status >= 300) {
-      throw new LookupError(`${provider.label} answered HTTP ${status} to the ${name} lookup`);
-    }
-    if (parseJsonBody(body) === undefined) throw new LookupError(`${provider.label} sent an unreadable ${name} list`);
-    return result.response;
   }
 
   return {

@@ -33,7 +33,7 @@ export function scimInstance(name: string, env: Readonly<Record<string, string |
       return start === undefined ? undefined : listRequest(list, form.offer, settings, reveal, query, start);
     },
   });
-  const asks = (id: string) => form.fields.some((field) => field.id === id);
+  const asks = (fieldId: string) => form.fields.some((field) => field.id === fieldId);
   // Checked with every other variable by the configuration's schema; here only read.
   const windows = rateLimit(variables.rateLimit).safeParse(env[variables.rateLimit]).data;
 

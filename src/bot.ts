@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createHttpClient } from './adapters/http/client.js';
+import { createDiscovery } from './adapters/providers/discovery.js';
 import { createUser } from './adapters/providers/execute.js';
 import { createLimiter, type ProviderLimits } from './adapters/providers/limiter.js';
 import { createLookupService } from './adapters/providers/lookups.js';
 import { createTokenCache } from './adapters/providers/tokens.js';
-import { providers } from './adapters/providers/registry.js';
 import { labelIn } from './adapters/providers/types.js';
 import { openStore } from './adapters/store/open.js';
 import { createSecretBox } from './adapters/store/sealed.js';
@@ -45,6 +45,9 @@ const PURGE_MS = 10 * 60_000;
 /** How often the outbox looks for Slack deliveries that are due (each step backs off on its own). */
 const OUTBOX_SWEEP_MS = 1_000;
 
+/** How often a service whose form could not be discovered is asked again. */
+const DISCOVERY_RETRY_MS = 5 * 60_000;
+
 /** Runs `work` every `ms`, never two at once; `last()` waits for the run under way. */
 function every(ms: number, work: () => Promise<unknown>, log: Logger, what: string) {
   let running: Promise<unknown> | undefined;
@@ -65,6 +68,8 @@ export interface RunningBot {
   opsPort?: number;
   /** Puts a re-read policy in force (SIGHUP) here and, through the store, on every replica; requests already decided keep the audit of theirs. */
   replacePolicy: (next: AccessPolicy) => Promise<void>;
+  /** Asks the services that describe their forms again (SIGHUP); resolves once each answered or gave up. */
+  rediscover: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -74,6 +79,7 @@ export interface RunningBot {
  * once; Slack's verdict on the token arrives in the background.
  */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+  const providers = config.registry;
   const store = await openStore(config.storeUrl, { log });
   const secrets = createSecretBox(config.secretKey);
   if (!secrets.encrypts) {
@@ -104,6 +110,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     tokens,
     timeoutMs: 2_000,
   });
+  const discovery = createDiscovery({ http, log, providers, settingsOf: (provider) => config.providers[provider.id]! });
+  // Off the listener's path: until a service answers (seconds at most), its fallback form stands and /readyz says so.
+  const discovering = discovery.refresh();
 
   let policy = config.policy;
   const policyVersion = createPolicyVersion({
@@ -218,8 +227,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       // Never waits on Slack: the background check keeps identity.problem() current.
       const slackProblem = identity.ready() ? slack.problem() : (identity.problem() ?? slack.problem() ?? 'Slack not checked yet');
       const policyProblem = policyVersion.problem();
-      const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack: ${slackProblem ?? 'ok'}\npolicy: ${policyProblem ?? 'ok'}\n`;
-      respond.send(res, storeOk && !slackProblem && !policyProblem ? 200 : 503, body);
+      // A form that could not be discovered still works (its fallback), so only one still being asked for holds readiness.
+      const forms = discovery.status();
+      const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack: ${slackProblem ?? 'ok'}\npolicy: ${policyProblem ?? 'ok'}\n${forms.map((form) => `form ${form.provider}: ${form.state}: ${form.detail}\n`).join('')}`;
+      respond.send(res, storeOk && !slackProblem && !policyProblem && !forms.some((form) => form.state === 'discovering') ? 200 : 503, body);
     },
     '/metrics': async (_req, res) => respond.send(res, 200, await metrics.render(), metrics.contentType),
   } satisfies Record<string, Route>;
@@ -240,6 +251,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   // The policy check rides along, so a replica left on another version says so in /readyz without waiting for a click.
   const heartbeat = every(liveness.ttlMs / 3, () => Promise.all([liveness.beat(), policyVersion.check()]), log, 'heartbeat');
   const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
+  const rediscovery = every(DISCOVERY_RETRY_MS, () => discovery.refresh({ failedOnly: true }), log, 'form discovery');
   // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
   const expiry = every(
     expirySweepInterval(shortestDeadline(policy)),
@@ -259,14 +271,16 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       policy = next;
       await policyVersion.publish();
     },
+    rediscover: () => discovery.refresh(),
     async stop() {
-      for (const loop of [expiry, outbox, recovery, heartbeat, purge, checking]) loop.stop();
+      for (const loop of [expiry, outbox, recovery, heartbeat, purge, checking, rediscovery]) loop.stop();
       await server.close();
       await opsServer?.close();
       await slack.disconnect();
       await lifecycle!.settled();
       await notifier.idle();
       await outbox.last();
+      await Promise.all([discovering, rediscovery.last()]);
       await liveness.retire();
       await http.close();
       await store.close();

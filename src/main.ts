@@ -26,12 +26,14 @@ log.info(
 
 // SPEC §8: SIGHUP re-reads the policy file; a file with problems changes nothing, and says why.
 process.on('SIGHUP', () => {
+  // Services that describe their forms are asked again; each says in the log what it answered.
+  void bot.rediscover();
   const path = config.policyFile;
   if (!path) {
     log.warn('SIGHUP: no ADDUSER_POLICY_FILE to re-read; the policy variables are read only at start');
     return;
   }
-  const read = readPolicyFile(path);
+  const read = readPolicyFile(path, config.registry);
   if (!read.ok) {
     log.error({ policyFile: path, problems: read.problems }, `SIGHUP: the policy file has problems; the policy in force is unchanged\n${formatProblems(path, read.problems)}`);
     return;

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { SCIM_VARIABLES } from '../src/adapters/providers/scim/env.js';
 import { variableNames } from '../src/config/schema.js';
 import { readRepoFile, sourceFiles } from './support/sources.js';
 
@@ -17,11 +18,16 @@ const readByCode = [...new Set([...variableNames, ...readFromProcessEnv()])].sor
 const exampleLines = readRepoFile('.env.example').split('\n');
 const exampleNames = exampleLines.flatMap((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []);
 
-/** The variables named in the first column of the README's configuration table. */
-function readmeTableNames(): string[] {
+/** The rows of the README's configuration table. */
+function readmeTableRows(): string[] {
   const readme = readRepoFile('README.md');
   const section = readme.slice(readme.indexOf('\n## Configuration'), readme.indexOf('\n## ', readme.indexOf('\n## Configuration') + 1));
-  const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+  return section.split('\n').filter((line) => line.startsWith('| `'));
+}
+
+/** The variables named in the first column of the README's configuration table. */
+function readmeTableNames(): string[] {
+  const rows = readmeTableRows();
   return rows.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((match) => match[1]!));
 }
 
@@ -44,5 +50,13 @@ describe('every environment variable the code reads is documented', () => {
     const documented = readmeTableNames();
     expect(readByCode.filter((name) => !documented.includes(name)), "missing from the README's configuration table").toEqual([]);
     expect(documented.filter((name) => !readByCode.includes(name)), 'in the README table but read by nothing').toEqual([]);
+  });
+
+  test('the variables of a SCIM instance, by their pattern: described in .env.example and a row each in the README table', () => {
+    const rows = readmeTableRows();
+    for (const name of SCIM_VARIABLES) {
+      expect(exampleLines.some((line) => line.startsWith(`# ${name}: `)), `${name} described in .env.example`).toBe(true);
+      expect(rows.some((row) => row.startsWith(`| \`${name}\` |`)), `${name} in the README table`).toBe(true);
+    }
   });
 });

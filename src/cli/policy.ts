@@ -1,17 +1,20 @@
 import { webApi } from '@slack/bolt';
-import { findProvider, providers } from '../adapters/providers/registry.js';
+import { findProvider, providersIn } from '../adapters/providers/registry.js';
+import { policyFields } from '../adapters/providers/types.js';
 import { formatProblems, readPolicyFile } from '../config/policy-file.js';
 import { policyVariablesSchema } from '../config/schema.js';
 import { serviceUrl } from '../config/url.js';
 import { type AccessPolicy, admit, policyFor } from '../domain/access-policy.js';
 import { fail, out, readArgs } from './args.js';
+import { describeForms } from './forms.js';
 import { approversSentence, describePolicy, escalationSentence, idsOnly, type Names, privilegedWords } from './policy-words.js';
 
 const USAGE = `Usage: npm run policy -- <command>
   check [FILE]
       Validates the policy file (FILE, else ADDUSER_POLICY_FILE; without either, the policy
       variables) and prints, per provider, who may ask, who approves, how many, rules and
-      escalation. Exit 0 when valid, 1 with every problem by line and key.
+      escalation; then each SCIM instance's fields (its CSV columns), as its service describes
+      them. Exit 0 when valid, 1 with every problem by line and key.
   explain --provider P --requester U… [--field NAME=VALUE …] [--email ADDRESS …] [--file FILE]
       What would happen to such a request: refused, auto-approved by which rule, or who must
       approve and how many; which of its fields carry addresses a rule's email_domain judges
@@ -30,15 +33,18 @@ const { positionals, values } = readArgs(
 );
 const [command, fileArgument] = positionals;
 
+const environment = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''));
+const registry = providersIn(environment);
+if (registry.problems.length > 0) fail(`The SCIM instance variables have problems:\n${registry.problems.map((problem) => `  - ${problem.message}`).join('\n')}`, 1);
+const providers = registry.providers;
+
 function loadPolicy(path: string | undefined): AccessPolicy {
   if (path) {
-    const read = readPolicyFile(path);
+    const read = readPolicyFile(path, providers);
     if (!read.ok) fail(formatProblems(path, read.problems), 1);
     return read.policy;
   }
-  const parsed = policyVariablesSchema.safeParse(
-    Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined && value.trim() !== '')),
-  );
+  const parsed = policyVariablesSchema(providers).safeParse(environment);
   if (!parsed.success) fail(`The policy variables have problems:\n${parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n')}`, 1);
   return parsed.data;
 }
@@ -86,10 +92,11 @@ switch (command) {
     const policy = loadPolicy(policyPath);
     const { names } = slackLookups();
     for (const line of await describePolicy(policy, providers, names)) out(line);
+    for (const line of await describeForms(providers, environment)) out(line);
     break;
   }
   case 'explain': {
-    const provider = values.provider ? findProvider(values.provider) : undefined;
+    const provider = values.provider ? findProvider(values.provider, providers) : undefined;
     if (!provider) fail(`--provider must be one of: ${providers.map((one) => one.id).join(', ')}\n${USAGE}`);
     const requester = values.requester?.trim() ?? '';
     if (!/^[UW][A-Z0-9]{2,}$/.test(requester)) fail(`--requester must be a user id (U…/W…)\n${USAGE}`);
@@ -98,8 +105,8 @@ switch (command) {
       const at = pair.indexOf('=');
       if (at <= 0) fail(`--field takes NAME=VALUE, not ${JSON.stringify(pair)}`);
       const name = pair.slice(0, at);
-      const spec = provider.fields.find((field) => field.id === name);
-      if (!spec) fail(`${provider.id} has no field ${JSON.stringify(name)}; its fields are ${provider.fields.map((field) => field.id).join(', ')}`);
+      const spec = policyFields(provider).find((field) => field.id === name);
+      if (!spec) fail(`${provider.id} has no field ${JSON.stringify(name)}; its fields are ${policyFields(provider).map((field) => field.id).join(', ')}`);
       const value = pair.slice(at + 1);
       fields[name] = spec.kind === 'multi_select' || spec.kind === 'checkboxes' ? value.split(',').filter(Boolean) : value;
     }

@@ -1,3 +1,5 @@
+import { providersIn } from '../adapters/providers/registry.js';
+import type { AnyProvider } from '../adapters/providers/types.js';
 import { readPolicyFile } from './policy-file.js';
 import { type Config, envSchema, policyVariableNames } from './schema.js';
 import { Secret } from './secret.js';
@@ -17,17 +19,19 @@ function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
  */
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const values = withoutBlanks(env);
-  const parsed = envSchema.safeParse(values);
+  const registry = providersIn(values);
+  const parsed = envSchema(registry.providers).safeParse(values);
   // Checked here rather than in the schema so it is reported with every other problem at once.
   const transport =
     values.SLACK_APP_TOKEN || values.SLACK_SIGNING_SECRET
       ? []
       : [{ path: ['SLACK_SIGNING_SECRET'], message: 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN to run in Socket Mode instead)' }];
-  const { policy, issues: policyIssues } = policyFile(values);
-  if (parsed.success && transport.length === 0 && policyIssues.length === 0) {
+  const { policy, issues: policyIssues } = policyFile(values, registry.providers);
+  const instances = registry.problems.map((problem) => ({ path: [problem.variable], message: problem.message }));
+  if (parsed.success && transport.length === 0 && policyIssues.length === 0 && instances.length === 0) {
     return { ok: true, config: policy ? { ...parsed.data, policy } : parsed.data };
   }
-  const issues = [...(parsed.success ? [] : parsed.error.issues), ...transport, ...policyIssues];
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...transport, ...instances, ...policyIssues];
   const problems = issues.map((issue) => {
     const variable = issue.path.map(String).join('.') || 'configuration';
     return issue.message.includes(variable) ? `  - ${issue.message}` : `  - ${variable}: ${issue.message}`;
@@ -44,10 +48,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
 }
 
 /** SPEC §8: the file replaces the policy variables; both at once is ambiguous, so it is refused. */
-function policyFile(values: Record<string, string>) {
+function policyFile(values: Record<string, string>, providers: readonly AnyProvider[]) {
   const path = values.ADDUSER_POLICY_FILE?.trim();
   if (!path) return { policy: undefined, issues: [] };
-  const clash = policyVariableNames.filter((name) => values[name] !== undefined);
+  const clash = policyVariableNames(providers).filter((name) => values[name] !== undefined);
   const issues: { path: string[]; message: string }[] = [];
   if (clash.length > 0) {
     issues.push({
@@ -55,7 +59,7 @@ function policyFile(values: Record<string, string>) {
       message: `ADDUSER_POLICY_FILE replaces ${clash.join(', ')}: set the policy in the file or in the variables, not both`,
     });
   }
-  const read = readPolicyFile(path);
+  const read = readPolicyFile(path, providers);
   if (!read.ok) {
     for (const problem of read.problems) {
       issues.push({

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { findProvider, providers } from '../adapters/providers/registry.js';
-import type { AnyProvider, FieldSpec } from '../adapters/providers/types.js';
+import { findProvider, providers as builtIn } from '../adapters/providers/registry.js';
+import { type AnyProvider, type FieldSpec, policyFields } from '../adapters/providers/types.js';
 import { type AccessPolicy, normalDomain, privilegedIn, type ProviderPolicy } from '../domain/access-policy.js';
 import type { ApproverSet } from '../domain/policy.js';
 import { parseDuration } from './duration.js';
@@ -62,14 +62,14 @@ const MANY_VALUES: readonly FieldSpec['kind'][] = ['multi_select', 'checkboxes']
 const ruleFields = (provider: AnyProvider) =>
   z.strictObject(
     Object.fromEntries(
-      provider.fields.filter((field) => field.kind !== 'password').map((field) => [field.id, z.array(fieldValue(field)).min(1).optional()]),
+      policyFields(provider).filter((field) => field.kind !== 'password').map((field) => [field.id, z.array(fieldValue(field)).min(1).optional()]),
     ),
   );
 
 const presetFields = (provider: AnyProvider) =>
   z.strictObject(
     Object.fromEntries(
-      provider.fields
+      policyFields(provider)
         .filter((field) => field.kind !== 'password')
         .map((field) => [field.id, (MANY_VALUES.includes(field.kind) ? z.array(fieldValue(field)) : fieldValue(field)).optional()]),
     ),
@@ -86,7 +86,7 @@ const domain = z.string().transform((text, ctx) => {
 const privilegedSection = (provider: AnyProvider) =>
   z.strictObject({
     values: z
-      .strictObject(Object.fromEntries(provider.fields.filter((field) => provider.privilegeFields.includes(field.id)).map((field) => [field.id, z.array(fieldValue(field)).min(1).optional()])))
+      .strictObject(Object.fromEntries(policyFields(provider).filter((field) => provider.privilegeFields.includes(field.id)).map((field) => [field.id, z.array(fieldValue(field)).min(1).optional()])))
       .refine((values) => Object.values(values).some(Boolean), { error: 'name at least one field and its privileged values' }),
     required_approvals: z.number(APPROVALS).int(APPROVALS).min(1, APPROVALS).max(10, APPROVALS).optional(),
     in_bulk: z.enum(['allow', 'refuse'], { error: 'must be allow or refuse' }).default('allow'),
@@ -110,7 +110,7 @@ const providerSection = (provider: AnyProvider) =>
       .optional(),
   });
 
-const fileSchema = z.strictObject({
+const fileSchema = (providers: readonly AnyProvider[]) => z.strictObject({
   version: z.literal(1, { error: 'must be 1' }),
   defaults: z.strictObject(commonShape).optional(),
   providers: z.strictObject(Object.fromEntries(providers.map((provider) => [provider.id, providerSection(provider).optional()]))).optional(),
@@ -127,7 +127,7 @@ const fileSchema = z.strictObject({
     .optional(),
 });
 
-type FileShape = z.output<typeof fileSchema>;
+type FileShape = z.output<ReturnType<typeof fileSchema>>;
 type SectionShape = Partial<z.output<ReturnType<typeof providerSection>>>;
 
 const DEFAULT_TTL_MS = 72 * 3_600_000;
@@ -142,7 +142,7 @@ function inFileOrder<T>(accounts: Readonly<Record<string, T>>, raw: unknown): Re
   return Object.fromEntries(ids.map((id) => [id, accounts[id]!]));
 }
 
-function resolve(file: FileShape, hash: string, raw: { presets?: Record<string, { accounts?: unknown }> } = {}): AccessPolicy {
+function resolve(file: FileShape, hash: string, providers: readonly AnyProvider[], raw: { presets?: Record<string, { accounts?: unknown }> } = {}): AccessPolicy {
   const base: SectionShape = file.defaults ?? {};
   const merge = (own: SectionShape): ProviderPolicy => {
     const escalate = own.escalate ?? base.escalate;
@@ -187,7 +187,7 @@ function resolve(file: FileShape, hash: string, raw: { presets?: Record<string, 
 }
 
 /** Problems the schema cannot see alone: numbers that can never be met, an escalation after expiry, a preset that cannot be filled. */
-function coherence(policy: AccessPolicy): PolicyProblem[] {
+function coherence(policy: AccessPolicy, providers: readonly AnyProvider[]): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   for (const [id, rules] of Object.entries(policy.providers)) {
     const approvers = rules.approvers;
@@ -214,10 +214,10 @@ function coherence(policy: AccessPolicy): PolicyProblem[] {
   const person = { email: 'someone@example.com', first_name: 'Some', last_name: 'One', username: 'someone' };
   for (const [name, preset] of Object.entries(policy.presets)) {
     for (const [id, values] of Object.entries(preset.accounts)) {
-      const provider = findProvider(id);
+      const provider = findProvider(id, providers);
       if (!provider) continue;
       const fromPerson = Object.keys(provider.fromPerson(person));
-      const missing = provider.fields.filter((field) => !field.optional && !field.generateIfBlank && values[field.id] === undefined && !fromPerson.includes(field.id));
+      const missing = policyFields(provider).filter((field) => !field.optional && !field.generateIfBlank && values[field.id] === undefined && !fromPerson.includes(field.id));
       if (missing.length > 0) {
         problems.push({
           key: `presets.${name}.accounts.${id}`,
@@ -247,8 +247,8 @@ function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, pat
 
 const keyOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(file)';
 
-/** Reads and validates a policy file: the policy, or every problem with its line and key. */
-export function parsePolicy(text: string): PolicyFileResult {
+/** Reads and validates a policy file for these providers: the policy, or every problem with its line and key. */
+export function parsePolicy(text: string, providers: readonly AnyProvider[] = builtIn): PolicyFileResult {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -262,14 +262,14 @@ export function parsePolicy(text: string): PolicyFileResult {
     };
   }
   const raw: unknown = doc.toJS();
-  const parsed = fileSchema.safeParse(raw);
+  const parsed = fileSchema(providers).safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue): PolicyProblem[] => {
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map((key) => ({
           line: lineOf(doc, counter, issue.path, key),
           key: keyOf([...issue.path, key]),
-          message: unknownKeyMessage(issue.path, key),
+          message: unknownKeyMessage(issue.path, key, providers),
         }));
       }
       // A bad map key is found by the key itself, not by the value under it.
@@ -279,27 +279,25 @@ export function parsePolicy(text: string): PolicyFileResult {
     return { ok: false, problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
   }
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
-  const policy = resolve(parsed.data, hash, raw as Parameters<typeof resolve>[2]);
-  const problems = coherence(policy).map((problem) => ({ ...problem, line: lineOf(doc, counter, problem.key.split('.')) }));
+  const policy = resolve(parsed.data, hash, providers, raw as Parameters<typeof resolve>[3]);
+  const problems = coherence(policy, providers).map((problem) => ({ ...problem, line: lineOf(doc, counter, problem.key.split('.')) }));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, policy };
 }
 
-const PROVIDER_IDS = providers.map((provider) => provider.id).join(', ');
-
-function unknownKeyMessage(path: readonly PropertyKey[], key: string): string {
+function unknownKeyMessage(path: readonly PropertyKey[], key: string, providers: readonly AnyProvider[]): string {
   const parent = path.at(-1);
   if ((path.length === 1 && parent === 'providers') || parent === 'accounts') {
-    return `unknown provider ${JSON.stringify(key)}; the providers are ${PROVIDER_IDS}`;
+    return `unknown provider ${JSON.stringify(key)}; the providers are ${providers.map((provider) => provider.id).join(', ')}`;
   }
   const provider = providers.find((one) => path.includes(one.id));
   if (provider && (parent === 'fields' || path.at(-2) === 'accounts')) {
-    const ids = provider.fields.filter((field) => field.kind !== 'password').map((field) => field.id);
+    const ids = policyFields(provider).filter((field) => field.kind !== 'password').map((field) => field.id);
     return `unknown field ${JSON.stringify(key)} for ${provider.id}; its fields are ${ids.join(', ')}`;
   }
   return `unknown key ${JSON.stringify(key)} (a typo must not silently loosen the policy)`;
 }
 
-export function readPolicyFile(path: string): PolicyFileResult {
+export function readPolicyFile(path: string, providers: readonly AnyProvider[] = builtIn): PolicyFileResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -308,7 +306,7 @@ export function readPolicyFile(path: string): PolicyFileResult {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
     return { ok: false, problems: [{ key: '(file)', message: `${path}: ${why}` }] };
   }
-  return parsePolicy(text);
+  return parsePolicy(text, providers);
 }
 
 export function formatProblems(path: string, problems: readonly PolicyProblem[]): string {

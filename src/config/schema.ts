@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { providers } from '../adapters/providers/registry.js';
+import { providers as builtIn } from '../adapters/providers/registry.js';
 import type { AnyProvider } from '../adapters/providers/types.js';
 import { parseStoreUrl } from '../adapters/store/url.js';
 import { parseDuration } from './duration.js';
@@ -50,7 +50,8 @@ export type Approvers = { users: string[]; groups: string[] };
 
 export const approversVariable = (provider: AnyProvider) => `ADDUSER_APPROVERS_${provider.id.toUpperCase()}`;
 
-const policyShape = {
+/** The policy variables, each provider's approvers included (SPEC §2). */
+const policyShapeFor = (providers: readonly AnyProvider[]) => ({
   ADDUSER_REQUESTS_CHANNEL: channelId('ADDUSER_REQUESTS_CHANNEL'),
   ADDUSER_APPROVERS: approverList('ADDUSER_APPROVERS'),
   ADDUSER_REQUIRED_APPROVALS: wholeNumber('ADDUSER_REQUIRED_APPROVALS', 1, 10, 1),
@@ -66,7 +67,7 @@ const policyShape = {
       return ms;
     }),
   ...Object.fromEntries(providers.map((provider) => [approversVariable(provider), approverList(approversVariable(provider))])),
-};
+});
 
 const baseShape = {
   SLACK_BOT_TOKEN: secret('SLACK_BOT_TOKEN').refine((token) => token.reveal().startsWith('xoxb-'), {
@@ -103,11 +104,11 @@ const baseShape = {
   }),
 };
 
-const providerShapes = Object.assign({}, ...providers.map((provider) => provider.env)) as z.ZodRawShape;
+const providerShapesOf = (providers: readonly AnyProvider[]) => Object.assign({}, ...providers.map((provider) => provider.env)) as z.ZodRawShape;
 
-type PolicyVariablesShape = z.output<z.ZodObject<typeof policyShape>>;
+type PolicyVariablesShape = z.output<z.ZodObject<ReturnType<typeof policyShapeFor>>>;
 
-const policyOf = (env: PolicyVariablesShape) => {
+const policyOf = (providers: readonly AnyProvider[]) => (env: PolicyVariablesShape) => {
   const raw = env as Record<string, unknown>;
   return policyFromVariables({
     requestsChannel: env.ADDUSER_REQUESTS_CHANNEL,
@@ -121,17 +122,20 @@ const policyOf = (env: PolicyVariablesShape) => {
 };
 
 /** The policy variables alone, for tools that need the policy without a bot token (`npm run policy`). */
-export const policyVariablesSchema = z.object(policyShape).transform(policyOf);
+export const policyVariablesSchema = (providers: readonly AnyProvider[]) => z.object(policyShapeFor(providers)).transform(policyOf(providers));
 
 /** The variables a policy file replaces (SPEC §8). */
-export const policyVariableNames: readonly string[] = Object.keys(policyShape);
+export const policyVariableNames = (providers: readonly AnyProvider[]): readonly string[] => Object.keys(policyShapeFor(providers));
 
-/** Every variable the bot reads, for documentation checks (.env.example must list them all). */
-export const variableNames: readonly string[] = [...Object.keys(providerShapes), ...Object.keys(baseShape), ...policyVariableNames];
+/**
+ * Every variable the bot reads with the built-in providers, for documentation checks (.env.example
+ * must list them all); a SCIM instance's are named by their pattern (SCIM_VARIABLES).
+ */
+export const variableNames: readonly string[] = [...Object.keys(providerShapesOf(builtIn)), ...Object.keys(baseShape), ...policyVariableNames(builtIn)];
 
-/** SPEC §2: every environment variable, each provider's own included, in one schema. */
-export const envSchema = z
-  .object({ ...providerShapes, ...baseShape, ...policyShape })
+/** SPEC §2: every environment variable, the offered providers' own included, in one schema. */
+export const envSchema = (providers: readonly AnyProvider[]) => z
+  .object({ ...providerShapesOf(providers), ...baseShape, ...policyShapeFor(providers) })
   .transform((env) => {
     const raw = env as Record<string, unknown>;
     return {
@@ -146,17 +150,19 @@ export const envSchema = z
       opsPort: env.ADDUSER_OPS_PORT,
       auditChannel: env.ADDUSER_AUDIT_CHANNEL,
       policyFile: env.ADDUSER_POLICY_FILE,
-      policy: policyOf(env),
+      policy: policyOf(providers)(env),
       maxPending: env.ADDUSER_MAX_PENDING,
       maxPendingAccounts: env.ADDUSER_MAX_PENDING_ACCOUNTS,
       dryRun: env.ADDUSER_DRY_RUN,
       storeUrl: env.STORE_URL,
       logLevel: env.LOG_LEVEL,
       secretKey: env.ADDUSER_SECRET_KEY,
+      /** Every provider this configuration has, in the modal's order: the built-ins, then the SCIM instances. */
+      registry: providers,
       providers: Object.fromEntries(
         providers.map((provider) => [provider.id, provider.settings(raw) as ReturnType<AnyProvider['settings']>]),
       ),
     };
   });
 
-export type Config = z.infer<typeof envSchema>;
+export type Config = z.infer<ReturnType<typeof envSchema>>;

@@ -33,6 +33,8 @@ export const auditRecordSchema = z.object({
   reason: z.string().optional(),
   providerUserId: z.string().optional(),
   error: z.string().optional(),
+  /** What failed after the account was made (a group not joined): the account exists, these did not happen. */
+  warnings: z.array(z.string()).optional(),
   /** The policy file's version (its hash) a decision was taken under; absent under the environment's policy. */
   policy: z.string().optional(),
   /** The request was filed by a workflow's step, not a person's form; absent on records of other requests. */

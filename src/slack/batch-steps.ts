@@ -129,7 +129,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
    * thread; only then does the message get its Approve and Reject (SPEC §6: approvers see what
    * they grant, and 200 rows do not fit in a message).
    */
-  async function postMessage(batchId: string): Promise<StepResult> {
+  async function postMessage(batchId: string, record: AuditRecord): Promise<StepResult> {
     const batch = await deps.batchRecord(batchId);
     if (!batch) return 'skipped';
     const posted = await deps.postParent(batchId, batch.channel, async () => {
@@ -137,9 +137,10 @@ export function createBatchSteps(deps: BatchStepsDeps) {
       return now && batchMessage(await viewOf(now));
     });
     if (batch.kind !== 'csv') return posted;
-    // Listed once; the update that shows the buttons is repeated by a retry, which cannot tell whether it went through.
+    // Listed once; the update that shows the buttons is repeated by a retry, which cannot tell
+    // whether it went through, and keeps to the pace of every other update of the message.
     if (!(await deps.threads.accountsListed(batchId))) await listAccounts(batch);
-    return update(batchId);
+    return throttled(batchId, 'parent_update', record, () => update(batchId));
   }
 
   async function listAccounts(batch: Batch): Promise<void> {
@@ -270,7 +271,7 @@ export function createBatchSteps(deps: BatchStepsDeps) {
       const batchId = request.batch!.id;
       switch (kind) {
         case 'request_message':
-          return (await first(batchId, kind, record)) ? postMessage(batchId) : 'skipped';
+          return (await first(batchId, kind, record)) ? postMessage(batchId, record) : 'skipped';
         case 'parent_update':
           return throttled(batchId, kind, record, () => update(batchId));
         case 'thread_reply':

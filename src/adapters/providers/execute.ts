@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { SECRET_MASK } from '../../config/secret.js';
 import type { HttpClient, HttpTimeouts } from '../http/types.js';
+import { followUp, renderFollowUps } from './follow-ups.js';
 import type { Outcome } from './outcome.js';
 import { mask, renderRequest, reveal, scrub } from './render.js';
 import { createTokenCache, type TokenCache, withHeaders } from './tokens.js';
@@ -52,7 +53,8 @@ export async function createUser(
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
   const sleep = options.sleep ?? defaultSleep;
   const started = performance.now();
-  const request = renderRequest(withHeaders(provider.buildCreate(input, settings, mask), provider.authorize?.headers(SECRET_MASK)));
+  const maskedHeaders = provider.authorize?.headers(SECRET_MASK);
+  const request = [renderRequest(withHeaders(provider.buildCreate(input, settings, mask), maskedHeaders)), ...renderFollowUps(provider, settings, input, maskedHeaders)].join('\n\n');
   const secrets = [...provider.secretsOf(input), ...provider.credentialsOf(settings)];
   const finish = (outcome: Outcome, attempts: number): CreateResult => {
     const cleaned = 'message' in outcome ? { ...outcome, message: scrub(outcome.message, secrets) } : outcome;
@@ -101,6 +103,9 @@ export async function createUser(
       log.warn({ provider: provider.id, attempt, waitMs }, 'provider rate-limited the create; waiting as told');
       await sleep(waitMs);
       continue;
+    }
+    if (outcome.kind === 'created') {
+      return finish(await followUp(provider, settings, input, outcome, { http, log, timeouts, headers: authorized?.headers, sleep, maxRetryWaitMs, secrets }), attempt);
     }
     return finish(outcome, attempt);
   }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HttpClient } from '../http/types.js';
+import type { HttpClient, WireRequest, WireResponse } from '../http/types.js';
 import { type Limiter, LimiterBusy } from './limiter.js';
 import { parseJsonBody } from './outcome.js';
 import { reveal } from './render.js';
@@ -7,6 +7,12 @@ import { createTokenCache, type TokenCache, withHeaders } from './tokens.js';
 import type { AnyProvider, Choice } from './types.js';
 
 export class LookupError extends Error {}
+
+/** A select shows at most 100 options: no further page is asked for once a list has them. */
+const MAX_CHOICES = 100;
+
+/** Less time left than this, and the list stops at the pages it has. */
+const MIN_PAGE_MS = 300;
 
 interface Entry {
   expires: number;
@@ -16,6 +22,33 @@ interface Entry {
 export interface LookupService {
   /** Choices for a field's lookup; throws LookupError when the provider cannot answer. */
   choices(provider: AnyProvider, name: string, param?: string): Promise<Choice[]>;
+}
+
+/** One page of a list, through the provider's limiter: an answer, or a LookupError that says why there is none. */
+async function fetchPage(
+  options: { http: HttpClient; limiter?: Limiter; timeoutMs: number },
+  provider: AnyProvider,
+  name: string,
+  wire: WireRequest,
+  budgetMs: number,
+): Promise<WireResponse> {
+  const timeouts = { totalMs: budgetMs, headersMs: budgetMs, bodyMs: budgetMs, connectMs: Math.min(budgetMs, 1_000) };
+  const send = () => options.http.send(wire, timeouts);
+  let result: Awaited<ReturnType<typeof send>>;
+  try {
+    // A person is waiting on the list: queue only briefly behind creates, then offer typed ids.
+    result = options.limiter ? await options.limiter.run(send, Math.min(500, options.timeoutMs / 2)) : await send();
+  } catch (error) {
+    if (error instanceof LimiterBusy) throw new LookupError(`${provider.label} is busy at its rate limit; type the id`);
+    throw error;
+  }
+  if (!result.ok) throw new LookupError(`${provider.label} did not answer: ${result.failure.message}`);
+  const { status, body } = result.response;
+  if (status < 200 || status >= 300) {
+    throw new LookupError(`${provider.label} answered HTTP ${status} to the ${name} lookup`);
+  }
+  if (parseJsonBody(body) === undefined) throw new LookupError(`${provider.label} sent an unreadable ${name} list`);
+  return result.response;
 }
 
 /**
@@ -61,24 +94,19 @@ export function createLookupService(options: {
     const timeouts = { totalMs: timeoutMs, headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: Math.min(timeoutMs, 1_000) };
     const authorized = await tokens.authorize(provider, settings, timeouts);
     if (authorized?.ok === false) throw new LookupError(authorized.outcome.message);
-    const wire = withHeaders(spec.request(settings, reveal, param), authorized?.headers);
-    const send = () => http.send(wire, timeouts);
-    const limiter = options.limiterOf?.(provider);
-    let result: Awaited<ReturnType<typeof send>>;
-    try {
-      // A person is waiting on the list: queue only briefly behind creates, then offer typed ids.
-      result = limiter ? await limiter.run(send, Math.min(500, timeoutMs / 2)) : await send();
-    } catch (error) {
-      if (error instanceof LimiterBusy) throw new LookupError(`${provider.label} is busy at its rate limit; type the id`);
-      throw error;
+    // Pages follow one another within the one time limit: a person is waiting on the list.
+    const deadline = now() + timeoutMs;
+    const page = { http, limiter: options.limiterOf?.(provider), timeoutMs };
+    const choices = new Map<string, Choice>();
+    for (let wire: WireRequest | undefined = spec.request(settings, reveal, param); wire; ) {
+      const response = await fetchPage(page, provider, name, withHeaders(wire, authorized?.headers), deadline - now());
+      const before = choices.size;
+      for (const choice of spec.parse(response)) if (!choices.has(choice.value)) choices.set(choice.value, choice);
+      // A page with nothing new ends the list: a service that ignores the page asked for sends the first one again.
+      const more = choices.size > before && choices.size < MAX_CHOICES && deadline - now() > MIN_PAGE_MS;
+      wire = more ? spec.more?.(response, settings, reveal, param) : undefined;
     }
-    if (!result.ok) throw new LookupError(`${provider.label} did not answer: ${result.failure.message}`);
-    const { status, body } = result.response;
-    if (status < 200 || status >= 300) {
-      throw new LookupError(`${provider.label} answered HTTP ${status} to the ${name} lookup`);
-    }
-    if (parseJsonBody(body) === undefined) throw new LookupError(`${provider.label} sent an unreadable ${name} list`);
-    return spec.parse(result.response);
+    return [...choices.values()];
   }
 
   return {

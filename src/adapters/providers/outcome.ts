@@ -11,6 +11,8 @@ export const outcomeSchema = z.discriminatedUnion('kind', [
     providerUserId: z.string().min(1),
     /** The provider sent an invitation the person must accept (GitHub): the id is the invitation's, and no account exists until then. */
     invited: z.literal(true).optional(),
+    /** What failed after the account was made (a group the service would not join), each naming its object. */
+    warnings: z.array(z.string()).min(1).optional(),
   }),
   z.object({ kind: z.literal('already_exists'), message: z.string(), status: z.number().optional() }),
   z.object({ kind: z.literal('rejected'), message: z.string(), status: z.number().optional() }),

@@ -37,6 +37,8 @@ export interface FieldSpec {
   lookup?: string;
   /** The field whose value parameterises the lookup (DigiCert roles depend on the container). */
   dependsOn?: string;
+  /** The lookup is asked with what the person types, and the provider searches (a SCIM filter), instead of one list filtered here. */
+  search?: true;
   initial?: string | readonly string[];
   /** A blank password field is filled with a generated one, shown once to the requester only. */
   generateIfBlank?: boolean;
@@ -66,6 +68,8 @@ export interface LookupSpec<Settings> {
   param?: z.ZodType<string>;
   request?: (settings: Settings, reveal: Reveal, param?: string) => WireRequest;
   parse?: (response: WireResponse) => Choice[];
+  /** The next page's request when an answer is one page of several (SCIM's startIndex and totalResults). */
+  more?: (response: WireResponse, settings: Settings, reveal: Reveal, param?: string) => WireRequest | undefined;
 }
 
 /** A token the provider granted, good for `expiresInSeconds`. */
@@ -85,6 +89,33 @@ export interface AuthorizeSpec<Settings> {
   parse: (response: WireResponse) => Grant | Extract<Outcome, { kind: 'auth' | 'rate_limited' | 'unavailable' }>;
   /** The headers that carry a token: given the token on real calls, the mask in renderings. */
   headers: (token: string) => Record<string, string>;
+}
+
+/** A call that completes a create once the provider made the account (SCIM: joining a group). */
+export interface FollowUp {
+  /** What it does, in words that name its object: "join group 7f3c…". */
+  what: string;
+  request: WireRequest;
+}
+
+export interface FollowUpSpec<Settings, Input> {
+  /** The calls, given the new account's id; the executor sends each once, in order. */
+  build: (input: Input, providerUserId: string, settings: Settings, reveal: Reveal) => FollowUp[];
+  /** Why an answer is not a success, in the provider's words; undefined when it is one. */
+  failure: (response: WireResponse) => string | undefined;
+}
+
+/**
+ * A form the service describes itself (SCIM's /Schemas): asked at start-up, on SIGHUP and while
+ * it fails, never on a person's path. Until it answers, and whenever it fails, the form already
+ * in force stays (at first the provider's fallback form).
+ */
+export interface DiscoverySpec<Settings> {
+  /** What the provider asks until its service answers, in words ("the core User fields"). */
+  fallback: string;
+  requests: (settings: Settings, reveal: Reveal) => WireRequest[];
+  /** The answers in the order asked → the form put in force, in words; or why the answers describe none (nothing changes). */
+  apply: (answers: readonly WireResponse[]) => { ok: true; summary: string } | { ok: false; problem: string };
 }
 
 export interface ProviderSettings {
@@ -145,6 +176,15 @@ export interface Provider<
   authorize?: AuthorizeSpec<Settings>;
   /** The provider's published rate limits, kept to by queueing; absent = a modest default. */
   limits?: ProviderLimits;
+  /** Calls after a successful create; one that fails leaves the account created, with a warning. */
+  followUps?: FollowUpSpec<Settings, Input>;
+  /** The service describes the form (`fields`, `input` and what derives from them change when it answers). */
+  discovery?: DiscoverySpec<Settings>;
+  /**
+   * Every field the provider may ever ask, for a provider whose service decides its form at run
+   * time: a policy file is checked against these, the same before and after the service answers.
+   */
+  vocabulary?: readonly FieldSpec[];
 }
 
 // The registry holds providers of different settings and input types side by side.
@@ -164,6 +204,9 @@ export const labelIn =
   (providers: readonly AnyProvider[]) =>
   (id: string): string =>
     providers.find((provider) => provider.id === id)?.label ?? id;
+
+/** The fields a policy file, a preset or `npm run policy -- explain` may name for this provider. */
+export const policyFields = (provider: AnyProvider): readonly FieldSpec[] => provider.vocabulary ?? provider.fields;
 
 /** A field's label by its id (the id itself for one the provider does not have). */
 export const fieldLabel = (provider: AnyProvider, id: string): string => provider.fields.find((field) => field.id === id)?.label ?? id;

@@ -51,7 +51,7 @@ export function createCore(deps: LifecycleDeps) {
     request: AccessRequest,
     action: AuditAction,
     actor: string,
-    fields: { reason?: string; providerUserId?: string; error?: string; policy?: string } = {},
+    fields: { reason?: string; providerUserId?: string; error?: string; warnings?: string[]; policy?: string } = {},
   ): Promise<void> {
     log.info({ requestId: request.id, action, actor, provider: request.provider, state: request.state }, `request ${action}`);
     const entry = await audit.append({

@@ -54,10 +54,8 @@ export function provisioning(core: Core) {
     const state = outcomeState(outcome);
     // Before the form is dropped, so a crash before Slack is told loses nothing.
     if (outcome.kind === 'created') await keepForReveal(provisioning);
-    const answer = {
-      providerUserId: outcome.kind === 'created' ? outcome.providerUserId : undefined,
-      error: outcome.kind !== 'created' && outcome.kind !== 'dry_run' ? outcome.message : undefined,
-    };
+    const answer =
+      outcome.kind === 'created' ? { providerUserId: outcome.providerUserId, warnings: outcome.warnings } : { error: outcome.kind === 'dry_run' ? undefined : outcome.message };
     const done = (await move(provisioning, ['provisioning'], { state, outcome, wireRequest })) ?? (await settleLate(provisioning, state, outcome, wireRequest));
     await audited;
     if (!done) {

@@ -4,7 +4,7 @@ import { type Batch, type BatchCounts, batchCounts } from '../../domain/batch.js
 import type { AccessRequest } from '../../domain/request.js';
 import { type GrantWords, grantLines, privilegedLines } from './grants.js';
 import { IDS } from './ids.js';
-import { button, createdId, requestButtons, stateLabel } from './request-message.js';
+import { button, createdId, createdWarnings, requestButtons, stateLabel } from './request-message.js';
 import { code, date, joinMd, md, type Mrkdwn, mrkdwn, quote, trusted, user } from './text.js';
 
 /** Accounts listed by name in the request message; the rest are counted (a message holds 50 blocks and 3,000 characters a text). */
@@ -168,7 +168,7 @@ export function accountOutcome(record: AuditRecord, member: AccessRequest, provi
   switch (record.action) {
     case 'succeeded': {
       const outcome = member.outcome;
-      if (outcome?.kind === 'created') return { text: md`:tada: ${who}: ${outcome.invited ? 'invitation sent' : 'created'}, ${createdId(outcome)}`.text };
+      if (outcome?.kind === 'created') return { text: md`:tada: ${who}: ${outcome.invited ? 'invitation sent' : 'created'}, ${createdId(outcome)}${createdWarnings(outcome)}`.text };
       if (outcome?.kind === 'dry_run') return { text: md`:test_tube: ${who}: dry run, nothing was sent.`.text };
       return { text: md`:white_check_mark: ${who}: ${user(record.actor)} marked it as done after checking ${provider}.`.text };
     }

@@ -1,6 +1,6 @@
 import type { AuditRecord } from '../../domain/audit.js';
 import type { LifecycleEvent } from '../../domain/events.js';
-import { createdId } from './request-message.js';
+import { createdId, createdWarnings } from './request-message.js';
 import { channel as channelLink, clipMd, code, codeBlock, group, joinMd, link, md, type Mrkdwn, quote, user } from './text.js';
 
 /**
@@ -34,7 +34,7 @@ export function threadReply(event: LifecycleEvent & { remaining?: number }, prov
         return md`:email: ${provider} sent the invitation: ${createdId(request.outcome)} for *${request.target}*. The account exists once they accept it.`;
       }
       if (request.outcome?.kind === 'created') {
-        return md`:tada: Account created in ${provider}: ${createdId(request.outcome)} for *${request.target}*.`;
+        return md`:tada: Account created in ${provider}: ${createdId(request.outcome)} for *${request.target}*.${createdWarnings(request.outcome)}`;
       }
       if (request.outcome?.kind === 'dry_run') {
         // clipMd closes the fence it cuts into.
@@ -79,6 +79,7 @@ export function auditMessage(record: AuditRecord, providerLabel: string, threadL
   const lines = [joinMd(parts, ' · ')];
   if (record.reason) lines.push(quote(record.reason));
   if (record.error) lines.push(md`error: ${record.error}`);
+  for (const warning of record.warnings ?? []) lines.push(md`warning: ${warning}`);
   return clipMd(joinMd(lines, '\n'), 3_000);
 }
 

@@ -27,6 +27,10 @@ export function stateLabel(request: Pick<AccessRequest, 'state' | 'outcome'>): s
 /** "user id `123`", or "invitation id `123`" for a provider that invites. */
 export const createdId = (outcome: Extract<Outcome, { kind: 'created' }>): Mrkdwn => md`${outcome.invited ? 'invitation' : 'user'} id ${code(outcome.providerUserId)}`;
 
+/** What failed after the account was made (a group not joined), a line each after the success; nothing when all went through. */
+export const createdWarnings = (outcome: Extract<Outcome, { kind: 'created' }>): Mrkdwn =>
+  outcome.warnings ? md`\n${joinMd(outcome.warnings.map((warning) => md`:warning: ${warning}`), '\n')}` : md``;
+
 export interface RequestView {
   request: AccessRequest;
   providerLabel: string;

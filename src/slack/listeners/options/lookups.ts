@@ -36,7 +36,8 @@ export function registerLookups(app: App, deps: SlackDeps): void {
     }
     const values = formValues(suggestion.view.state.values);
     const dependsOn = field.dependsOn ? values[field.dependsOn] : undefined;
-    const param = Array.isArray(dependsOn) ? dependsOn[0] : dependsOn;
+    // A searching lookup asks the provider for what was typed; the others read the field they depend on.
+    const param = field.search ? query.trim() : Array.isArray(dependsOn) ? dependsOn[0] : dependsOn;
     if (field.dependsOn && !param) {
       await ack({ options: typed(query, 'typed id') });
       return;

@@ -85,7 +85,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const tokens = createTokenCache({ http, log, hide: (token, ttlMs) => registerSecretValues([token], ttlMs) });
   const audit = createAuditLog(store);
   const threads = createThreads(store);
-  const functionTokens = createFunctionTokens(store, secrets);
+  const functionTokens = createFunctionTokens(store, secrets, log);
   const directory = createSlackDirectory(slackClient, identity.workspace);
   // The windows live in the store: replicas together keep to what the provider allows.
   const limiters = new Map(

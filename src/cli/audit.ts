@@ -1,19 +1,32 @@
 import { pino } from 'pino';
+import { providers } from '../adapters/providers/registry.js';
 import { openStore } from '../adapters/store/open.js';
+import { createSecretBox } from '../adapters/store/sealed.js';
 import { parseStoreUrl } from '../adapters/store/url.js';
+import { optionalKey, type Secret } from '../config/secret.js';
 import { type AuditRecord, createAuditLog } from '../domain/audit.js';
 import { undeliverable } from '../slack/outbox.js';
 import { fail, out, readArgs } from './args.js';
+import { sealStored } from './seal-stored.js';
 
 const USAGE = `Usage: npm run audit -- <command>
   export [--since ISO-DATE] [--provider ID]   every record as JSON Lines on stdout
   verify                                      exit 0 when the chain is intact, 1 naming the first bad record
   tail [--lines N]                            the last N records (default 10), then new ones as they come
   undelivered                                 the Slack messages Slack refused for good (one line each), oldest first
+  seal                                        encrypts under ADDUSER_SECRET_KEY the secrets an older version kept in
+                                              clear, and binds those it sealed to their place; safe to run again
 Reads STORE_URL (environment or .env) like the bot: default sqlite://data/adduser.sqlite.`;
 
 const { positionals, values } = readArgs({ since: { type: 'string' }, provider: { type: 'string' }, lines: { type: 'string' } }, USAGE);
 const command = positionals[0];
+
+/** A key the bot reads too, checked as the bot checks it. */
+function readKey(name: 'ADDUSER_SECRET_KEY'): Secret | undefined {
+  const parsed = optionalKey(name).safeParse(process.env[name]);
+  if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message).join('\n'));
+  return parsed.data;
+}
 
 const storeUrl = process.env.STORE_URL?.trim() || 'sqlite://data/adduser.sqlite';
 const location = parseStoreUrl(storeUrl);
@@ -67,6 +80,15 @@ switch (command) {
     for (const entry of entries) out(`${entry.at} ${entry.requestId} record ${entry.seq} ${entry.kind} to ${entry.where}: ${entry.error}`);
     process.stderr.write(`${entries.length} undelivered message${entries.length === 1 ? '' : 's'}\n`);
     break;
+  }
+  case 'seal': {
+    const secrets = createSecretBox(readKey('ADDUSER_SECRET_KEY'));
+    if (!secrets.encrypts) fail('ADDUSER_SECRET_KEY is not set: there is no key to seal with. Set the one the bot uses.');
+    const report = await sealStored(store, secrets, providers);
+    out(`secrets kept in the store: ${report.sealed} sealed (were in clear), ${report.bound} bound to their place (were sealed without it), ${report.current} already sealed and bound`);
+    for (const place of report.unreadable) process.stderr.write(`cannot be opened with this ADDUSER_SECRET_KEY, left as it is: ${place}\n`);
+    await store.close();
+    process.exit(report.unreadable.length > 0 ? 1 : 0);
   }
   default:
     fail(`Unknown command: ${command}\n${USAGE}`);

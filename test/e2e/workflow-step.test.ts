@@ -273,7 +273,7 @@ test('a restart between submission and approval: the step still completes, once'
     const { execution, id } = await filed(first, inputs());
     // The execution's token waits in the store for the completion, sealed like a password.
     const kept = await first.store.get<string>(`slack:function-token:${execution.id}`);
-    expect(kept).toMatch(/^sealed:v1:/);
+    expect(kept).toMatch(/^sealed:v2:/);
     expect(kept).not.toContain(execution.token.slice(5));
     await first.close();
     const second = await startE2E(shared, { slack });

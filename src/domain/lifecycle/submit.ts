@@ -137,15 +137,16 @@ export function submitting(core: Core, provision: Provision) {
   ): AccessRequest {
     const { provider, reason, values, generated, input } = checked;
     const rules = policyFor(deps.policy(), provider.id);
+    const id = newRequestId();
     const request: AccessRequest = {
-      id: newRequestId(),
+      id,
       provider: provider.id,
       state: 'pending',
       requester: args.requester,
       reason,
       target: provider.target(input),
       details: provider.summary(input).map((choice) => ({ label: choice.label, value: String(choice.value) })),
-      form: sealForm(provider, values),
+      form: sealForm(provider, values, id),
       generated,
       channel: args.channel,
       ...(args.workflow && { workflow: args.workflow }),

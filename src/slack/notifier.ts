@@ -238,9 +238,11 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
           : client.functions.completeError({ token, function_execution_id, error: completion.error }),
       );
     } catch (error) {
-      // How long an execution's token lives Slack does not say, and a request may wait days: a
-      // refused one is dropped, so the retry completes with the bot token, which Slack also takes.
-      if (token !== undefined && EXPIRED_TOKEN.has(slackError(error) ?? '')) await deps.functionTokens.forget(function_execution_id);
+      // A refusal for good (the workflow was cancelled, the execution is gone) ends the step as
+      // surely as a completion: its token has nothing left to do. How long a token lives Slack
+      // does not say, and a request may wait days: a refused token is dropped too, so the retry
+      // completes with the bot token, which Slack also takes.
+      if (error instanceof Refused || (token !== undefined && EXPIRED_TOKEN.has(slackError(error) ?? ''))) await deps.functionTokens.forget(function_execution_id);
       throw error;
     }
     await deps.functionTokens.forget(function_execution_id);

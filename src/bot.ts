@@ -8,6 +8,7 @@ import { createTokenCache } from './adapters/providers/tokens.js';
 import { providers } from './adapters/providers/registry.js';
 import { labelIn } from './adapters/providers/types.js';
 import { openStore } from './adapters/store/open.js';
+import type { Store } from './adapters/store/types.js';
 import { createSecretBox } from './adapters/store/sealed.js';
 import type { Config } from './config/schema.js';
 import { createAuditLog } from './domain/audit.js';
@@ -20,6 +21,7 @@ import { respond, type Route, startHttpServer } from './http/server.js';
 import { registerSecretValues } from './logging/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createSlackApp } from './slack/app.js';
+import { createAuditAnchors } from './slack/audit-anchors.js';
 import { createSlackClient } from './slack/client.js';
 import { createSlackDirectory } from './slack/directory.js';
 import { createFunctionTokens } from './slack/function-tokens.js';
@@ -43,6 +45,12 @@ const PURGE_MS = 10 * 60_000;
 /** How often the outbox looks for Slack deliveries that are due (each step backs off on its own). */
 const OUTBOX_SWEEP_MS = 1_000;
 
+/** How often, at most, the process looks whether the audit chain's anchor is due. */
+const ANCHOR_CHECK_MS = 60_000;
+
+/** A start-up the store's state forbids (the audit key): said in one line, without a stack. */
+export class StartRefused extends Error {}
+
 /** Runs `work` every `ms`, never two at once; `last()` waits for the run under way. */
 function every(ms: number, work: () => Promise<unknown>, log: Logger, what: string) {
   let running: Promise<unknown> | undefined;
@@ -55,6 +63,22 @@ function every(ms: number, work: () => Promise<unknown>, log: Logger, what: stri
   }, ms);
   timer.unref();
   return { stop: () => clearInterval(timer), last: async () => void (await running) };
+}
+
+/**
+ * The audit log, keyed when ADDUSER_AUDIT_KEY is set. A process whose key is not the one the
+ * log's records were written with (or that has none) would break the chain for every later
+ * `verify`: it does not start.
+ */
+async function openAuditLog(store: Store, key: Config['audit']['key'], log: Logger) {
+  const audit = createAuditLog(store, { key });
+  const problem = await audit.keyProblem();
+  if (problem) {
+    await store.close();
+    throw new StartRefused(problem);
+  }
+  if (!key) log.warn('ADDUSER_AUDIT_KEY is not set: audit records are hashed without a key, so anyone who can write the store can rewrite them undetected');
+  return audit;
 }
 
 export interface RunningBot {
@@ -73,6 +97,7 @@ export interface RunningBot {
  */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const store = await openStore(config.storeUrl, { log });
+  const audit = await openAuditLog(store, config.audit.key, log);
   const secrets = createSecretBox(config.secretKey);
   if (!secrets.encrypts) {
     log.warn('ADDUSER_SECRET_KEY is not set: typed and generated passwords are kept in clear in the store until their request is final');
@@ -83,7 +108,6 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const http = createHttpClient();
   // One grant per provider serves creates and lookups alike; a granted token is masked in logs while it lives.
   const tokens = createTokenCache({ http, log, hide: (token, ttlMs) => registerSecretValues([token], ttlMs) });
-  const audit = createAuditLog(store);
   const threads = createThreads(store);
   const functionTokens = createFunctionTokens(store, secrets, log);
   const directory = createSlackDirectory(slackClient, identity.workspace);
@@ -215,6 +239,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const outbox = every(OUTBOX_SWEEP_MS, () => notifier.sweep(), log, 'outbox sweep');
   const purge = every(PURGE_MS, () => store.purgeExpired(), log, 'expired-value purge');
   const heartbeat = every(liveness.ttlMs / 3, () => liveness.beat(), log, 'heartbeat');
+  const anchors = createAuditAnchors({ store, audit, everyMs: config.audit.anchorEveryMs, post: notifier.anchor });
+  // Without an audit channel there is nowhere outside the store to anchor to.
+  const anchoring = config.auditChannel ? every(Math.min(config.audit.anchorEveryMs, ANCHOR_CHECK_MS), () => anchors.due(), log, 'audit anchor') : undefined;
   const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
   // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
   const expiry = every(
@@ -235,11 +262,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       policy = next;
     },
     async stop() {
-      for (const loop of [expiry, outbox, recovery, heartbeat, purge, checking]) loop.stop();
+      for (const loop of [expiry, outbox, recovery, heartbeat, purge, checking, anchoring]) loop?.stop();
       await server.close();
       await opsServer?.close();
       await slack.disconnect();
       await lifecycle!.settled();
+      await anchoring?.last();
       await notifier.idle();
       await outbox.last();
       await liveness.retire();

@@ -8,21 +8,28 @@ import { type AuditRecord, createAuditLog } from '../domain/audit.js';
 import { undeliverable } from '../slack/outbox.js';
 import { fail, out, readArgs } from './args.js';
 import { sealStored } from './seal-stored.js';
+import { intactLines, parseAnchor } from './verify-words.js';
 
 const USAGE = `Usage: npm run audit -- <command>
   export [--since ISO-DATE] [--provider ID]   every record as JSON Lines on stdout
-  verify                                      exit 0 when the chain is intact, 1 naming the first bad record
+  verify [--anchor SEQ:HASH …]                exit 0 when the chain is intact (and holds each anchor the audit
+                                              channel showed), 1 naming the first bad record, 2 when keyed
+                                              records cannot be checked without ADDUSER_AUDIT_KEY
   tail [--lines N]                            the last N records (default 10), then new ones as they come
   undelivered                                 the Slack messages Slack refused for good (one line each), oldest first
   seal                                        encrypts under ADDUSER_SECRET_KEY the secrets an older version kept in
                                               clear, and binds those it sealed to their place; safe to run again
-Reads STORE_URL (environment or .env) like the bot: default sqlite://data/adduser.sqlite.`;
+Reads STORE_URL, ADDUSER_AUDIT_KEY and ADDUSER_SECRET_KEY (environment or .env) like the bot;
+default store sqlite://data/adduser.sqlite.`;
 
-const { positionals, values } = readArgs({ since: { type: 'string' }, provider: { type: 'string' }, lines: { type: 'string' } }, USAGE);
+const { positionals, values } = readArgs(
+  { since: { type: 'string' }, provider: { type: 'string' }, lines: { type: 'string' }, anchor: { type: 'string', multiple: true } },
+  USAGE,
+);
 const command = positionals[0];
 
 /** A key the bot reads too, checked as the bot checks it. */
-function readKey(name: 'ADDUSER_SECRET_KEY'): Secret | undefined {
+function readKey(name: 'ADDUSER_SECRET_KEY' | 'ADDUSER_AUDIT_KEY'): Secret | undefined {
   const parsed = optionalKey(name).safeParse(process.env[name]);
   if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message).join('\n'));
   return parsed.data;
@@ -33,9 +40,11 @@ const location = parseStoreUrl(storeUrl);
 if ('error' in location) fail(location.error);
 const since = values.since === undefined ? undefined : Date.parse(values.since);
 if (since !== undefined && Number.isNaN(since)) fail(`--since must be an ISO date such as 2026-11-01 or 2026-11-01T09:00:00Z`);
+const anchors = (values.anchor ?? []).map((text) => parseAnchor(text) ?? fail(`--anchor takes SEQ:HASH as the audit channel's anchor line shows it (record number, colon, 64 hex digits), not ${text}`));
+const auditKey = readKey('ADDUSER_AUDIT_KEY');
 
 const store = await openStore(storeUrl, { log: pino({ level: 'warn' }, pino.destination(2)) });
-const audit = createAuditLog(store);
+const audit = createAuditLog(store, { key: auditKey });
 const json = (record: AuditRecord) => JSON.stringify(record);
 
 switch (command) {
@@ -51,12 +60,13 @@ switch (command) {
     break;
   }
   case 'verify': {
-    const verdict = await audit.verify();
+    const verdict = await audit.verify(anchors);
     await store.close();
     if (verdict.ok) {
-      out(`audit log intact: ${verdict.records} record${verdict.records === 1 ? '' : 's'}`);
+      for (const line of intactLines(verdict, anchors)) out(line);
       process.exit(0);
     }
+    if (verdict.problem === 'unverifiable') fail(`audit log not checked: ${verdict.detail}`);
     process.stderr.write(`audit log NOT intact: ${verdict.problem} at record ${verdict.seq}: ${verdict.detail}\n`);
     process.exit(1);
   }

@@ -46,6 +46,20 @@ const wholeNumber = (name: string, min: number, max: number, fallback: number) =
   return z.coerce.number({ error: `${name} must be a number` }).int(range).min(min, range).max(max, range).default(fallback);
 };
 
+/** A duration variable ("72h", "90m", "1d12h") → milliseconds. */
+const duration = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration like 72h, 30m or 3d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 export type Approvers = { users: string[]; groups: string[] };
 
 export const approversVariable = (provider: AnyProvider) => `ADDUSER_APPROVERS_${provider.id.toUpperCase()}`;
@@ -54,17 +68,7 @@ const policyShape = {
   ADDUSER_REQUESTS_CHANNEL: channelId('ADDUSER_REQUESTS_CHANNEL'),
   ADDUSER_APPROVERS: approverList('ADDUSER_APPROVERS'),
   ADDUSER_REQUIRED_APPROVALS: wholeNumber('ADDUSER_REQUIRED_APPROVALS', 1, 10, 1),
-  ADDUSER_REQUEST_TTL: z
-    .string()
-    .default('72h')
-    .transform((value, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'ADDUSER_REQUEST_TTL must be a duration like 72h, 30m or 3d' });
-        return z.NEVER;
-      }
-      return ms;
-    }),
+  ADDUSER_REQUEST_TTL: duration('ADDUSER_REQUEST_TTL', '72h'),
   ...Object.fromEntries(providers.map((provider) => [approversVariable(provider), approverList(approversVariable(provider))])),
 };
 
@@ -98,6 +102,8 @@ const baseShape = {
   ADDUSER_POLICY_FILE: z.string().trim().optional(),
   ADDUSER_MAX_PENDING: wholeNumber('ADDUSER_MAX_PENDING', 1, 1_000, 10),
   ADDUSER_SECRET_KEY: optionalKey('ADDUSER_SECRET_KEY'),
+  ADDUSER_AUDIT_KEY: optionalKey('ADDUSER_AUDIT_KEY'),
+  ADDUSER_AUDIT_ANCHOR_INTERVAL: duration('ADDUSER_AUDIT_ANCHOR_INTERVAL', '1h'),
 };
 
 const providerShapes = Object.assign({}, ...providers.map((provider) => provider.env)) as z.ZodRawShape;
@@ -149,6 +155,7 @@ export const envSchema = z
       storeUrl: env.STORE_URL,
       logLevel: env.LOG_LEVEL,
       secretKey: env.ADDUSER_SECRET_KEY,
+      audit: { key: env.ADDUSER_AUDIT_KEY, anchorEveryMs: env.ADDUSER_AUDIT_ANCHOR_INTERVAL },
       providers: Object.fromEntries(
         providers.map((provider) => [provider.id, provider.settings(raw) as ReturnType<AnyProvider['settings']>]),
       ),

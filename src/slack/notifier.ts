@@ -6,7 +6,7 @@ import type { AuditLog, AuditRecord } from '../domain/audit.js';
 import type { Batch } from '../domain/batch.js';
 import type { Notifier } from '../domain/events.js';
 import type { AccessRequest } from '../domain/request.js';
-import { auditMessage, filedDm, threadReply } from './blocks/event-messages.js';
+import { anchorMessage, auditMessage, filedDm, threadReply } from './blocks/event-messages.js';
 import { IDS } from './blocks/ids.js';
 import { button, requestMessage } from './blocks/request-message.js';
 import { code, link, md, mrkdwn } from './blocks/text.js';
@@ -78,6 +78,8 @@ const threadIdOf = (request: AccessRequest) => request.batch?.id ?? request.id;
  * re-run provisioning.
  */
 export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
+  /** Owes the audit channel a line anchoring the chain at `record` (audit-anchors.ts decides when). */
+  anchor: (record: AuditRecord) => Promise<unknown>;
   sweep: () => Promise<void>;
   idle: () => Promise<void>;
   depth: () => Promise<number>;
@@ -249,7 +251,17 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     return 'delivered';
   }
 
+  /** The chain's head, outside the store (`npm run audit -- verify --anchor` checks the store against it). */
+  async function anchorLine(record: AuditRecord): Promise<StepResult> {
+    if (!deps.auditChannel) return 'skipped';
+    const channel = deps.auditChannel;
+    await toSlack(channel, () => client.chat.postMessage({ channel, text: anchorMessage(record).text, unfurl_links: false }));
+    return 'delivered';
+  }
+
   async function run(kind: StepKind, record: AuditRecord): Promise<StepResult> {
+    // About the whole chain, not the record's request.
+    if (kind === 'anchor') return anchorLine(record);
     const now = await deps.current(record.requestId);
     if (!now) return 'skipped';
     const { request, approvedBy } = now;
@@ -327,6 +339,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     publish(event) {
       void outbox.publish(event.audit);
     },
+    anchor: (record) => outbox.file(record, 'anchor'),
     sweep: outbox.sweep,
     depth: outbox.depth,
     idle: outbox.idle,

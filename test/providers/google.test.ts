@@ -366,12 +366,13 @@ describe('Google Workspace: configuration', () => {
     expect(problem(path())).toMatch(message);
   });
 
-  test.each([0o644, 0o666, 0o640, 0o604, 0o620])('a key file group or others may use (%o) is refused, naming the file and the chmod that fixes it', (mode) => {
-    const path = write(`open-${mode.toString(8)}.json`, JSON.stringify(sim.keyFile), mode);
+  test.each(['0644', '0666', '0640', '0604', '0620'])('a key file group or others may use (%s) is refused, naming the file and the chmod that fixes it', (octal) => {
+    const mode = Number.parseInt(octal, 8);
+    const path = write(`open-${octal}.json`, JSON.stringify(sim.keyFile), mode);
     const loaded = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-test', SLACK_SIGNING_SECRET: 'signing-secret', GOOGLE_SERVICE_ACCOUNT_FILE: path, GOOGLE_ADMIN_SUBJECT: ADMIN });
     expect(loaded.ok).toBe(false);
     const { message } = loaded as { message: string };
-    expect(message).toContain(`GOOGLE_SERVICE_ACCOUNT_FILE ${path}: permissions 0${mode.toString(8)} are too open`);
+    expect(message).toContain(`GOOGLE_SERVICE_ACCOUNT_FILE ${path}: permissions ${octal} are too open`);
     expect(message).toContain(`chmod 600 ${path}`);
     expect(message).not.toContain(keyBody());
   });

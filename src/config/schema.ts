@@ -135,6 +135,11 @@ export const variableNames: readonly string[] = [...Object.keys(providerShapes),
 /** SPEC §2: every environment variable, each provider's own included, in one schema. */
 export const envSchema = z
   .object({ ...providerShapes, ...baseShape, ...policyShape })
+  // One key for two jobs (encryption and the audit's MAC) would let a leak of one undo the other.
+  .refine((env) => !env.ADDUSER_AUDIT_KEY || env.ADDUSER_AUDIT_KEY.reveal() !== env.ADDUSER_SECRET_KEY?.reveal(), {
+    path: ['ADDUSER_AUDIT_KEY'],
+    error: 'ADDUSER_AUDIT_KEY must be another key than ADDUSER_SECRET_KEY (make one with: openssl rand -base64 32)',
+  })
   .transform((env) => {
     const raw = env as Record<string, unknown>;
     return {

@@ -80,6 +80,19 @@ describe('secrets at rest (ADDUSER_SECRET_KEY)', () => {
     expect(createSecretBox(undefined).upgrade(PASSWORD, PLACE)).toBeUndefined();
   });
 
+  test('ADDUSER_AUDIT_KEY takes 32 bytes of base64 too, and not the same key as ADDUSER_SECRET_KEY', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-config-test', SLACK_SIGNING_SECRET: 'sealed-config-signing' };
+    const one = randomBytes(32).toString('base64');
+    const loaded = loadConfig({ ...base, ADDUSER_SECRET_KEY: one, ADDUSER_AUDIT_KEY: randomBytes(32).toString('base64') });
+    expect(loaded.ok && loaded.config.audit.key instanceof Secret).toBe(true);
+    const same = loadConfig({ ...base, ADDUSER_SECRET_KEY: one, ADDUSER_AUDIT_KEY: one });
+    expect(same.ok).toBe(false);
+    expect(!same.ok && same.message).toContain('ADDUSER_AUDIT_KEY must be another key than ADDUSER_SECRET_KEY');
+    const short = loadConfig({ ...base, ADDUSER_AUDIT_KEY: 'c2hvcnQ=' });
+    expect(!short.ok && short.message).toContain('ADDUSER_AUDIT_KEY must be 32 bytes in base64');
+    for (const refused of [same, short]) expect(!refused.ok && refused.message).not.toContain(one);
+  });
+
   test('the configuration takes 32 bytes of base64 and names the variable otherwise, never echoing it', () => {
     const base = { SLACK_BOT_TOKEN: 'xoxb-config-test', SLACK_SIGNING_SECRET: 'sealed-config-signing' };
     const good = randomBytes(32).toString('base64');

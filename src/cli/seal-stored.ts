@@ -16,7 +16,66 @@ export interface SealReport {
   unreadable: string[];
 }
 
+/** What one kept value becomes: `value` is the one to keep (unchanged when current or unreadable). */
+interface Upgraded {
+  value: string;
+  was: 'clear' | 'unbound' | 'current' | 'unreadable';
+  place: string;
+}
+
 const PAGE = 500;
+
+function upgrade(secrets: SecretBox, value: string, place: string): Upgraded[] {
+  if (value === '') return [];
+  try {
+    const next = secrets.upgrade(value, place);
+    return [next ? { ...next, place } : { value, was: 'current', place }];
+  } catch (error) {
+    if (!(error instanceof CannotDecrypt)) throw error;
+    return [{ value, was: 'unreadable', place }];
+  }
+}
+
+const changed = (values: readonly Upgraded[]) => values.some((value) => value.was === 'clear' || value.was === 'unbound');
+
+function count(report: SealReport, values: readonly Upgraded[]): void {
+  for (const { was, place } of values) {
+    if (was === 'unreadable') report.unreadable.push(place);
+    else report[was === 'clear' ? 'sealed' : was === 'unbound' ? 'bound' : 'current'] += 1;
+  }
+}
+
+/**
+ * A request's form passwords, rewritten with a versioned transition: a bot moving the request
+ * at the same moment wins, and the request is read again.
+ */
+async function sealForm(store: Store, secrets: SecretBox, providers: readonly AnyProvider[], id: string) {
+  for (;;) {
+    const request = await store.get<AccessRequest>(requestKey(id));
+    const provider = request && providers.find((candidate) => candidate.id === request.provider);
+    if (!request || !provider) return request && { request, values: [] };
+    const form = { ...request.form };
+    const values = passwordFieldIds(provider).flatMap((fieldId) => {
+      const value = form[fieldId];
+      const done = typeof value === 'string' ? upgrade(secrets, value, passwordPlace(id, fieldId)) : [];
+      if (done[0]) form[fieldId] = done[0].value;
+      return done;
+    });
+    const version = request.version ?? 0;
+    if (!changed(values) || (await store.transition(requestKey(id), [request.state], { ...request, form, version: version + 1 }, version))) {
+      return { request, values };
+    }
+  }
+}
+
+/** A value kept under a key of its own (`rewrite` gives what it becomes), kept again for what is left of its time to live. */
+async function sealKept<T>(store: Store, key: string, keptUntil: number, rewrite: (value: T) => { next: T; values: Upgraded[] }): Promise<Upgraded[]> {
+  const value = await store.get<T>(key);
+  if (value === undefined) return [];
+  const { next, values } = rewrite(value);
+  if (changed(values)) await store.set(key, next, Math.max(1, keptUntil - Date.now()));
+  return values;
+}
 
 /**
  * Brings every secret the store keeps (the passwords of requests not final yet, generated
@@ -24,86 +83,29 @@ const PAGE = 500;
  * under ADDUSER_SECRET_KEY and bound to its place. Each is found from the request that owns it.
  * Running it again changes nothing.
  */
-export async function sealStored(store: Store, secrets: SecretBox, providers: readonly AnyProvider[], now = Date.now()): Promise<SealReport> {
+export async function sealStored(store: Store, secrets: SecretBox, providers: readonly AnyProvider[]): Promise<SealReport> {
   const report: SealReport = { sealed: 0, bound: 0, current: 0, unreadable: [] };
-
-  /** One value brought up to date, counted in `tally`; undefined when it stays as it is. */
-  function upgrade(value: string, place: string, tally: SealReport): string | undefined {
-    try {
-      const next = secrets.upgrade(value, place);
-      if (!next) {
-        if (value !== '') tally.current += 1;
-        return undefined;
-      }
-      tally[next.was === 'clear' ? 'sealed' : 'bound'] += 1;
-      return next.value;
-    } catch (error) {
-      if (!(error instanceof CannotDecrypt)) throw error;
-      tally.unreadable.push(place);
-      return undefined;
-    }
-  }
-
-  const add = (tally: SealReport) => {
-    report.sealed += tally.sealed;
-    report.bound += tally.bound;
-    report.current += tally.current;
-    report.unreadable.push(...tally.unreadable);
-  };
-  const fresh = (): SealReport => ({ sealed: 0, bound: 0, current: 0, unreadable: [] });
-
-  /**
-   * The form's passwords, rewritten with a versioned transition: a bot moving the request at the
-   * same moment wins, and the request is read again.
-   */
-  async function sealForm(id: string): Promise<AccessRequest | undefined> {
-    for (;;) {
-      const request = await store.get<AccessRequest>(requestKey(id));
-      const provider = request && providers.find((candidate) => candidate.id === request.provider);
-      if (!request || !provider) return request;
-      const tally = fresh();
-      const form = { ...request.form };
-      for (const fieldId of passwordFieldIds(provider)) {
-        const value = form[fieldId];
-        const next = typeof value === 'string' ? upgrade(value, passwordPlace(id, fieldId), tally) : undefined;
-        if (next !== undefined) form[fieldId] = next;
-      }
-      const version = request.version ?? 0;
-      const changed = tally.sealed + tally.bound > 0;
-      if (!changed || (await store.transition(requestKey(id), [request.state], { ...request, form, version: version + 1 }, version))) {
-        add(tally);
-        return request;
-      }
-    }
-  }
-
-  /** A value kept under a key of its own, rewritten with what is left of its time to live. */
-  async function sealKept(key: string, keptUntil: number, rewrite: (value: unknown, tally: SealReport) => unknown): Promise<void> {
-    const value = await store.get(key);
-    if (value === undefined) return;
-    const tally = fresh();
-    const next = rewrite(value, tally);
-    if (next !== undefined) await store.set(key, next, Math.max(1, keptUntil - now));
-    add(tally);
-  }
-
   for (let start = 0; ; start += PAGE) {
     const ids = await store.range<string>(ALL_REQUESTS_KEY, start, start + PAGE - 1);
     for (const id of ids) {
-      const request = await sealForm(id);
-      if (!request) continue;
+      const found = await sealForm(store, secrets, providers, id);
+      if (!found) continue;
+      const { request } = found;
+      count(report, found.values);
       // Kept when the request became final, for a week.
-      await sealKept(revealKey(id), Date.parse(request.updatedAt) + REVEAL_TTL_MS, (value, tally) => {
-        const entries = value as { label: string; value: string }[];
-        const next = entries.map((entry) => ({ ...entry, value: upgrade(entry.value, revealKey(id), tally) ?? entry.value }));
-        return next.some((entry, i) => entry.value !== entries[i]!.value) ? next : undefined;
-      });
+      const revealUntil = Date.parse(request.updatedAt) + REVEAL_TTL_MS;
+      count(report, await sealKept<{ label: string; value: string }[]>(store, revealKey(id), revealUntil, (entries) => {
+        const done = entries.map((entry) => upgrade(secrets, entry.value, revealKey(id)));
+        return { next: entries.map((entry, i) => ({ ...entry, value: done[i]![0]?.value ?? entry.value })), values: done.flat() };
+      }));
       const execution = request.workflow?.functionExecutionId;
+      if (!execution) continue;
       // Kept just before the request was stored, for 30 days.
-      if (execution) {
-        const key = functionTokenKey(execution);
-        await sealKept(key, Date.parse(request.createdAt) + FUNCTION_TOKEN_TTL_MS, (value, tally) => upgrade(value as string, key, tally));
-      }
+      const key = functionTokenKey(execution);
+      count(report, await sealKept<string>(store, key, Date.parse(request.createdAt) + FUNCTION_TOKEN_TTL_MS, (token) => {
+        const values = upgrade(secrets, token, key);
+        return { next: values[0]?.value ?? token, values };
+      }));
     }
     if (ids.length < PAGE) break;
   }

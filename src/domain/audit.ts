@@ -182,14 +182,29 @@ export interface AuditLog {
   keyProblem(): Promise<string | undefined>;
 }
 
+/** The records a per-request, per-target or per-actor list names, in its order. */
+async function listed(store: Store, list: string): Promise<AuditRecord[]> {
+  const seqs = await store.range<number>(list, 0, -1);
+  const records = await Promise.all(seqs.map((seq) => store.get<AuditRecord>(recordKey(seq))));
+  return records.filter((record): record is AuditRecord => record !== undefined);
+}
+
+/** Why a process with `key` must not append after `last` (the log's last record), if it must not. */
+function keyMismatch(last: AuditRecord | undefined, key: Secret | undefined): string | undefined {
+  if (last?.mac === undefined) return undefined;
+  if (!key) return `the audit log is keyed (record ${last.seq} and others), but ADDUSER_AUDIT_KEY is not set: set the key its records were written with`;
+  const { hash, ...unsigned } = last;
+  if (hashRecord(unsigned, key) === hash) return undefined;
+  return `ADDUSER_AUDIT_KEY does not match the audit log's last record (${last.seq}): it is not the key the log was written with, or that record was altered (npm run audit -- verify says which record)`;
+}
+
 /**
  * An append-only hash chain in the store. Each record claims the next sequence number with
  * the store's set-if-absent, so two replicas appending at once end up one after the other,
  * each linked to the record truly before it; the loser simply tries the next number. With
  * `key` (ADDUSER_AUDIT_KEY) records are keyed: HMAC-SHA-256 instead of SHA-256.
  */
-export function createAuditLog(store: Store, options: { key?: Secret } = {}): AuditLog {
-  const { key } = options;
+export function createAuditLog(store: Store, { key }: { key?: Secret } = {}): AuditLog {
   async function head(): Promise<number> {
     let seq = (await store.get<number>(COUNT_KEY)) ?? 0;
     // The count trails an append that is under way (or that a crash cut short): walk past such records.
@@ -205,12 +220,6 @@ export function createAuditLog(store: Store, options: { key?: Secret } = {}): Au
       records.push(record);
     }
     return records;
-  }
-
-  async function bySeqs(key: string): Promise<AuditRecord[]> {
-    const seqs = await store.range<number>(key, 0, -1);
-    const records = await Promise.all(seqs.map((seq) => store.get<AuditRecord>(recordKey(seq))));
-    return records.filter((record): record is AuditRecord => record !== undefined);
   }
 
   /** The last record this process appended: the next one links to it without reading it back. */
@@ -258,24 +267,15 @@ export function createAuditLog(store: Store, options: { key?: Secret } = {}): Au
       );
       return appended;
     },
-    forRequest: (requestId) => bySeqs(byRequestKey(requestId)),
-    forTarget: (target) => bySeqs(byTargetKey(target)),
-    forActor: (actor) => bySeqs(byActorKey(actor)),
+    forRequest: (requestId) => listed(store, byRequestKey(requestId)),
+    forTarget: (target) => listed(store, byTargetKey(target)),
+    forActor: (actor) => listed(store, byActorKey(actor)),
     async verify(anchors = []) {
       const announced = (await store.get<number>(COUNT_KEY)) ?? 0;
       const last = Math.max(announced, await head());
       const records = await Promise.all(Array.from({ length: last }, (_, i) => store.get<AuditRecord>(recordKey(i + 1))));
       return verifyChain(records, last, { key, anchors });
     },
-    async keyProblem() {
-      const last = await store.get<AuditRecord>(recordKey(await head()));
-      if (last?.mac === undefined) return undefined;
-      if (!key) return `the audit log is keyed (record ${last.seq} and others), but ADDUSER_AUDIT_KEY is not set: set the key its records were written with`;
-      const { hash, ...unsigned } = last;
-      if (hashRecord(unsigned, key) !== hash) {
-        return `ADDUSER_AUDIT_KEY does not match the audit log's last record (${last.seq}): it is not the key the log was written with, or that record was altered (npm run audit -- verify says which record)`;
-      }
-      return undefined;
-    },
+    keyProblem: async () => keyMismatch(await store.get<AuditRecord>(recordKey(await head())), key),
   };
 }

@@ -71,6 +71,13 @@ const unpostedKey = (id: string) => `slack:outbox:unposted:${id}`;
 /** A batch member's messages live in its batch's thread. */
 const threadIdOf = (request: AccessRequest) => request.batch?.id ?? request.id;
 
+/** The chain's head, outside the store (`npm run audit -- verify --anchor` checks the store against it). */
+async function anchorLine(client: webApi.WebClient, channel: string | undefined, record: AuditRecord): Promise<StepResult> {
+  if (!channel) return 'skipped';
+  await toSlack(channel, () => client.chat.postMessage({ channel, text: anchorMessage(record).text, unfurl_links: false }));
+  return 'delivered';
+}
+
 /**
  * Slack's side of the durable outbox (`outbox.ts`): which messages each audit record owes, and
  * how each one is sent. Every message reads the request as it is now, so a late delivery never
@@ -251,17 +258,9 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     return 'delivered';
   }
 
-  /** The chain's head, outside the store (`npm run audit -- verify --anchor` checks the store against it). */
-  async function anchorLine(record: AuditRecord): Promise<StepResult> {
-    if (!deps.auditChannel) return 'skipped';
-    const channel = deps.auditChannel;
-    await toSlack(channel, () => client.chat.postMessage({ channel, text: anchorMessage(record).text, unfurl_links: false }));
-    return 'delivered';
-  }
-
   async function run(kind: StepKind, record: AuditRecord): Promise<StepResult> {
     // About the whole chain, not the record's request.
-    if (kind === 'anchor') return anchorLine(record);
+    if (kind === 'anchor') return anchorLine(client, deps.auditChannel, record);
     const now = await deps.current(record.requestId);
     if (!now) return 'skipped';
     const { request, approvedBy } = now;

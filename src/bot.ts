@@ -8,6 +8,7 @@ import { createLookupService } from './adapters/providers/lookups.js';
 import { createTokenCache } from './adapters/providers/tokens.js';
 import { labelIn } from './adapters/providers/types.js';
 import { openStore } from './adapters/store/open.js';
+import type { Store } from './adapters/store/types.js';
 import { createSecretBox } from './adapters/store/sealed.js';
 import type { Config } from './config/schema.js';
 import { createAuditLog } from './domain/audit.js';
@@ -22,6 +23,7 @@ import { respond, type Route, startHttpServer } from './http/server.js';
 import { registerSecretValues } from './logging/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createSlackApp } from './slack/app.js';
+import { createAuditAnchors } from './slack/audit-anchors.js';
 import { createSlackClient } from './slack/client.js';
 import { createSlackDirectory } from './slack/directory.js';
 import { createFunctionTokens } from './slack/function-tokens.js';
@@ -48,6 +50,12 @@ const OUTBOX_SWEEP_MS = 1_000;
 /** How often a service whose form could not be discovered is asked again. */
 const DISCOVERY_RETRY_MS = 5 * 60_000;
 
+/** How often, at most, the process looks whether the audit chain's anchor is due. */
+const ANCHOR_CHECK_MS = 60_000;
+
+/** A start-up the store's state forbids (the audit key): said in one line, without a stack. */
+export class StartRefused extends Error {}
+
 /** Runs `work` every `ms`, never two at once; `last()` waits for the run under way. */
 function every(ms: number, work: () => Promise<unknown>, log: Logger, what: string) {
   let running: Promise<unknown> | undefined;
@@ -60,6 +68,22 @@ function every(ms: number, work: () => Promise<unknown>, log: Logger, what: stri
   }, ms);
   timer.unref();
   return { stop: () => clearInterval(timer), last: async () => void (await running) };
+}
+
+/**
+ * The audit log, keyed when ADDUSER_AUDIT_KEY is set. A process whose key is not the one the
+ * log's records were written with (or that has none) would break the chain for every later
+ * `verify`: it does not start.
+ */
+async function openAuditLog(store: Store, key: Config['audit']['key'], log: Logger) {
+  const audit = createAuditLog(store, { key });
+  const problem = await audit.keyProblem();
+  if (problem) {
+    await store.close();
+    throw new StartRefused(problem);
+  }
+  if (!key) log.warn('ADDUSER_AUDIT_KEY is not set: audit records are hashed without a key, so anyone who can write the store can rewrite them undetected');
+  return audit;
 }
 
 export interface RunningBot {
@@ -81,6 +105,7 @@ export interface RunningBot {
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const providers = config.registry;
   const store = await openStore(config.storeUrl, { log });
+  const audit = await openAuditLog(store, config.audit.key, log);
   const secrets = createSecretBox(config.secretKey);
   if (!secrets.encrypts) {
     log.warn('ADDUSER_SECRET_KEY is not set: typed and generated passwords are kept in clear in the store until their request is final');
@@ -91,9 +116,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const http = createHttpClient();
   // One grant per provider serves creates and lookups alike; a granted token is masked in logs while it lives.
   const tokens = createTokenCache({ http, log, hide: (token, ttlMs) => registerSecretValues([token], ttlMs) });
-  const audit = createAuditLog(store);
   const threads = createThreads(store);
-  const functionTokens = createFunctionTokens(store, secrets);
+  const functionTokens = createFunctionTokens(store, secrets, log);
   const directory = createSlackDirectory(slackClient, identity.workspace);
   // The windows live in the store: replicas together keep to what the provider allows.
   const limiters = new Map(
@@ -250,6 +274,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const purge = every(PURGE_MS, () => store.purgeExpired(), log, 'expired-value purge');
   // The policy check rides along, so a replica left on another version says so in /readyz without waiting for a click.
   const heartbeat = every(liveness.ttlMs / 3, () => Promise.all([liveness.beat(), policyVersion.check()]), log, 'heartbeat');
+  const anchors = createAuditAnchors({ store, audit, everyMs: config.audit.anchorEveryMs, post: notifier.anchor });
+  // Without an audit channel there is nowhere outside the store to anchor to.
+  const anchoring = config.auditChannel ? every(Math.min(config.audit.anchorEveryMs, ANCHOR_CHECK_MS), () => anchors.due(), log, 'audit anchor') : undefined;
   const recovery = every(liveness.ttlMs, () => lifecycle!.recover(botActor()), log, 'recovery');
   const rediscovery = every(DISCOVERY_RETRY_MS, () => discovery.refresh({ failedOnly: true }), log, 'form discovery');
   // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
@@ -278,6 +305,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await opsServer?.close();
       await slack.disconnect();
       await lifecycle!.settled();
+      await anchoring?.last();
       await notifier.idle();
       await outbox.last();
       await Promise.all([discovering, rediscovery.last()]);

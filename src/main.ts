@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { startBot } from './bot.js';
+import { StartRefused, startBot } from './bot.js';
 import { loadConfig, secretValues } from './config/load.js';
 import { formatProblems, readPolicyFile } from './config/policy-file.js';
 import { createLogger, registerSecretValues } from './logging/logger.js';
@@ -18,7 +18,11 @@ const log = createLogger(config.logLevel);
 // A bug in one handler must not take down every other request in flight: log it and go on.
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 
-const bot = await startBot(config, log);
+const bot = await startBot(config, log).catch((error: unknown) => {
+  if (!(error instanceof StartRefused)) throw error;
+  process.stderr.write(`adduser-bot cannot start: ${error.message}\n`);
+  process.exit(1);
+});
 log.info(
   { port: bot.port, opsPort: bot.opsPort, mode: config.slack.mode, store: config.storeUrl.split(':')[0], dryRun: config.dryRun },
   `adduser-bot is running (${config.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode, POST /slack/events'})`,

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { openSqliteStore } from '../src/adapters/store/sqlite.js';
 import type { Store } from '../src/adapters/store/types.js';
+import { createAuditLog } from '../src/domain/audit.js';
 import { type SmsCentralSimulator, startSmsCentralSimulator } from './simulators/smscentral.js';
 import { killBots, spawnBot } from './support/bot-process.js';
 import { CHANNEL, createDriver, SIGNING_SECRET, type SlackDriver } from './support/driver.js';
@@ -19,6 +20,7 @@ const SMS_OWNER_PASSWORD = 'sms-debug-owner-pass-3f9a';
 const CC_TOKEN = 'cc-debug-token-0b7e';
 const DC_KEY = 'dc-debug-key-c4d2';
 const SECRET_KEY = randomBytes(32).toString('base64');
+const AUDIT_KEY = randomBytes(32).toString('base64');
 const TYPED_PASSWORD = 'Typed-Debug-Pass-8q2w';
 const REQUESTER = 'UREQUESTER1';
 const APPROVER = 'UAPPROVER01';
@@ -81,6 +83,7 @@ describe.each(['http', 'socket'] as const)('LOG_LEVEL=debug in %s mode', (mode) 
         ADDUSER_REQUESTS_CHANNEL: CHANNEL,
         ADDUSER_APPROVERS: APPROVER,
         ADDUSER_SECRET_KEY: SECRET_KEY,
+        ADDUSER_AUDIT_KEY: AUDIT_KEY,
         SMSCENTRAL_USERNAME: 'owner-account',
         SMSCENTRAL_PASSWORD: SMS_OWNER_PASSWORD,
         SMSCENTRAL_BASE_URL: sms.url,
@@ -115,11 +118,14 @@ describe.each(['http', 'socket'] as const)('LOG_LEVEL=debug in %s mode', (mode) 
       expect(components).toContain('slack-web-api');
       expect(output).toContain('"level":20');
       if (socket) expect(output).toContain('Received a message on the WebSocket');
-      const secrets = { TYPED_PASSWORD, generated, BOT_TOKEN, SIGNING_SECRET, APP_TOKEN, SMS_OWNER_PASSWORD, CC_TOKEN, DC_KEY, SECRET_KEY };
+      const secrets = { TYPED_PASSWORD, generated, BOT_TOKEN, SIGNING_SECRET, APP_TOKEN, SMS_OWNER_PASSWORD, CC_TOKEN, DC_KEY, SECRET_KEY, AUDIT_KEY };
       const leaks = Object.entries(secrets).flatMap(([name, value]) =>
         spellings(value).flatMap((spelling) => output.split('\n').filter((line) => line.includes(spelling)).map((line) => `${name}: ${line.slice(0, 300)}`)),
       );
       expect(leaks).toEqual([]);
+      // Nor in what went to Slack or into the audit records: the keys never leave the process.
+      const records = JSON.stringify(await createAuditLog(store).read());
+      for (const key of [SECRET_KEY, AUDIT_KEY]) expect(slack.calls.some((call) => spellings(key).some((spelling) => call.raw.includes(spelling))) || records.includes(key)).toBe(false);
       console.info(`secrets-in-logs: ${mode} mode, LOG_LEVEL=debug: ${Buffer.byteLength(output)} bytes of output scanned`);
     } finally {
       await bot.kill('SIGKILL');

@@ -4,7 +4,7 @@ import type { AnyProvider } from '../adapters/providers/types.js';
 import { parseStoreUrl } from '../adapters/store/url.js';
 import { parseDuration } from './duration.js';
 import { policyFromVariables } from './policy-variables.js';
-import { optionalSecret, secret } from './secret.js';
+import { optionalKey, optionalSecret, secret } from './secret.js';
 import { serviceUrl } from './url.js';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -46,6 +46,20 @@ const wholeNumber = (name: string, min: number, max: number, fallback: number) =
   return z.coerce.number({ error: `${name} must be a number` }).int(range).min(min, range).max(max, range).default(fallback);
 };
 
+/** A duration variable ("72h", "90m", "1d12h") → milliseconds. */
+const duration = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration like 72h, 30m or 3d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 export type Approvers = { users: string[]; groups: string[] };
 
 export const approversVariable = (provider: AnyProvider) => `ADDUSER_APPROVERS_${provider.id.toUpperCase()}`;
@@ -55,17 +69,7 @@ const policyShapeFor = (providers: readonly AnyProvider[]) => ({
   ADDUSER_REQUESTS_CHANNEL: channelId('ADDUSER_REQUESTS_CHANNEL'),
   ADDUSER_APPROVERS: approverList('ADDUSER_APPROVERS'),
   ADDUSER_REQUIRED_APPROVALS: wholeNumber('ADDUSER_REQUIRED_APPROVALS', 1, 10, 1),
-  ADDUSER_REQUEST_TTL: z
-    .string()
-    .default('72h')
-    .transform((value, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'ADDUSER_REQUEST_TTL must be a duration like 72h, 30m or 3d' });
-        return z.NEVER;
-      }
-      return ms;
-    }),
+  ADDUSER_REQUEST_TTL: duration('ADDUSER_REQUEST_TTL', '72h'),
   ...Object.fromEntries(providers.map((provider) => [approversVariable(provider), approverList(approversVariable(provider))])),
 });
 
@@ -99,9 +103,9 @@ const baseShape = {
   ADDUSER_POLICY_FILE: z.string().trim().optional(),
   ADDUSER_MAX_PENDING: wholeNumber('ADDUSER_MAX_PENDING', 1, 1_000, 10),
   ADDUSER_MAX_PENDING_ACCOUNTS: wholeNumber('ADDUSER_MAX_PENDING_ACCOUNTS', 1, 10_000, 250),
-  ADDUSER_SECRET_KEY: optionalSecret().refine((key) => key === undefined || /^[A-Za-z0-9+/]{43}=?$/.test(key.reveal()), {
-    error: 'ADDUSER_SECRET_KEY must be 32 bytes in base64 (make one with: openssl rand -base64 32)',
-  }),
+  ADDUSER_SECRET_KEY: optionalKey('ADDUSER_SECRET_KEY'),
+  ADDUSER_AUDIT_KEY: optionalKey('ADDUSER_AUDIT_KEY'),
+  ADDUSER_AUDIT_ANCHOR_INTERVAL: duration('ADDUSER_AUDIT_ANCHOR_INTERVAL', '1h'),
 };
 
 const providerShapesOf = (providers: readonly AnyProvider[]) => Object.assign({}, ...providers.map((provider) => provider.env)) as z.ZodRawShape;
@@ -136,6 +140,11 @@ export const variableNames: readonly string[] = [...Object.keys(providerShapesOf
 /** SPEC §2: every environment variable, the offered providers' own included, in one schema. */
 export const envSchema = (providers: readonly AnyProvider[]) => z
   .object({ ...providerShapesOf(providers), ...baseShape, ...policyShapeFor(providers) })
+  // One key for two jobs (encryption and the audit's MAC) would let a leak of one undo the other.
+  .refine((env) => !env.ADDUSER_AUDIT_KEY || env.ADDUSER_AUDIT_KEY.reveal() !== env.ADDUSER_SECRET_KEY?.reveal(), {
+    path: ['ADDUSER_AUDIT_KEY'],
+    error: 'ADDUSER_AUDIT_KEY must be another key than ADDUSER_SECRET_KEY (make one with: openssl rand -base64 32)',
+  })
   .transform((env) => {
     const raw = env as Record<string, unknown>;
     return {
@@ -159,6 +168,7 @@ export const envSchema = (providers: readonly AnyProvider[]) => z
       secretKey: env.ADDUSER_SECRET_KEY,
       /** Every provider this configuration has, in the modal's order: the built-ins, then the SCIM instances. */
       registry: providers,
+      audit: { key: env.ADDUSER_AUDIT_KEY, anchorEveryMs: env.ADDUSER_AUDIT_ANCHOR_INTERVAL },
       providers: Object.fromEntries(
         providers.map((provider) => [provider.id, provider.settings(raw) as ReturnType<AnyProvider['settings']>]),
       ),

@@ -48,4 +48,10 @@ export const optionalSecret = () =>
     .optional()
     .transform((value) => (value ? new Secret(value) : undefined));
 
+/** An optional key of 32 random bytes in base64 (`openssl rand -base64 32`). Messages never echo it. */
+export const optionalKey = (name: string) =>
+  optionalSecret().refine((key) => key === undefined || /^[A-Za-z0-9+/]{43}=?$/.test(key.reveal()), {
+    error: `${name} must be 32 bytes in base64 (make one with: openssl rand -base64 32)`,
+  });
+
 export { MASK as SECRET_MASK };

@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Store } from '../adapters/store/types.js';
+import type { Secret } from '../config/secret.js';
 
 export const AUDIT_ACTIONS = [
   'requested',
@@ -46,13 +47,25 @@ export const auditRecordSchema = z.object({
   /** The batch (SPEC §9) the request is one account of; absent on requests filed alone. */
   batchId: z.string().optional(),
   dryRun: z.boolean(),
+  /**
+   * How `hash` is made: absent, SHA-256 (records written before ADDUSER_AUDIT_KEY was set);
+   * `hmac-sha256`, HMAC-SHA-256 under that key, which a store writer without it cannot recompute.
+   */
+  mac: z.literal('hmac-sha256').optional(),
   prevHash: z.string(),
   hash: z.string(),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
-export type AuditEvent = Omit<AuditRecord, 'id' | 'seq' | 'at' | 'prevHash' | 'hash'>;
+export type AuditEvent = Omit<AuditRecord, 'id' | 'seq' | 'at' | 'prevHash' | 'hash' | 'mac'>;
 
 export const GENESIS_HASH = '0'.repeat(64);
+export const KEYED: NonNullable<AuditRecord['mac']> = 'hmac-sha256';
+
+/** A record's sequence number and hash as seen outside the store (an audit-channel line): `verify` checks the store against it. */
+export interface Anchor {
+  seq: number;
+  hash: string;
+}
 
 /** JSON with keys sorted at every level and no whitespace: one text per record, whoever writes it. */
 export function canonicalJson(value: unknown): string {
@@ -66,22 +79,70 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The hash covers every field but itself, prevHash included, so a record cannot move in the chain. */
-export function hashRecord(record: Omit<AuditRecord, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson(record)).digest('hex');
+/**
+ * The hash covers every field but itself, prevHash included, so a record cannot move in the
+ * chain; `mac` among them, so a keyed record cannot pass for a plain one. Plain SHA-256 for a
+ * record without `mac`, HMAC-SHA-256 under `key` for a keyed one.
+ */
+export function hashRecord(record: Omit<AuditRecord, 'hash'>, key?: Secret): string {
+  const text = canonicalJson(record);
+  if (record.mac === undefined) return createHash('sha256').update(text).digest('hex');
+  if (!key) throw new Error('a keyed audit record needs ADDUSER_AUDIT_KEY');
+  return createHmac('sha256', Buffer.from(key.reveal(), 'base64')).update(text).digest('hex');
 }
 
 export type ChainVerdict =
-  | { ok: true; records: number }
-  | { ok: false; seq: number; problem: 'altered' | 'missing' | 'reordered'; detail: string };
+  /** `keyedFrom`: the first keyed record; those before it are the plain prefix written before the key was set. */
+  | { ok: true; records: number; keyedFrom?: number }
+  /** `unverifiable`: keyed records, and no key to check them with; nothing is known to be wrong. */
+  | { ok: false; seq: number; problem: 'altered' | 'missing' | 'reordered' | 'unverifiable'; detail: string };
+
+/** Whether a record carries the hash its scheme gives, and is keyed where the chain requires it. */
+function hashProblem(record: AuditRecord, keyedFrom: number | undefined, key: Secret | undefined): ChainVerdict | undefined {
+  const { hash, ...unsigned } = record;
+  const which = `record ${record.seq} (${record.id})`;
+  const altered = (detail: string): ChainVerdict => ({ ok: false, seq: record.seq, problem: 'altered', detail });
+  if (unsigned.mac === undefined) {
+    if (keyedFrom !== undefined) return altered(`${which} is not keyed, but records are keyed from record ${keyedFrom} on: it was rewritten`);
+    return hashRecord(unsigned) === hash ? undefined : altered(`${which} does not match its hash`);
+  }
+  if (unsigned.mac !== KEYED) return altered(`${which} names a hash scheme this version does not know`);
+  if (!key) {
+    return { ok: false, seq: record.seq, problem: 'unverifiable', detail: `records are keyed (HMAC-SHA-256) from ${which} on: set ADDUSER_AUDIT_KEY to check them` };
+  }
+  return hashRecord(unsigned, key) === hash ? undefined : altered(`${which} does not match its keyed hash (or ADDUSER_AUDIT_KEY is not the key it was written with)`);
+}
+
+/**
+ * Each anchor must still be in the chain: the record at its sequence number carries its hash.
+ * The chain links every record to the one before, so a matching anchor vouches for them all.
+ */
+function anchorProblem(records: readonly (AuditRecord | undefined)[], anchors: readonly Anchor[]): ChainVerdict | undefined {
+  for (const anchor of [...anchors].sort((a, b) => a.seq - b.seq)) {
+    const record = records[anchor.seq - 1];
+    const named = `the anchor ${anchor.seq}:${anchor.hash}`;
+    if (!record) return { ok: false, seq: anchor.seq, problem: 'missing', detail: `record ${anchor.seq} is missing, but ${named} shows it was written: records were removed from the end` };
+    if (record.hash !== anchor.hash) {
+      return { ok: false, seq: anchor.seq, problem: 'altered', detail: `record ${anchor.seq} (${record.id}) is not the record of ${named}: the chain was rewritten up to there` };
+    }
+  }
+  return undefined;
+}
 
 /**
  * Walks the chain in order. Each record must sit at its own sequence number, carry the hash
  * of its canonical form, and link to the record before it; the first record that does not
  * is named. `expected` is the length the log claims (its head), so a removed tail shows too.
+ * Plain records are accepted only before the first keyed one (the prefix written before
+ * ADDUSER_AUDIT_KEY was set); `anchors` seen outside the store must all still be in the chain.
  */
-export function verifyChain(records: readonly (AuditRecord | undefined)[], expected = records.length): ChainVerdict {
+export function verifyChain(
+  records: readonly (AuditRecord | undefined)[],
+  expected = records.length,
+  options: { key?: Secret; anchors?: readonly Anchor[] } = {},
+): ChainVerdict {
   let prevHash = GENESIS_HASH;
+  let keyedFrom: number | undefined;
   const total = Math.max(expected, records.length);
   for (let index = 0; index < total; index++) {
     const seq = index + 1;
@@ -90,16 +151,15 @@ export function verifyChain(records: readonly (AuditRecord | undefined)[], expec
     if (record.seq !== seq) {
       return { ok: false, seq, problem: 'reordered', detail: `position ${seq} holds record ${record.seq} (${record.id})` };
     }
-    const { hash, ...unsigned } = record;
-    if (hashRecord(unsigned) !== hash) {
-      return { ok: false, seq, problem: 'altered', detail: `record ${seq} (${record.id}) does not match its hash` };
-    }
+    const problem = hashProblem(record, keyedFrom, options.key);
+    if (problem) return problem;
+    if (record.mac !== undefined) keyedFrom ??= seq;
     if (record.prevHash !== prevHash) {
       return { ok: false, seq, problem: 'reordered', detail: `record ${seq} (${record.id}) does not follow record ${seq - 1}` };
     }
-    prevHash = hash;
+    prevHash = record.hash;
   }
-  return { ok: true, records: total };
+  return anchorProblem(records, options.anchors ?? []) ?? { ok: true, records: total, ...(keyedFrom !== undefined && { keyedFrom }) };
 }
 
 const recordKey = (seq: number) => `audit:record:${seq}`;
@@ -117,16 +177,38 @@ export interface AuditLog {
   forTarget(target: string): Promise<AuditRecord[]>;
   forActor(actor: string): Promise<AuditRecord[]>;
   head(): Promise<number>;
-  /** Checks the whole chain, up to the highest sequence number the log has ever announced. */
-  verify(): Promise<ChainVerdict>;
+  /** Checks the whole chain, up to the highest sequence number the log has ever announced, and against `anchors`. */
+  verify(anchors?: readonly Anchor[]): Promise<ChainVerdict>;
+  /**
+   * Why this process must not append: the log is keyed and it has no key, or another one (its
+   * records would break the chain for every later `verify`). Undefined when it may.
+   */
+  keyProblem(): Promise<string | undefined>;
+}
+
+/** The records a per-request, per-target or per-actor list names, in its order. */
+async function listed(store: Store, list: string): Promise<AuditRecord[]> {
+  const seqs = await store.range<number>(list, 0, -1);
+  const records = await Promise.all(seqs.map((seq) => store.get<AuditRecord>(recordKey(seq))));
+  return records.filter((record): record is AuditRecord => record !== undefined);
+}
+
+/** Why a process with `key` must not append after `last` (the log's last record), if it must not. */
+function keyMismatch(last: AuditRecord | undefined, key: Secret | undefined): string | undefined {
+  if (last?.mac === undefined) return undefined;
+  if (!key) return `the audit log is keyed (record ${last.seq} and others), but ADDUSER_AUDIT_KEY is not set: set the key its records were written with`;
+  const { hash, ...unsigned } = last;
+  if (hashRecord(unsigned, key) === hash) return undefined;
+  return `ADDUSER_AUDIT_KEY does not match the audit log's last record (${last.seq}): it is not the key the log was written with, or that record was altered (npm run audit -- verify says which record)`;
 }
 
 /**
  * An append-only hash chain in the store. Each record claims the next sequence number with
  * the store's set-if-absent, so two replicas appending at once end up one after the other,
- * each linked to the record truly before it; the loser simply tries the next number.
+ * each linked to the record truly before it; the loser simply tries the next number. With
+ * `key` (ADDUSER_AUDIT_KEY) records are keyed: HMAC-SHA-256 instead of SHA-256.
  */
-export function createAuditLog(store: Store): AuditLog {
+export function createAuditLog(store: Store, { key }: { key?: Secret } = {}): AuditLog {
   async function head(): Promise<number> {
     let seq = (await store.get<number>(COUNT_KEY)) ?? 0;
     // The count trails an append that is under way (or that a crash cut short): walk past such records.
@@ -142,12 +224,6 @@ export function createAuditLog(store: Store): AuditLog {
       records.push(record);
     }
     return records;
-  }
-
-  async function bySeqs(key: string): Promise<AuditRecord[]> {
-    const seqs = await store.range<number>(key, 0, -1);
-    const records = await Promise.all(seqs.map((seq) => store.get<AuditRecord>(recordKey(seq))));
-    return records.filter((record): record is AuditRecord => record !== undefined);
   }
 
   /** The last record this process appended: the next one links to it without reading it back. */
@@ -166,8 +242,8 @@ export function createAuditLog(store: Store): AuditLog {
         // nothing rather than wait for a record that will never come back.
         prevHash = prev?.hash ?? GENESIS_HASH;
       }
-      const unsigned = { ...event, id: randomUUID(), seq, at: at.toISOString(), prevHash };
-      const record: AuditRecord = { ...unsigned, hash: hashRecord(unsigned) };
+      const unsigned = { ...event, id: randomUUID(), seq, at: at.toISOString(), prevHash, ...(key && { mac: KEYED }) };
+      const record: AuditRecord = { ...unsigned, hash: hashRecord(unsigned, key) };
       if (await store.add(recordKey(seq), record)) {
         tail = { seq, hash: record.hash };
         await Promise.all([
@@ -195,14 +271,15 @@ export function createAuditLog(store: Store): AuditLog {
       );
       return appended;
     },
-    forRequest: (requestId) => bySeqs(byRequestKey(requestId)),
-    forTarget: (target) => bySeqs(byTargetKey(target)),
-    forActor: (actor) => bySeqs(byActorKey(actor)),
-    async verify() {
+    forRequest: (requestId) => listed(store, byRequestKey(requestId)),
+    forTarget: (target) => listed(store, byTargetKey(target)),
+    forActor: (actor) => listed(store, byActorKey(actor)),
+    async verify(anchors = []) {
       const announced = (await store.get<number>(COUNT_KEY)) ?? 0;
       const last = Math.max(announced, await head());
       const records = await Promise.all(Array.from({ length: last }, (_, i) => store.get<AuditRecord>(recordKey(i + 1))));
-      return verifyChain(records, last);
+      return verifyChain(records, last, { key, anchors });
     },
+    keyProblem: async () => keyMismatch(await store.get<AuditRecord>(recordKey(await head())), key),
   };
 }

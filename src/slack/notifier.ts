@@ -6,7 +6,7 @@ import type { AuditLog, AuditRecord } from '../domain/audit.js';
 import type { Batch } from '../domain/batch.js';
 import type { Notifier } from '../domain/events.js';
 import type { AccessRequest } from '../domain/request.js';
-import { auditMessage, filedDm, threadReply } from './blocks/event-messages.js';
+import { anchorMessage, auditMessage, filedDm, threadReply } from './blocks/event-messages.js';
 import type { Marked } from './blocks/grants.js';
 import { IDS } from './blocks/ids.js';
 import { button, requestMessage } from './blocks/request-message.js';
@@ -83,6 +83,13 @@ const unpostedKey = (id: string) => `slack:outbox:unposted:${id}`;
 /** A batch member's messages live in its batch's thread. */
 const threadIdOf = (request: AccessRequest) => request.batch?.id ?? request.id;
 
+/** The chain's head, outside the store (`npm run audit -- verify --anchor` checks the store against it). */
+async function anchorLine(client: webApi.WebClient, channel: string | undefined, record: AuditRecord): Promise<StepResult> {
+  if (!channel) return 'skipped';
+  await toSlack(channel, () => client.chat.postMessage({ channel, text: anchorMessage(record).text, unfurl_links: false }));
+  return 'delivered';
+}
+
 /**
  * Slack's side of the durable outbox (`outbox.ts`): which messages each audit record owes, and
  * how each one is sent. Every message reads the request as it is now, so a late delivery never
@@ -90,6 +97,8 @@ const threadIdOf = (request: AccessRequest) => request.batch?.id ?? request.id;
  * re-run provisioning.
  */
 export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
+  /** Owes the audit channel a line anchoring the chain at `record` (audit-anchors.ts decides when). */
+  anchor: (record: AuditRecord) => Promise<unknown>;
   sweep: () => Promise<void>;
   idle: () => Promise<void>;
   depth: () => Promise<number>;
@@ -252,9 +261,11 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
           : client.functions.completeError({ token, function_execution_id, error: completion.error }),
       );
     } catch (error) {
-      // How long an execution's token lives Slack does not say, and a request may wait days: a
-      // refused one is dropped, so the retry completes with the bot token, which Slack also takes.
-      if (token !== undefined && EXPIRED_TOKEN.has(slackError(error) ?? '')) await deps.functionTokens.forget(function_execution_id);
+      // A refusal for good (the workflow was cancelled, the execution is gone) ends the step as
+      // surely as a completion: its token has nothing left to do. How long a token lives Slack
+      // does not say, and a request may wait days: a refused token is dropped too, so the retry
+      // completes with the bot token, which Slack also takes.
+      if (error instanceof Refused || (token !== undefined && EXPIRED_TOKEN.has(slackError(error) ?? ''))) await deps.functionTokens.forget(function_execution_id);
       throw error;
     }
     await deps.functionTokens.forget(function_execution_id);
@@ -262,6 +273,8 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   }
 
   async function run(kind: StepKind, record: AuditRecord): Promise<StepResult> {
+    // About the whole chain, not the record's request.
+    if (kind === 'anchor') return anchorLine(client, deps.auditChannel, record);
     const now = await deps.current(record.requestId);
     if (!now) return 'skipped';
     const { request, approvedBy } = now;
@@ -341,6 +354,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     publish(event) {
       void outbox.publish(event.audit);
     },
+    anchor: (record) => outbox.file(record, 'anchor'),
     sweep: outbox.sweep,
     depth: outbox.depth,
     idle: outbox.idle,

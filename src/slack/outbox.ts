@@ -16,7 +16,9 @@ export type StepKind =
   /** Ends the workflow step that filed the request (functions.completeSuccess / completeError). */
   | 'workflow_completion'
   /** The results file of a CSV batch, in its thread once every account is settled. */
-  | 'batch_results';
+  | 'batch_results'
+  /** The audit chain's head (this record) in the audit channel: an anchor outside the store. */
+  | 'anchor';
 
 /** Kinds whose messages a person reads in order: one of a request waits for the earlier ones. */
 const ORDERED: ReadonlySet<StepKind> = new Set(['thread_reply', 'requester_dm', 'audit_line']);
@@ -205,6 +207,14 @@ export function createOutbox(deps: OutboxDeps) {
       return enqueue(record.requestId, async () => {
         for (const kind of await plan(record)) await deliver(record, kind);
       }).catch((error: unknown) => log.warn({ err: error, requestId: record.requestId, seq: record.seq }, 'Slack delivery not started; the outbox sweep will take it'));
+    },
+
+    /** One more step owed for a record whose own steps were filed already (the chain's anchor), tried at once. */
+    file(record: AuditRecord, kind: StepKind): Promise<unknown> {
+      return enqueue(record.requestId, async () => {
+        await store.indexAdd(DUE_KEY, stepId(record.seq, kind), now());
+        await deliver(record, kind);
+      }).catch((error: unknown) => log.warn({ err: error, seq: record.seq, kind }, 'Slack delivery not started; the outbox sweep will take it'));
     },
 
     /**

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,8 @@ import { afterAll, beforeEach, describe, expect, test } from 'vitest';
 import { openRedisStore } from '../../src/adapters/store/redis.js';
 import { openSqliteStore } from '../../src/adapters/store/sqlite.js';
 import type { Store } from '../../src/adapters/store/types.js';
-import { type AuditEvent, type AuditRecord, createAuditLog } from '../../src/domain/audit.js';
+import { Secret } from '../../src/config/secret.js';
+import { type AuditEvent, type AuditRecord, createAuditLog, hashRecord } from '../../src/domain/audit.js';
 import { runAudit, startAudit } from '../support/cli.js';
 import { redisForTests, redisScope } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
@@ -103,13 +104,53 @@ describe('npm run audit', () => {
     expect(filtered.stdout.trim().split('\n').map((line) => (JSON.parse(line) as AuditRecord).seq)).toEqual([3, 5]);
 
     const intact = runAudit(['verify'], env, dir);
-    expect(intact).toMatchObject({ status: 0, stdout: 'audit log intact: 6 records\n' });
+    expect(intact.status).toBe(0);
+    expect(intact.stdout.split('\n')[0]).toBe('audit log intact: 6 records');
+    expect(intact.stdout).toContain('records 1–6: plain SHA-256, written before ADDUSER_AUDIT_KEY was set');
 
     const record = (await store.get<AuditRecord>(key(4)))!;
     await store.set(key(4), { ...record, action: 'rejected' });
     const tampered = runAudit(['verify'], env, dir);
     expect(tampered.status).toBe(1);
     expect(tampered.stderr).toContain(`altered at record 4: record 4 (${record.id}) does not match its hash`);
+    await store.close();
+  });
+
+  test('with ADDUSER_AUDIT_KEY records are keyed: a store writer without the key who rewrites one and recomputes every hash after it is caught; the plain records before the key are accepted and named', async () => {
+    const keyedPath = join(dir, 'keyed.sqlite');
+    const store = await openSqliteStore(keyedPath, log);
+    const auditKey = randomBytes(32).toString('base64');
+    const keyed = { STORE_URL: `sqlite://${keyedPath}`, ADDUSER_AUDIT_KEY: auditKey };
+    for (let n = 1; n <= 3; n++) await createAuditLog(store).append(event(n));
+    // The key is set from record 4 on; a restarted bot appends keyed records after the plain ones.
+    for (let n = 4; n <= 6; n++) await createAuditLog(store, { key: new Secret(auditKey) }).append(event(n));
+    const records = await createAuditLog(store).read();
+    expect(records.map((record) => record.mac)).toEqual([undefined, undefined, undefined, 'hmac-sha256', 'hmac-sha256', 'hmac-sha256']);
+
+    const intact = runAudit(['verify'], keyed, dir);
+    expect(intact.status).toBe(0);
+    expect(intact.stdout).toContain('audit log intact: 6 records\nrecords 1–3: plain SHA-256, written before ADDUSER_AUDIT_KEY was set');
+    expect(intact.stdout).toContain('records 4–6: keyed (HMAC-SHA-256 under ADDUSER_AUDIT_KEY)');
+    const keyless = runAudit(['verify'], { STORE_URL: keyed.STORE_URL }, dir);
+    expect(keyless.status).toBe(2);
+    expect(keyless.stderr).toContain(`audit log not checked: records are keyed (HMAC-SHA-256) from record 4 (${records[3]!.id}) on: set ADDUSER_AUDIT_KEY to check them`);
+
+    // A store writer without the key changes record 5's actor and recomputes the chain from there, the only way they can.
+    let prevHash = records[3]!.hash;
+    for (const original of records.slice(4)) {
+      const { hash: _hash, mac: _mac, ...unsigned } = { ...original, prevHash, ...(original.seq === 5 && { actor: 'UINTRUDER' }) };
+      const forged = { ...unsigned, hash: hashRecord(unsigned) };
+      await store.set(key(original.seq), forged);
+      prevHash = forged.hash;
+    }
+    const caught = runAudit(['verify'], keyed, dir);
+    expect(caught.status).toBe(1);
+    expect(caught.stderr).toContain(`altered at record 5: record 5 (${records[4]!.id}) is not keyed, but records are keyed from record 4 on: it was rewritten`);
+    // …or keeps `mac` and signs with a key of their own.
+    const { hash: _hash, ...fifth } = { ...records[4]!, actor: 'UINTRUDER' };
+    await store.set(key(5), { ...fifth, hash: hashRecord(fifth, new Secret(randomBytes(32).toString('base64'))) });
+    expect(runAudit(['verify'], keyed, dir).stderr).toContain('record 5 (' + records[4]!.id + ') does not match its keyed hash');
+    for (const run of [intact, keyless, caught]) expect(run.stdout + run.stderr).not.toContain(auditKey);
     await store.close();
   });
 

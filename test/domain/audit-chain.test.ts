@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,17 +6,21 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { openStore } from '../../src/adapters/store/open.js';
 import type { Store } from '../../src/adapters/store/types.js';
-import { type AuditEvent, type AuditRecord, canonicalJson, createAuditLog, GENESIS_HASH, hashRecord, verifyChain } from '../../src/domain/audit.js';
+import { Secret } from '../../src/config/secret.js';
+import { type AuditEvent, type AuditRecord, canonicalJson, createAuditLog, GENESIS_HASH, hashRecord, KEYED, verifyChain } from '../../src/domain/audit.js';
 
 /** The audit chain's rules one at a time, each with the exact words `npm run audit -- verify` prints. */
 const event = (changes: Partial<AuditEvent> = {}): AuditEvent => ({ requestId: 'AR-1', actor: 'UAPPROVER', action: 'approved', provider: 'digicert', target: 'jill@example.com', dryRun: false, ...changes });
 
-function chain(length: number): AuditRecord[] {
+const KEY = new Secret(randomBytes(32).toString('base64'));
+
+/** `length` records; from `keyedFrom` on keyed under `key`, as after ADDUSER_AUDIT_KEY was set; `changes` to some. */
+function chain(length: number, keyedFrom = Infinity, key = KEY, changes: Record<number, Partial<AuditEvent>> = {}): AuditRecord[] {
   const records: AuditRecord[] = [];
   let prevHash = GENESIS_HASH;
   for (let seq = 1; seq <= length; seq++) {
-    const unsigned = { ...event(), id: `id-${seq}`, seq, at: `2026-01-01T00:00:0${seq}.000Z`, prevHash };
-    const record = { ...unsigned, hash: hashRecord(unsigned) };
+    const unsigned = { ...event(changes[seq]), id: `id-${seq}`, seq, at: `2026-01-01T00:00:0${seq}.000Z`, prevHash, ...(seq >= keyedFrom && { mac: KEYED }) };
+    const record = { ...unsigned, hash: hashRecord(unsigned, key) };
     records.push(record);
     prevHash = record.hash;
   }
@@ -74,6 +79,59 @@ describe('verifyChain names the first broken record', () => {
     const { hash: _old, ...unsigned } = { ...records[1]!, prevHash: GENESIS_HASH };
     records[1] = { ...unsigned, hash: hashRecord(unsigned) };
     expect(verifyChain(records)).toEqual({ ok: false, seq: 2, problem: 'reordered', detail: 'record 2 (id-2) does not follow record 1' });
+  });
+});
+
+describe('keyed records (ADDUSER_AUDIT_KEY) and anchors', () => {
+  test('a plain prefix, then keyed records: intact with the key, and says where the key begins', () => {
+    expect(verifyChain(chain(5, 3), 5, { key: KEY })).toEqual({ ok: true, records: 5, keyedFrom: 3 });
+    expect(verifyChain(chain(2, 1), 2, { key: KEY })).toEqual({ ok: true, records: 2, keyedFrom: 1 });
+  });
+
+  test('without the key keyed records cannot be checked, and say so; with another key they do not match', () => {
+    expect(verifyChain(chain(4, 3))).toEqual({ ok: false, seq: 3, problem: 'unverifiable', detail: 'records are keyed (HMAC-SHA-256) from record 3 (id-3) on: set ADDUSER_AUDIT_KEY to check them' });
+    const other = new Secret(randomBytes(32).toString('base64'));
+    expect(verifyChain(chain(4, 3), 4, { key: other })).toMatchObject({ ok: false, seq: 3, problem: 'altered' });
+  });
+
+  test('a plain record after a keyed one was rewritten without the key', () => {
+    const records = chain(4, 2);
+    const { hash: _hash, mac: _mac, ...unsigned } = records[3]!;
+    records[3] = { ...unsigned, hash: hashRecord(unsigned) };
+    expect(verifyChain(records, 4, { key: KEY })).toEqual({ ok: false, seq: 4, problem: 'altered', detail: 'record 4 (id-4) is not keyed, but records are keyed from record 2 on: it was rewritten' });
+  });
+
+  test('anchors: the chain must still hold each; a rewritten chain or a removed tail does not', () => {
+    const records = chain(5, 1);
+    const anchor = { seq: 4, hash: records[3]!.hash };
+    expect(verifyChain(records, 5, { key: KEY, anchors: [anchor] })).toMatchObject({ ok: true });
+    // Rewritten throughout by someone holding the key: intact in itself, but not the chain the audit channel saw.
+    const rewritten = chain(5, 1, KEY, { 2: { actor: 'UINTRUDER' } });
+    expect(verifyChain(rewritten, 5, { key: KEY })).toMatchObject({ ok: true });
+    expect(verifyChain(rewritten, 5, { key: KEY, anchors: [anchor] })).toEqual({
+      ok: false,
+      seq: 4,
+      problem: 'altered',
+      detail: `record 4 (id-4) is not the record of the anchor 4:${anchor.hash}: the chain was rewritten up to there`,
+    });
+    expect(verifyChain(records.slice(0, 3), 3, { key: KEY, anchors: [anchor] })).toMatchObject({ ok: false, seq: 4, problem: 'missing' });
+  });
+
+  test('the log refuses a process whose key does not match its records', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adduser-audit-key-'));
+    const store = await openStore(`sqlite://${join(dir, 'store.sqlite')}`, { log: pino({ level: 'silent' }) });
+    try {
+      expect(await createAuditLog(store).keyProblem()).toBeUndefined();
+      await createAuditLog(store).append(event());
+      expect(await createAuditLog(store, { key: KEY }).keyProblem()).toBeUndefined();
+      await createAuditLog(store, { key: KEY }).append(event());
+      expect(await createAuditLog(store, { key: KEY }).keyProblem()).toBeUndefined();
+      expect(await createAuditLog(store).keyProblem()).toContain('ADDUSER_AUDIT_KEY is not set');
+      expect(await createAuditLog(store, { key: new Secret(randomBytes(32).toString('base64')) }).keyProblem()).toContain('does not match the audit log');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

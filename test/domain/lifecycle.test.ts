@@ -85,7 +85,7 @@ describe('submit', () => {
     const request = await submitted('smscentral', smscentral());
     expect(request.generated).toEqual(['PASSWORD']);
     const stored = (await h.lifecycle.get(request.id))!;
-    expect(stored.form.PASSWORD).toMatch(/^sealed:v1:/);
+    expect(stored.form.PASSWORD).toMatch(/^sealed:v2:/);
     const [password] = h.hidden;
     expect(password).toHaveLength(20);
     for (const set of [/[A-Z]/, /[a-z]/, /[2-9]/, /[!#%+\-=?@_]/]) expect(password).toMatch(set);
@@ -99,7 +99,7 @@ describe('submit', () => {
     const request = await submitted('smscentral', smscentral('Typed-Pass-123!'));
     expect(request.generated).toEqual([]);
     expect(h.hidden).toEqual(['Typed-Pass-123!']);
-    expect((await h.lifecycle.get(request.id))!.form.PASSWORD).toMatch(/^sealed:v1:/);
+    expect((await h.lifecycle.get(request.id))!.form.PASSWORD).toMatch(/^sealed:v2:/);
     await approvedAndProvisioned(request.id);
     expect((h.calls[0]!.input as { PASSWORD: Secret }).PASSWORD.reveal()).toBe('Typed-Pass-123!');
   });

@@ -134,6 +134,19 @@ describe('the "Create an account" workflow step, through signed function_execute
     ]);
   });
 
+  test('a completion Slack refuses for good (the workflow run was stopped meanwhile): the execution’s token is deleted all the same', async () => {
+    const { execution, id } = await filed(e2e, inputs());
+    expect(await e2e.store.get(`slack:function-token:${execution.id}`)).toBeDefined();
+    // Stopped in Workflow Builder while the request waited: Slack takes no completion any more.
+    execution.state = 'failed';
+    await e2e.click(REQUESTER, 'request_cancel', id);
+    await e2e.waitForState(id, 'cancelled');
+    await waitFor(() => completions(e2e.slack, execution).some((call) => call.response?.error === 'execution_not_in_running_state'), { what: 'Slack refusing the completion' });
+    await waitFor(async () => (await e2e.store.get(`slack:function-token:${execution.id}`)) === undefined, { timeoutMs: 5_000, what: 'the token deleted after the refusal' });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(completions(e2e.slack, execution)).toHaveLength(1);
+  });
+
   test('cancelled by the requester, or failed at the provider → the step fails and says which', async () => {
     const cancelled = await filed(e2e, inputs());
     await e2e.click(REQUESTER, 'request_cancel', cancelled.id);
@@ -296,7 +309,7 @@ test('a restart between submission and approval: the step still completes, once'
     const { execution, id } = await filed(first, inputs());
     // The execution's token waits in the store for the completion, sealed like a password.
     const kept = await first.store.get<string>(`slack:function-token:${execution.id}`);
-    expect(kept).toMatch(/^sealed:v1:/);
+    expect(kept).toMatch(/^sealed:v2:/);
     expect(kept).not.toContain(execution.token.slice(5));
     await first.close();
     const second = await startE2E(shared, { slack });

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
@@ -319,9 +319,10 @@ describe('Google Workspace: configuration', () => {
   let dir: string;
   let sim: GoogleSimulator;
   const keyBody = () => sim.keyFile.private_key.split('\n')[1]!;
-  const write = (name: string, content: string) => {
+  const write = (name: string, content: string, mode = 0o600) => {
     const path = join(dir, name);
-    writeFileSync(path, content);
+    writeFileSync(path, content, { mode });
+    chmodSync(path, mode);
     return path;
   };
   const problem = (path: string) => {
@@ -363,6 +364,33 @@ describe('Google Workspace: configuration', () => {
     ['a token_uri over plain http to another host', () => write('http.json', JSON.stringify({ ...sim.keyFile, token_uri: 'http://oauth2.example.com/token' })), /token_uri must use https/],
   ])('%s is a configuration problem naming the file, never quoting the key', (_name, path, message) => {
     expect(problem(path())).toMatch(message);
+  });
+
+  test.each(['0644', '0666', '0640', '0604', '0620'])('a key file group or others may use (%s) is refused, naming the file and the chmod that fixes it', (octal) => {
+    const mode = Number.parseInt(octal, 8);
+    const path = write(`open-${octal}.json`, JSON.stringify(sim.keyFile), mode);
+    const loaded = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-test', SLACK_SIGNING_SECRET: 'signing-secret', GOOGLE_SERVICE_ACCOUNT_FILE: path, GOOGLE_ADMIN_SUBJECT: ADMIN });
+    expect(loaded.ok).toBe(false);
+    const { message } = loaded as { message: string };
+    expect(message).toContain(`GOOGLE_SERVICE_ACCOUNT_FILE ${path}: permissions ${octal} are too open`);
+    expect(message).toContain(`chmod 600 ${path}`);
+    expect(message).not.toContain(keyBody());
+  });
+
+  test('a key file only its owner may read (600, 400) is taken', () => {
+    for (const mode of [0o600, 0o400]) {
+      const path = write(`tight-${mode.toString(8)}.json`, JSON.stringify(sim.keyFile), mode);
+      expect(google.env.GOOGLE_SERVICE_ACCOUNT_FILE.safeParse(path).success).toBe(true);
+    }
+  });
+
+  test.skipIf(process.getuid?.() !== 0)('a key file another user owns (a mounted secret) may be read through its group, never by everyone', () => {
+    const grouped = write('mounted-640.json', JSON.stringify(sim.keyFile), 0o640);
+    chownSync(grouped, 65534, 0);
+    expect(google.env.GOOGLE_SERVICE_ACCOUNT_FILE.safeParse(grouped).success).toBe(true);
+    const everyone = write('mounted-644.json', JSON.stringify(sim.keyFile), 0o644);
+    chownSync(everyone, 65534, 0);
+    expect(problem(everyone)).toContain(`every user of this machine can read the private key. Have its owner run: chmod o-rwx ${everyone}`);
   });
 
   test('start-up lists the key file problem with the others, without a stack trace or the key', () => {

@@ -1,10 +1,10 @@
-import { type AnyProvider, fieldLabel } from '../../adapters/providers/types.js';
+import { type AnyProvider, fieldLabel, passwordFieldIds } from '../../adapters/providers/types.js';
 import { CannotDecrypt } from '../../adapters/store/sealed.js';
 import type { AuditAction } from '../audit.js';
 import type { DecisionResult, LifecycleDeps } from '../lifecycle.js';
 import { type AccessRequest, isFinal, type RequestState, withoutForm } from '../request.js';
 import { createRequestIndex } from '../request-index.js';
-import { ALL_REQUESTS_KEY, approvalsKey, REVEAL_TTL_MS, requestKey, revealKey } from './keys.js';
+import { ALL_REQUESTS_KEY, approvalsKey, passwordPlace, REVEAL_TTL_MS, requestKey, revealKey } from './keys.js';
 
 /**
  * What every step of the lifecycle shares: reading a request, moving it (one versioned store
@@ -17,33 +17,33 @@ export function createCore(deps: LifecycleDeps) {
   const index = createRequestIndex(store, ALL_REQUESTS_KEY, () => now().getTime());
 
   const providerOf = (id: string) => deps.providers.find((provider) => provider.id === id);
-  const passwordFields = (provider: AnyProvider) => provider.fields.filter((field) => field.kind === 'password').map((field) => field.id);
+  const passwordFields = passwordFieldIds;
 
-  /** The form as the store keeps it: password fields sealed. */
-  function sealForm(provider: AnyProvider, values: Record<string, string | string[]>) {
+  /** The form of request `id` as the store keeps it: password fields sealed, each bound to its request and field. */
+  function sealForm(provider: AnyProvider, values: Record<string, string | string[]>, id: string) {
     const sealed = { ...values };
-    for (const id of passwordFields(provider)) {
-      const value = sealed[id];
-      if (typeof value === 'string' && value !== '') sealed[id] = deps.secrets.seal(value);
+    for (const fieldId of passwordFields(provider)) {
+      const value = sealed[fieldId];
+      if (typeof value === 'string' && value !== '') sealed[fieldId] = deps.secrets.seal(value, passwordPlace(id, fieldId));
     }
     return sealed;
   }
 
-  /** The stored form with its passwords opened; undefined when they were sealed under another key. */
-  function openForm(provider: AnyProvider, request: AccessRequest): AccessRequest['form'] | undefined {
+  /** The stored form with its passwords opened, or why one of them is not used (another key, moved, kept clear). */
+  function openForm(provider: AnyProvider, request: AccessRequest): { ok: true; form: AccessRequest['form'] } | { ok: false; why: string } {
     const opened = { ...request.form };
     try {
-      for (const id of passwordFields(provider)) {
-        const value = opened[id];
+      for (const fieldId of passwordFields(provider)) {
+        const value = opened[fieldId];
         if (typeof value !== 'string') continue;
-        opened[id] = deps.secrets.open(value);
-        deps.hideFromLogs(opened[id]);
+        opened[fieldId] = deps.secrets.open(value, passwordPlace(request.id, fieldId));
+        deps.hideFromLogs(opened[fieldId]);
       }
-      return opened;
+      return { ok: true, form: opened };
     } catch (error) {
       if (!(error instanceof CannotDecrypt)) throw error;
-      log.warn({ requestId: request.id }, 'a stored password cannot be decrypted with this ADDUSER_SECRET_KEY');
-      return undefined;
+      log.warn({ requestId: request.id, problem: error.message }, 'a stored password is not used');
+      return { ok: false, why: error.message };
     }
   }
 
@@ -112,15 +112,18 @@ export function createCore(deps: LifecycleDeps) {
   }
 
   /**
-   * The passwords the bot generated for `request`, kept apart (sealed, as the form holds them)
-   * before the form is dropped, until the requester opens them once.
+   * The passwords the bot generated for `request`, kept apart (sealed again, bound to where they
+   * now live) before the form is dropped, until the requester opens them once. A password that
+   * is not used is kept as it was stored, so the requester is told why it cannot be shown.
    */
   async function keepForReveal(request: AccessRequest): Promise<void> {
     const provider = providerOf(request.provider);
     if (!provider || request.generated.length === 0) return;
+    const opened = openForm(provider, request);
     const secrets = request.generated.flatMap((fieldId) => {
-      const value = request.form[fieldId];
-      return typeof value === 'string' ? [{ label: fieldLabel(provider, fieldId), value }] : [];
+      const value = (opened.ok ? opened.form : request.form)[fieldId];
+      if (typeof value !== 'string') return [];
+      return [{ label: fieldLabel(provider, fieldId), value: opened.ok ? deps.secrets.seal(value, revealKey(request.id)) : value }];
     });
     if (secrets.length > 0) await store.set(revealKey(request.id), secrets, REVEAL_TTL_MS);
   }

@@ -1,5 +1,7 @@
 /** Every store key the lifecycle writes, in one place: the steps share them, nothing else does. */
 export const requestKey = (id: string) => `request:${id}`;
+/** Where a password of a request's form is bound when sealed: a sealed value copied to another request does not open there. */
+export const passwordPlace = (id: string, fieldId: string) => `${requestKey(id)}#form.${fieldId}`;
 export const approvalsKey = (id: string) => `request:${id}:approvals`;
 export const approvalMarkKey = (id: string, user: string) => `request:${id}:approved-by:${user}`;
 export const byUserKey = (user: string) => `requests:by-user:${user}`;

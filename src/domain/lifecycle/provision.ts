@@ -1,5 +1,4 @@
 import type { Outcome } from '../../adapters/providers/outcome.js';
-import { CANNOT_DECRYPT } from '../../adapters/store/sealed.js';
 import { crashPoint } from '../crash-points.js';
 import type { AccessRequest, RequestState } from '../request.js';
 import type { Core } from './core.js';
@@ -33,10 +32,10 @@ export function provisioning(core: Core) {
     let outcome: Outcome;
     let wireRequest: string | undefined;
     const form = openForm(provider, provisioning);
-    const parsed = form && provider.input.safeParse(provider.fromForm(form));
-    if (!parsed) {
-      outcome = { kind: 'rejected', message: CANNOT_DECRYPT };
-    } else if (!parsed.success) {
+    const parsed = form.ok ? provider.input.safeParse(provider.fromForm(form.form)) : undefined;
+    if (!form.ok) {
+      outcome = { kind: 'rejected', message: form.why };
+    } else if (!parsed?.success) {
       outcome = { kind: 'rejected', message: `The stored request no longer passes ${provider.label}'s checks.` };
     } else {
       try {

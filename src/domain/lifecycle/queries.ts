@@ -1,4 +1,4 @@
-import { CANNOT_DECRYPT, CannotDecrypt } from '../../adapters/store/sealed.js';
+import { CannotDecrypt } from '../../adapters/store/sealed.js';
 import type { Revealed } from '../lifecycle.js';
 import type { AccessRequest } from '../request.js';
 import type { Core } from './core.js';
@@ -40,13 +40,13 @@ export function querying(core: Core) {
       const sealed = await store.get<{ label: string; value: string }[]>(revealKey(id));
       if (!sealed) return undefined;
       try {
-        const secrets = sealed.map((secret) => ({ label: secret.label, value: deps.secrets.open(secret.value) }));
+        const secrets = sealed.map((secret) => ({ label: secret.label, value: deps.secrets.open(secret.value, revealKey(id)) }));
         for (const secret of secrets) deps.hideFromLogs(secret.value);
         return { ok: true, secrets };
       } catch (error) {
         if (!(error instanceof CannotDecrypt)) throw error;
-        log.warn({ requestId: id }, 'a generated password cannot be decrypted with this ADDUSER_SECRET_KEY');
-        return { ok: false, why: CANNOT_DECRYPT };
+        log.warn({ requestId: id, problem: error.message }, 'a generated password is not used');
+        return { ok: false, why: error.message };
       }
     },
 

@@ -153,8 +153,9 @@ export function submitting(core: Core, provision: Provision) {
       if (typeof value === 'string' && value !== '') deps.hideFromLogs(value);
     }
     const rules = policyFor(deps.policy(), provider.id);
+    const id = newRequestId();
     const request: AccessRequest = {
-      id: newRequestId(),
+      id,
       provider: provider.id,
       state: 'pending',
       requester: args.requester,
@@ -162,7 +163,7 @@ export function submitting(core: Core, provision: Provision) {
       target: provider.target(input),
       privileges: provider.privileges(input),
       details: provider.summary(input).map((choice) => ({ label: choice.label, value: String(choice.value) })),
-      form: sealForm(provider, values),
+      form: sealForm(provider, values, id),
       generated,
       channel: args.channel,
       ...(args.workflow && { workflow: args.workflow }),

@@ -84,6 +84,14 @@ export function auditMessage(record: AuditRecord, providerLabel: string, threadL
 }
 
 /**
+ * The audit chain's head, posted outside the store: the line an auditor points
+ * `npm run audit -- verify --anchor` at, to check the store's chain was not rewritten up to here.
+ */
+export function anchorMessage(record: Pick<AuditRecord, 'seq' | 'hash' | 'at'>): Mrkdwn {
+  return md`:link: Audit log head: record ${String(record.seq)} (${record.at}), hash ${code(record.hash)}. Check the store against it: ${code(`npm run audit -- verify --anchor ${record.seq}:${record.hash}`)}`;
+}
+
+/**
  * The requester's DM once a request or a batch (`subject` says which) is filed: where it waits
  * for approval, or, when Slack refused its channel, that it is kept and what to do about it.
  */

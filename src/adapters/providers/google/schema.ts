@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { Secret } from '../../../config/secret.js';
 import { serviceUrl } from '../../../config/url.js';
@@ -22,9 +22,26 @@ const keyFile = z.object({
 });
 
 /**
- * The key file is read and checked once, at start-up: a missing or broken file is a configuration
- * problem listed with the others, never a failure mid-request. Messages name the file and the
- * field, never a value: the file holds the private key.
+ * As ssh does with a private key: a key file that group or others may use is refused, since the
+ * key is the service account's power to create users anywhere in the Workspace. A file this
+ * user does not own (a mounted secret) may grant its group, through which the bot reads it,
+ * but never everyone. Undefined when the permissions are tight enough.
+ */
+function tooOpen(path: string, stat: { mode: number; uid: number }): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  const mode = stat.mode & 0o777;
+  const mine = stat.uid === process.getuid?.();
+  if ((mode & (mine ? 0o077 : 0o007)) === 0) return undefined;
+  const octal = mode.toString(8).padStart(4, '0');
+  return mine
+    ? `permissions ${octal} are too open: group or others can read the private key. Run: chmod 600 ${path}`
+    : `permissions ${octal} are too open: every user of this machine can read the private key. Have its owner run: chmod o-rwx ${path}`;
+}
+
+/**
+ * The key file is read and checked once, at start-up: a missing, broken or exposed file is a
+ * configuration problem listed with the others, never a failure mid-request. Messages name the
+ * file and the field, never a value: the file holds the private key.
  */
 const serviceAccountFile = z.string().trim().optional().transform((path, ctx) => {
   if (!path) return undefined;
@@ -32,8 +49,13 @@ const serviceAccountFile = z.string().trim().optional().transform((path, ctx) =>
     ctx.addIssue({ code: 'custom', message: `GOOGLE_SERVICE_ACCOUNT_FILE ${path}: ${why}` });
     return z.NEVER;
   };
+  const unreadable = (error: Error) => fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  const stat = attempt(() => statSync(path));
+  if (stat instanceof Error) return unreadable(stat);
+  const exposed = tooOpen(path, stat);
+  if (exposed) return fail(exposed);
   const text = attempt(() => readFileSync(path, 'utf8'));
-  if (text instanceof Error) return fail(`cannot be read (${(text as NodeJS.ErrnoException).code ?? 'error'})`);
+  if (text instanceof Error) return unreadable(text);
   const json = attempt(() => JSON.parse(text) as unknown);
   if (json instanceof Error) return fail('is not a JSON service account key file');
   const parsed = keyFile.safeParse(json);

@@ -75,7 +75,7 @@ describe('manifest.yml asks for exactly the scopes the code needs', () => {
     expect(unknown, 'add these methods to METHOD_SCOPES with the scope their docs require').toEqual([]);
     // The scan itself works: the calls every request makes are found.
     expect([...called.keys()]).toEqual(expect.arrayContaining(['auth.test', 'chat.postMessage', 'views.open', 'users.info', 'files.uploadV2']));
-    expect(downloaders).toContain('src/slack/files.ts');
+    expect(downloaders).toContain('src/slack/workspace/files.ts');
   });
 
   test('each bot scope is needed by a called method, a feature or an event, and each needed scope is granted', () => {

@@ -9,7 +9,7 @@ import { openSqliteStore } from '../src/adapters/store/sqlite.js';
 import type { Store } from '../src/adapters/store/types.js';
 import { NOT_SEALED } from '../src/adapters/store/sealed.js';
 import type { AuditRecord } from '../src/domain/audit.js';
-import type { AccessRequest } from '../src/domain/request.js';
+import type { AccessRequest } from '../src/domain/requests/request.js';
 import { type SmsCentralSimulator, startSmsCentralSimulator } from './simulators/smscentral.js';
 import { type BotProcess, killBots, spawnBot } from './support/bot-process.js';
 import { CHANNEL, createDriver, SIGNING_SECRET, type SlackDriver } from './support/driver.js';

@@ -5,7 +5,7 @@ import { createSecretBox } from '../adapters/store/sealed.js';
 import { parseStoreUrl } from '../adapters/store/url.js';
 import { optionalKey, type Secret } from '../config/secret.js';
 import { type AuditRecord, createAuditLog } from '../domain/audit.js';
-import { undeliverable } from '../slack/outbox.js';
+import { undeliverable } from '../slack/delivery/outbox.js';
 import { fail, out, readArgs } from './args.js';
 import { sealStored } from './seal-stored.js';
 import { intactLines, parseAnchor } from './verify-words.js';

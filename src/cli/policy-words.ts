@@ -1,6 +1,6 @@
-import { type AccessPolicy, type AutoApproveRule, policyFor, privilegedIn, type ProviderPolicy, type RuleInput } from '../domain/access-policy.js';
+import { type AccessPolicy, type AutoApproveRule, policyFor, privilegedIn, type ProviderPolicy, type RuleInput } from '../domain/policy/access-policy.js';
 import { formatDuration } from '../config/duration.js';
-import type { ApproverSet } from '../domain/policy.js';
+import type { ApproverSet } from '../domain/policy/decisions.js';
 
 /** How ids read in sentences: just the ids offline, names too when Slack can be asked. */
 export interface Names {

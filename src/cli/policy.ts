@@ -4,7 +4,7 @@ import { policyFields } from '../adapters/providers/types.js';
 import { formatProblems, readPolicyFile } from '../config/policy-file.js';
 import { policyVariablesSchema } from '../config/schema.js';
 import { serviceUrl } from '../config/url.js';
-import { type AccessPolicy, admit, policyFor } from '../domain/access-policy.js';
+import { type AccessPolicy, admit, policyFor } from '../domain/policy/access-policy.js';
 import { fail, out, readArgs } from './args.js';
 import { describeForms } from './forms.js';
 import { approversSentence, describePolicy, escalationSentence, idsOnly, type Names, privilegedWords } from './policy-words.js';

@@ -1,9 +1,9 @@
 import { type AnyProvider, passwordFieldIds } from '../adapters/providers/types.js';
 import { CannotDecrypt, type SecretBox } from '../adapters/store/sealed.js';
 import type { Store } from '../adapters/store/types.js';
-import { ALL_REQUESTS_KEY, passwordPlace, REVEAL_TTL_MS, requestKey, revealKey } from '../domain/lifecycle/keys.js';
-import type { AccessRequest } from '../domain/request.js';
-import { FUNCTION_TOKEN_TTL_MS, functionTokenKey } from '../slack/function-tokens.js';
+import { ALL_REQUESTS_KEY, passwordPlace, REVEAL_TTL_MS, requestKey, revealKey } from '../domain/requests/keys.js';
+import type { AccessRequest } from '../domain/requests/request.js';
+import { FUNCTION_TOKEN_TTL_MS, functionTokenKey } from '../slack/delivery/function-tokens.js';
 
 export interface SealReport {
   /** Values an older version kept in clear (no key then): now sealed. */

@@ -1,5 +1,5 @@
 import type { AuditRecord } from './audit.js';
-import type { AccessRequest } from './request.js';
+import type { AccessRequest } from './requests/request.js';
 
 /**
  * Something that happened to a request, after the store and the audit log have it. The

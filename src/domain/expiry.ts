@@ -1,4 +1,4 @@
-import type { Lifecycle } from './lifecycle.js';
+import type { Lifecycle } from './lifecycle/index.js';
 
 /**
  * Expires pending requests past their deadline; returns how many this call expired. Every

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { type AccessPolicy, admit, escalationDueAt, mayAsk, normalDomain, policyFor, type ProviderPolicy, ruleMismatch } from '../../src/domain/access-policy.js';
+import { type AccessPolicy, admit, escalationDueAt, mayAsk, normalDomain, policyFor, type ProviderPolicy, ruleMismatch } from '../../src/domain/policy/access-policy.js';
 
 const groups: Record<string, string[]> = { S0STAFF: ['U0ANN', 'U0BOB'], S0PKI: ['U0PKI1', 'U0PKI2'], S0EMPTY: [] };
 const directory = { groupMembers: async (group: string) => groups[group] ?? [] };

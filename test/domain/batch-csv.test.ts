@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { findProvider } from '../../src/adapters/providers/registry.js';
 import type { AnyProvider, FormValues } from '../../src/adapters/providers/types.js';
-import { CSV_MAX_BYTES, CSV_MAX_ROWS, parseAccountsCsv, type RowCheck } from '../../src/domain/batch-csv.js';
+import { CSV_MAX_BYTES, CSV_MAX_ROWS, parseAccountsCsv, type RowCheck } from '../../src/domain/batch/csv.js';
 
 /** What a reader that went on would meet next, so a refusal that names a limit shows the reading stopped before it. */
 const NEVER_CLOSED = '\n"never closed\n';

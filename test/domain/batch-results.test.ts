@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { type ResultRow, resultsCsv } from '../../src/domain/batch-results.js';
+import { type ResultRow, resultsCsv } from '../../src/domain/batch/results.js';
 
 const row = (changes: Partial<ResultRow>): ResultRow => ({ row: 2, target: 'ann@example.com', provider: 'CheckCentral', outcome: 'created', detail: '123', ...changes });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import type { AccessPolicy } from '../../src/domain/access-policy.js';
-import type { Batch } from '../../src/domain/batch.js';
-import { batchCounts, batchSettled } from '../../src/domain/batch.js';
+import type { AccessPolicy } from '../../src/domain/policy/access-policy.js';
+import type { Batch } from '../../src/domain/batch/batch.js';
+import { batchCounts, batchSettled } from '../../src/domain/batch/batch.js';
 import { APPROVERS, defaultPolicy, type LifecycleHarness, type LifecycleHarnessOptions, REQUESTER, startLifecycle } from '../support/lifecycle.js';
 
 /** Batches (SPEC §9) in the domain: ordinary requests behind one batch, decided together, each member atomic. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Outcome } from '../../src/adapters/providers/outcome.js';
 import type { Store } from '../../src/adapters/store/types.js';
-import type { Lifecycle } from '../../src/domain/lifecycle.js';
+import type { Lifecycle } from '../../src/domain/lifecycle/index.js';
 import { APPROVERS, type LifecycleHarness, startLifecycle } from '../support/lifecycle.js';
 
 const form = { email: 'fenced@myorg.example', name: 'Fen Ced', accessLevel: 'user', userGroups: ['grp-ops'], notify_failures: ['sms'], reason: 'fencing test' };

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Batch } from '../../src/domain/batch.js';
+import type { Batch } from '../../src/domain/batch/batch.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { CHANNEL, type E2E, markPosts, type OpenedView, startE2E } from '../support/e2e.js';
 import type { FakeSlackFile } from '../support/fake-slack.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Batch } from '../../src/domain/batch.js';
+import type { Batch } from '../../src/domain/batch/batch.js';
 import { type CheckCentralSimulator, startCheckCentralSimulator } from '../simulators/checkcentral.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { type SmsCentralSimulator, startSmsCentralSimulator } from '../simulators/smscentral.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { AccessRequest } from '../../src/domain/request.js';
+import type { AccessRequest } from '../../src/domain/requests/request.js';
 import { startE2E } from '../support/e2e.js';
 import { waitFor } from '../support/wait.js';
 

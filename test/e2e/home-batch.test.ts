@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Batch } from '../../src/domain/batch.js';
+import type { Batch } from '../../src/domain/batch/batch.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { CHANNEL, type E2E, startE2E } from '../support/e2e.js';
 import type { SlackCall } from '../support/fake-slack.js';

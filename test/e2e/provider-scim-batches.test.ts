@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Batch } from '../../src/domain/batch.js';
+import type { Batch } from '../../src/domain/batch/batch.js';
 import { type ScimSimulator, startScimSimulator } from '../simulators/scim.js';
 import { CHANNEL, type E2E, startE2E } from '../support/e2e.js';
 import { type ScimmyServer, startScimmyServer } from '../support/scimmy-server.js';

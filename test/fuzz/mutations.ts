@@ -1,5 +1,5 @@
-import { sameWorkspace } from '../../src/slack/gate.js';
-import { classify } from '../../src/slack/payloads/route.js';
+import { sameWorkspace } from '../../src/slack/inbound/gate.js';
+import { classify } from '../../src/slack/inbound/payloads/route.js';
 import { BOT } from '../support/fake-slack.js';
 import { clickPayload, type OpenedView, selectPayload, submissionPayload } from '../support/driver.js';
 import { homeOpenedPayload, suggestionPayload } from '../support/slack-requests.js';

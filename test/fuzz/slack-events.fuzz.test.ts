@@ -3,7 +3,7 @@ import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type E2E, SIGNING_SECRET, startE2E } from '../support/e2e.js';
 import { connect } from 'node:net';
-import { BODY_LIMIT, isObject, parseSlackBody } from '../../src/slack/envelope.js';
+import { BODY_LIMIT, isObject, parseSlackBody } from '../../src/slack/inbound/envelope.js';
 import { commandBody, payloadBody, signature } from '../support/slack-requests.js';
 import { expectedStatus } from './mutations.js';
 

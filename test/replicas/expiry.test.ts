@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openStore } from '../../src/adapters/store/open.js';
 import type { Store } from '../../src/adapters/store/types.js';
-import type { Batch } from '../../src/domain/batch.js';
+import type { Batch } from '../../src/domain/batch/batch.js';
 import type { SlackDriver } from '../support/driver.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { type RedisScope, redisForTests, redisScope } from '../support/redis.js';

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openStore } from '../../src/adapters/store/open.js';
 import type { Store } from '../../src/adapters/store/types.js';
-import type { AccessRequest } from '../../src/domain/request.js';
+import type { AccessRequest } from '../../src/domain/requests/request.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import type { BotProcess } from '../support/bot-process.js';
 import type { SlackDriver } from '../support/driver.js';

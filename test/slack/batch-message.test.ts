@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { AuditRecord } from '../../src/domain/audit.js';
-import type { Batch } from '../../src/domain/batch.js';
-import type { AccessRequest } from '../../src/domain/request.js';
+import type { Batch } from '../../src/domain/batch/batch.js';
+import type { AccessRequest } from '../../src/domain/requests/request.js';
 import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, batchTitle, type BatchView, progressText } from '../../src/slack/blocks/batch-message.js';
 import { md } from '../../src/slack/blocks/text.js';
 import { blocksProblems } from '../support/block-kit.js';

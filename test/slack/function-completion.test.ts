@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { completionOf } from '../../src/slack/function-completion.js';
+import { completionOf } from '../../src/slack/delivery/function-completion.js';
 import { aRequest } from '../support/fixtures.js';
 
 const request = (changes: Parameters<typeof aRequest>[0]) => completionOf(aRequest({ id: 'AR-STEP1', target: 'jill@example.com', workflow: { functionExecutionId: 'Fx1' }, ...changes }), 'DigiCert');

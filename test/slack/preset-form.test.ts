@@ -1,12 +1,12 @@
 import type { types } from '@slack/bolt';
 import { describe, expect, test } from 'vitest';
 import { providers } from '../../src/adapters/providers/registry.js';
-import type { Preset } from '../../src/domain/access-policy.js';
+import type { Preset } from '../../src/domain/policy/access-policy.js';
 import { presetOfValue, presetValue, requestModal } from '../../src/slack/blocks/modal.js';
 import { presetModal } from '../../src/slack/blocks/preset-modal.js';
 import { helpText, unknownCommandText } from '../../src/slack/blocks/replies.js';
 import { stepRequest } from '../../src/slack/listeners/functions/inputs.js';
-import { fieldsOfDetail, personForm, personName, personQuestions, presetAccounts, presetErrors, presetForms } from '../../src/slack/preset-form.js';
+import { fieldsOfDetail, personForm, personName, personQuestions, presetAccounts, presetErrors, presetForms } from '../../src/slack/forms/preset-form.js';
 import { viewProblems } from '../support/block-kit.js';
 
 const byId = (id: string) => providers.find((provider) => provider.id === id)!;

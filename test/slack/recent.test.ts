@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { Batch } from '../../src/domain/batch.js';
-import type { AccessRequest } from '../../src/domain/request.js';
+import type { Batch } from '../../src/domain/batch/batch.js';
+import type { AccessRequest } from '../../src/domain/requests/request.js';
 import { recentLines } from '../../src/slack/blocks/recent.js';
-import { recentShown, resolveLines } from '../../src/slack/recent.js';
+import { recentShown, resolveLines } from '../../src/slack/delivery/recent.js';
 import { aRequest } from '../support/fixtures.js';
 
 /** A member of batch `batch` at `index`. */

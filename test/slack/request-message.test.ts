@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { types } from '@slack/bolt';
-import type { AccessRequest } from '../../src/domain/request.js';
+import type { AccessRequest } from '../../src/domain/requests/request.js';
 import { aRequest } from '../support/fixtures.js';
 import { requestMessage } from '../../src/slack/blocks/request-message.js';
 

@@ -1,6 +1,6 @@
 import type { Store } from '../../src/adapters/store/types.js';
 import type { AuditRecord } from '../../src/domain/audit.js';
-import type { AccessRequest, RequestState } from '../../src/domain/request.js';
+import type { AccessRequest, RequestState } from '../../src/domain/requests/request.js';
 import { type FakeSlack, type FakeSlackFile, newTriggerId, type SlackCall } from './fake-slack.js';
 import { commandBody, payloadBody, postToSlackEvents, type SlackResponse } from './slack-requests.js';
 import { waitFor } from './wait.js';

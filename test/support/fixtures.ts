@@ -1,4 +1,4 @@
-import type { AccessRequest } from '../../src/domain/request.js';
+import type { AccessRequest } from '../../src/domain/requests/request.js';
 
 /** A pending DigiCert request, for pure tests of the domain and the Block Kit builders. */
 export const aRequest = (changes: Partial<AccessRequest> = {}): AccessRequest => ({

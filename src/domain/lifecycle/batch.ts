@@ -1,12 +1,12 @@
 import type { FormValues } from '../../adapters/providers/types.js';
-import { privilegedIn, policyFor } from '../access-policy.js';
-import { type Batch, BATCH_MAX_ACCOUNTS, newBatchId } from '../batch.js';
+import { privilegedIn, policyFor } from '../policy/access-policy.js';
+import { type Batch, BATCH_MAX_ACCOUNTS, newBatchId } from '../batch/batch.js';
 import { crashPoint } from '../crash-points.js';
-import type { DecisionResult } from '../lifecycle.js';
-import type { AccessRequest } from '../request.js';
+import type { DecisionResult } from './index.js';
+import type { AccessRequest } from '../requests/request.js';
 import type { Core } from './core.js';
 import type { deciding } from './decide.js';
-import { batchKey } from './keys.js';
+import { batchKey } from '../requests/keys.js';
 import { type Judged, REASON_FIELD, type Submitting } from './submit.js';
 
 /** What is wrong with a batch: one account's field (by its place in the batch), or the whole batch's. */

@@ -1,10 +1,10 @@
 import { type AnyProvider, fieldLabel, passwordFieldIds } from '../../adapters/providers/types.js';
 import { CannotDecrypt } from '../../adapters/store/sealed.js';
 import type { AuditAction } from '../audit.js';
-import type { DecisionResult, LifecycleDeps } from '../lifecycle.js';
-import { type AccessRequest, isFinal, type RequestState, withoutForm } from '../request.js';
-import { createRequestIndex } from '../request-index.js';
-import { ALL_REQUESTS_KEY, approvalsKey, passwordPlace, REVEAL_TTL_MS, requestKey, revealKey } from './keys.js';
+import type { DecisionResult, LifecycleDeps } from './index.js';
+import { type AccessRequest, isFinal, type RequestState, withoutForm } from '../requests/request.js';
+import { createRequestIndex } from '../requests/indexes.js';
+import { ALL_REQUESTS_KEY, approvalsKey, passwordPlace, REVEAL_TTL_MS, requestKey, revealKey } from '../requests/keys.js';
 
 /**
  * What every step of the lifecycle shares: reading a request, moving it (one versioned store

@@ -1,10 +1,10 @@
-import { policyFor } from '../access-policy.js';
+import { policyFor } from '../policy/access-policy.js';
 import { crashPoint } from '../crash-points.js';
-import type { DecisionResult } from '../lifecycle.js';
-import { approvalsNeeded, isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown, type Verdict } from '../policy.js';
-import type { AccessRequest } from '../request.js';
+import type { DecisionResult } from './index.js';
+import { approvalsNeeded, isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown, type Verdict } from '../policy/decisions.js';
+import type { AccessRequest } from '../requests/request.js';
 import type { Core } from './core.js';
-import { approvalMarkKey, approvalsKey, BATCH } from './keys.js';
+import { approvalMarkKey, approvalsKey, BATCH } from '../requests/keys.js';
 
 /** People's decisions (approve, reject, cancel, after unknown: retry or mark as done) and the bot's (expire, escalate). */
 export function deciding(core: Core) {

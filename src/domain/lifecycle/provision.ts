@@ -1,6 +1,6 @@
 import type { Outcome } from '../../adapters/providers/outcome.js';
 import { crashPoint } from '../crash-points.js';
-import type { AccessRequest, RequestState } from '../request.js';
+import type { AccessRequest, RequestState } from '../requests/request.js';
 import type { Core } from './core.js';
 
 function outcomeState(outcome: Outcome): Extract<RequestState, 'succeeded' | 'failed' | 'unknown'> {

@@ -1,8 +1,8 @@
 import { CannotDecrypt } from '../../adapters/store/sealed.js';
-import type { Revealed } from '../lifecycle.js';
-import type { AccessRequest } from '../request.js';
+import type { Revealed } from './index.js';
+import type { AccessRequest } from '../requests/request.js';
 import type { Core } from './core.js';
-import { byUserKey, revealKey } from './keys.js';
+import { byUserKey, revealKey } from '../requests/keys.js';
 
 /** Reads for the Slack surfaces and the sweeps: each from an index or a per-person list, never the whole history. */
 export function querying(core: Core) {

@@ -1,6 +1,6 @@
-import type { AccessRequest } from '../request.js';
+import type { AccessRequest } from '../requests/request.js';
 import type { Core } from './core.js';
-import { ANNOUNCE_GRACE_MS, BATCH } from './keys.js';
+import { ANNOUNCE_GRACE_MS, BATCH } from '../requests/keys.js';
 import type { Provision } from './provision.js';
 
 /** What dead processes left half-done: unannounced requests, approved ones never sent, calls cut off. */

@@ -1,12 +1,12 @@
 import { randomInt } from 'node:crypto';
 import type { FormValues } from '../../adapters/providers/types.js';
-import { type Admission, admit, escalationDueAt, policyFor, type RuleInput } from '../access-policy.js';
+import { type Admission, admit, escalationDueAt, policyFor, type RuleInput } from '../policy/access-policy.js';
 import { crashPoint } from '../crash-points.js';
-import type { SubmitResult } from '../lifecycle.js';
-import type { Batch } from '../batch.js';
-import { type AccessRequest, newRequestId } from '../request.js';
+import type { SubmitResult } from './index.js';
+import type { Batch } from '../batch/batch.js';
+import { type AccessRequest, newRequestId } from '../requests/request.js';
 import type { Core } from './core.js';
-import { ALL_REQUESTS_KEY, announcedKey, batchKey, byUserKey, requestKey } from './keys.js';
+import { ALL_REQUESTS_KEY, announcedKey, batchKey, byUserKey, requestKey } from '../requests/keys.js';
 import type { Provision } from './provision.js';
 
 export const REASON_FIELD = 'reason';

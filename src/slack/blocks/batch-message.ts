@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { AuditRecord } from '../../domain/audit.js';
-import { type Batch, type BatchCounts, batchCounts } from '../../domain/batch.js';
-import type { AccessRequest } from '../../domain/request.js';
+import { type Batch, type BatchCounts, batchCounts } from '../../domain/batch/batch.js';
+import type { AccessRequest } from '../../domain/requests/request.js';
 import { type GrantWords, grantLines, privilegedLines } from './grants.js';
 import { IDS } from './ids.js';
 import { button, createdId, createdWarnings, requestButtons, stateLabel } from './request-message.js';

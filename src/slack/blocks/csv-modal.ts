@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { AnyProvider } from '../../adapters/providers/types.js';
-import { CSV_MAX_ROWS } from '../../domain/batch-csv.js';
+import { CSV_MAX_ROWS } from '../../domain/batch/csv.js';
 import { IDS } from './ids.js';
 import { type ModalMetadata, reasonBlock } from './modal.js';
 import { code, joinMd, md, mrkdwn, plain } from './text.js';

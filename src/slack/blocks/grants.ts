@@ -1,4 +1,4 @@
-import type { AccessRequest } from '../../domain/request.js';
+import type { AccessRequest } from '../../domain/requests/request.js';
 import { joinMd, md, type Mrkdwn } from './text.js';
 
 /** A privilege-bearing value the policy marks (`privileged:`), by its field. */

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { Batch } from '../../domain/batch.js';
-import { batchCounts } from '../../domain/batch.js';
-import type { AccessRequest } from '../../domain/request.js';
+import type { Batch } from '../../domain/batch/batch.js';
+import { batchCounts } from '../../domain/batch/batch.js';
+import type { AccessRequest } from '../../domain/requests/request.js';
 import { batchStateText, batchTitle, progressText } from './batch-message.js';
 import { IDS } from './ids.js';
 import type { ShownLine } from './recent.js';

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { AnyProvider } from '../../adapters/providers/types.js';
-import type { Preset } from '../../domain/access-policy.js';
-import { personBlock, personQuestions, presetAccounts, type PersonQuestion } from '../preset-form.js';
+import type { Preset } from '../../domain/policy/access-policy.js';
+import { personBlock, personQuestions, presetAccounts, type PersonQuestion } from '../forms/preset-form.js';
 import { IDS } from './ids.js';
 import { type ModalMetadata, presetValue, providerBlock, reasonBlock } from './modal.js';
 import { joinMd, md, mrkdwn, plain } from './text.js';

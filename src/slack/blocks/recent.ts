@@ -1,5 +1,5 @@
-import type { Batch } from '../../domain/batch.js';
-import type { AccessRequest } from '../../domain/request.js';
+import type { Batch } from '../../domain/batch/batch.js';
+import type { AccessRequest } from '../../domain/requests/request.js';
 
 /** One line of a person's recent requests: a request of its own, or every member of one batch seen so far. */
 export type RecentLine = { kind: 'request'; request: AccessRequest } | { kind: 'batch'; id: string; members: AccessRequest[] };

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Outcome } from '../../adapters/providers/outcome.js';
-import type { AccessRequest, RequestState } from '../../domain/request.js';
+import type { AccessRequest, RequestState } from '../../domain/requests/request.js';
 import type { Marked } from './grants.js';
 import { IDS } from './ids.js';
 import { code, date, joinMd, md, type Mrkdwn, mrkdwn, plain, quote, trusted, user } from './text.js';

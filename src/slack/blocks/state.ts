@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { FormValues } from '../../adapters/providers/types.js';
-import type { viewState } from '../payloads/common.js';
+import type { viewState } from '../inbound/payloads/common.js';
 import { fieldOfAction, IDS } from './ids.js';
 
 type StateValues = z.infer<typeof viewState>['values'];

@@ -1,15 +1,15 @@
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
-import { isBatchId } from '../../../domain/batch.js';
-import type { BatchDecision } from '../../../domain/lifecycle.js';
-import { mayReject } from '../../../domain/policy.js';
-import type { AccessRequest } from '../../../domain/request.js';
+import { isBatchId } from '../../../domain/batch/batch.js';
+import type { BatchDecision } from '../../../domain/lifecycle/index.js';
+import { mayReject } from '../../../domain/policy/decisions.js';
+import type { AccessRequest } from '../../../domain/requests/request.js';
 import { batchTitle } from '../../blocks/batch-message.js';
 import { IDS } from '../../blocks/ids.js';
 import { rejectModal } from '../../blocks/modal.js';
 import { trusted } from '../../blocks/text.js';
-import type { SlackDeps } from '../../deps.js';
-import { type Payload, payloadOf } from '../../payloads/index.js';
-import { tellPrivately } from '../../tell.js';
+import type { SlackDeps } from '../deps.js';
+import { type Payload, payloadOf } from '../../inbound/payloads/index.js';
+import { tellPrivately } from '../reply/tell.js';
 import { labelIn } from '../../../adapters/providers/types.js';
 
 type Click = Payload<'decisionAction'>;

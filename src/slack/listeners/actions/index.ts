@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { registerDecisions } from './decisions.js';
 import { registerProviderSelect } from './provider-select.js';
 import { registerReveal } from './reveal.js';

@@ -1,11 +1,11 @@
 import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import { metadataOf } from '../../blocks/modal.js';
-import { providersFor } from '../../askable.js';
-import type { SlackDeps } from '../../deps.js';
-import { slackError } from '../../reachability.js';
-import { payloadOf } from '../../payloads/index.js';
-import { formView } from '../../request-form.js';
+import { providersFor } from '../../forms/askable.js';
+import type { SlackDeps } from '../deps.js';
+import { slackError } from '../../workspace/reachability.js';
+import { payloadOf } from '../../inbound/payloads/index.js';
+import { formView } from '../../forms/request-form.js';
 
 /**
  * Choosing a provider rebuilds the modal in place. The view's hash makes Slack refuse an

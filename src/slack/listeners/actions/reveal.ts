@@ -2,9 +2,9 @@ import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import { revealModal } from '../../blocks/modal.js';
 import { md } from '../../blocks/text.js';
-import type { SlackDeps } from '../../deps.js';
-import { payloadOf } from '../../payloads/index.js';
-import { tellPrivately } from '../../tell.js';
+import type { SlackDeps } from '../deps.js';
+import { payloadOf } from '../../inbound/payloads/index.js';
+import { tellPrivately } from '../reply/tell.js';
 
 /**
  * Show the password: only the requester, only once. The secret is forgotten only after the

@@ -1,14 +1,14 @@
 import type { App } from '@slack/bolt';
-import { isApprover } from '../../../domain/policy.js';
+import { isApprover } from '../../../domain/policy/decisions.js';
 import { csvValue, presetValue } from '../../blocks/modal.js';
 import { AUDIT_USAGE, auditResultsText, helpText, statusText, unknownCommandText } from '../../blocks/replies.js';
 import { code, joinMd, md } from '../../blocks/text.js';
-import type { SlackDeps } from '../../deps.js';
-import { payloadOf } from '../../payloads/index.js';
-import { providersFor } from '../../askable.js';
-import { formView } from '../../request-form.js';
-import { slackError } from '../../reachability.js';
-import { lineId, linksOf, recentShown } from '../../recent.js';
+import type { SlackDeps } from '../deps.js';
+import { payloadOf } from '../../inbound/payloads/index.js';
+import { providersFor } from '../../forms/askable.js';
+import { formView } from '../../forms/request-form.js';
+import { slackError } from '../../workspace/reachability.js';
+import { lineId, linksOf, recentShown } from '../../delivery/recent.js';
 import { type AuditQuery, parseAuditQuery } from './audit-query.js';
 import { labelIn } from '../../../adapters/providers/types.js';
 

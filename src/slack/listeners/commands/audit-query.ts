@@ -1,4 +1,4 @@
-import { userId } from '../../payloads/common.js';
+import { userId } from '../../inbound/payloads/common.js';
 
 export type AuditQuery =
   | { kind: 'actor'; user: string; shown: string }

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
-import { policyFor } from '../../../domain/access-policy.js';
-import { createChannelAccess } from '../../channel-access.js';
-import type { SlackDeps } from '../../deps.js';
-import { payloadOf } from '../../payloads/index.js';
+import { policyFor } from '../../../domain/policy/access-policy.js';
+import { createChannelAccess } from '../../workspace/channel-access.js';
+import type { SlackDeps } from '../deps.js';
+import { payloadOf } from '../../inbound/payloads/index.js';
 import { CREATE_ACCOUNT, describeErrors, stepRequest } from './inputs.js';
 
 /**

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AnyProvider, FormValues, PersonDetails } from '../../../adapters/providers/types.js';
-import type { Preset } from '../../../domain/access-policy.js';
-import { REASON_FIELD } from '../../../domain/lifecycle.js';
-import { userId } from '../../payloads/common.js';
-import { personForm } from '../../preset-form.js';
+import type { Preset } from '../../../domain/policy/access-policy.js';
+import { REASON_FIELD } from '../../../domain/lifecycle/index.js';
+import { userId } from '../../inbound/payloads/common.js';
+import { personForm } from '../../forms/preset-form.js';
 
 /** The step's callback id: manifest.yml's `functions` key. */
 export const CREATE_ACCOUNT = 'create_account';

@@ -3,8 +3,8 @@ import { fieldOfAction } from '../../blocks/ids.js';
 import type { ModalMetadata } from '../../blocks/modal.js';
 import { optionsFrom } from '../../blocks/modal.js';
 import { formValues } from '../../blocks/state.js';
-import type { SlackDeps } from '../../deps.js';
-import { payloadOf } from '../../payloads/index.js';
+import type { SlackDeps } from '../deps.js';
+import { payloadOf } from '../../inbound/payloads/index.js';
 
 /** A typed value offered as itself, so a person can always enter an id the list does not show. */
 function typed(query: string, note: string): types.Option[] {

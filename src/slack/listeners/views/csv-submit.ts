@@ -1,15 +1,15 @@
 import type { App } from '@slack/bolt';
-import { policyFor } from '../../../domain/access-policy.js';
-import { parseAccountsCsv } from '../../../domain/batch-csv.js';
-import { REASON_FIELD } from '../../../domain/lifecycle.js';
+import { policyFor } from '../../../domain/policy/access-policy.js';
+import { parseAccountsCsv } from '../../../domain/batch/csv.js';
+import { REASON_FIELD } from '../../../domain/lifecycle/index.js';
 import { IDS } from '../../blocks/ids.js';
 import { metadataOf } from '../../blocks/modal.js';
 import { formValues } from '../../blocks/state.js';
-import { createChannelAccess } from '../../channel-access.js';
-import type { SlackDeps } from '../../deps.js';
-import { fileOrigins, readUploadedCsv } from '../../files.js';
-import { inlineErrors } from '../../inline-errors.js';
-import { payloadOf } from '../../payloads/index.js';
+import { createChannelAccess } from '../../workspace/channel-access.js';
+import type { SlackDeps } from '../deps.js';
+import { fileOrigins, readUploadedCsv } from '../../workspace/files.js';
+import { inlineErrors } from '../reply/inline-errors.js';
+import { payloadOf } from '../../inbound/payloads/index.js';
 import { fieldLabel } from '../../../adapters/providers/types.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { registerCsvSubmit } from './csv-submit.js';
 import { registerRejectSubmit } from './reject-submit.js';
 import { registerRequestSubmit } from './request-submit.js';

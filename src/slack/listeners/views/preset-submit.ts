@@ -1,14 +1,14 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { policyFor } from '../../../domain/access-policy.js';
-import { REASON_FIELD } from '../../../domain/lifecycle.js';
+import { policyFor } from '../../../domain/policy/access-policy.js';
+import { REASON_FIELD } from '../../../domain/lifecycle/index.js';
 import type { PersonDetails } from '../../../adapters/providers/types.js';
 import { IDS } from '../../blocks/ids.js';
 import { formValues } from '../../blocks/state.js';
-import type { createChannelAccess } from '../../channel-access.js';
-import type { SlackDeps } from '../../deps.js';
-import { inlineErrors } from '../../inline-errors.js';
-import type { Payload } from '../../payloads/index.js';
-import { PERSON_KEYS, personBlock, personName, personQuestions, presetAccounts, presetErrors, presetForms } from '../../preset-form.js';
+import type { createChannelAccess } from '../../workspace/channel-access.js';
+import type { SlackDeps } from '../deps.js';
+import { inlineErrors } from '../reply/inline-errors.js';
+import type { Payload } from '../../inbound/payloads/index.js';
+import { PERSON_KEYS, personBlock, personName, personQuestions, presetAccounts, presetErrors, presetForms } from '../../forms/preset-form.js';
 
 type Submission = Payload<'requestSubmission'>;
 type StateValues = Submission['view']['state']['values'];

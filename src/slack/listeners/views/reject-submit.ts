@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
-import { isBatchId } from '../../../domain/batch.js';
+import { isBatchId } from '../../../domain/batch/batch.js';
 import { IDS } from '../../blocks/ids.js';
 import { formValues } from '../../blocks/state.js';
-import type { SlackDeps } from '../../deps.js';
-import { payloadOf } from '../../payloads/index.js';
+import type { SlackDeps } from '../deps.js';
+import { payloadOf } from '../../inbound/payloads/index.js';
 
 /** The reject dialog's submit: the reason is required, and a refusal shows on the reason field. */
 export function registerRejectSubmit(app: App, deps: SlackDeps): void {

@@ -1,14 +1,14 @@
-import { policyFor } from '../../../domain/access-policy.js';
+import { policyFor } from '../../../domain/policy/access-policy.js';
 import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import { csvOfValue, metadataOf, presetOfValue } from '../../blocks/modal.js';
 import { formValues, selectedProvider } from '../../blocks/state.js';
-import { createChannelAccess } from '../../channel-access.js';
-import type { SlackDeps } from '../../deps.js';
-import { inlineErrors } from '../../inline-errors.js';
-import { payloadOf } from '../../payloads/index.js';
-import { providersFor } from '../../askable.js';
-import { formView } from '../../request-form.js';
+import { createChannelAccess } from '../../workspace/channel-access.js';
+import type { SlackDeps } from '../deps.js';
+import { inlineErrors } from '../reply/inline-errors.js';
+import { payloadOf } from '../../inbound/payloads/index.js';
+import { providersFor } from '../../forms/askable.js';
+import { formView } from '../../forms/request-form.js';
 import { submitPreset } from './preset-submit.js';
 
 /**

@@ -1,0 +1,32 @@
+import type { Logger } from 'pino';
+import type { LookupService } from '../../adapters/providers/lookups.js';
+import type { AnyProvider } from '../../adapters/providers/types.js';
+import type { Config } from '../../config/schema.js';
+import type { AccessPolicy } from '../../domain/policy/access-policy.js';
+import type { AuditLog } from '../../domain/audit.js';
+import type { Lifecycle } from '../../domain/lifecycle/index.js';
+import type { Directory } from '../../domain/policy/decisions.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { FunctionTokens } from '../delivery/function-tokens.js';
+import type { Home } from '../delivery/home.js';
+import type { Threads } from '../delivery/threads.js';
+
+/** What every listener may use: the domain and read-only configuration, never an adapter's internals. */
+export interface SlackDeps {
+  config: Config;
+  /** The policy in force now: a SIGHUP may replace it, so read it per use. */
+  policy: () => AccessPolicy;
+  providers: readonly AnyProvider[];
+  lifecycle: Lifecycle;
+  audit: AuditLog;
+  directory: Directory;
+  lookups: LookupService;
+  threads: Threads;
+  metrics: Metrics;
+  /** True the first time `key` is seen (shared by every replica): Slack may deliver a payload twice. */
+  once: (key: string) => Promise<boolean>;
+  home: Home;
+  /** The execution tokens of workflow steps waiting for their request. */
+  functionTokens: FunctionTokens;
+  log: Logger;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { policyFor } from '../src/domain/policy/access-policy.js';
+import { policyFor } from '../src/domain/policy/model.js';
 import { loadConfig, secretValues } from '../src/config/load.js';
 
 const minimalHttp = { SLACK_BOT_TOKEN: 'xoxb-test-bot-token', SLACK_SIGNING_SECRET: 'signing-secret-abc123' };

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { providersIn } from '../src/adapters/providers/registry.js';
 import { loadConfig, secretValues } from '../src/config/load.js';
-import { policyFor } from '../src/domain/policy/access-policy.js';
+import { policyFor } from '../src/domain/policy/model.js';
 import { tempFiles } from './support/temp-files.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-test-bot-token', SLACK_SIGNING_SECRET: 'signing-secret-abc123' };

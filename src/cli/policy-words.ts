@@ -1,6 +1,7 @@
-import { type AccessPolicy, type AutoApproveRule, policyFor, privilegedIn, type ProviderPolicy, type RuleInput } from '../domain/policy/access-policy.js';
+import { type AccessPolicy, type AutoApproveRule, policyFor, type ProviderPolicy } from '../domain/policy/model.js';
+import { privilegedIn, type RuleInput } from '../domain/policy/admission.js';
 import { formatDuration } from '../config/duration.js';
-import type { ApproverSet } from '../domain/policy/decisions.js';
+import type { ApproverSet } from '../domain/policy/model.js';
 
 /** How ids read in sentences: just the ids offline, names too when Slack can be asked. */
 export interface Names {

@@ -4,8 +4,9 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { findProvider, providers as builtIn } from '../adapters/providers/registry.js';
 import { type AnyProvider, type FieldSpec, policyFields } from '../adapters/providers/types.js';
-import { type AccessPolicy, normalDomain, privilegedIn, type ProviderPolicy } from '../domain/policy/access-policy.js';
-import type { ApproverSet } from '../domain/policy/decisions.js';
+import { type AccessPolicy, type ProviderPolicy } from '../domain/policy/model.js';
+import { normalDomain, privilegedIn } from '../domain/policy/admission.js';
+import type { ApproverSet } from '../domain/policy/model.js';
 import { parseDuration } from './duration.js';
 
 /** One problem in a policy file, where a person can find it. */

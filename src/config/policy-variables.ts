@@ -1,5 +1,5 @@
-import type { AccessPolicy, ProviderPolicy } from '../domain/policy/access-policy.js';
-import type { ApproverSet } from '../domain/policy/decisions.js';
+import type { AccessPolicy, ProviderPolicy } from '../domain/policy/model.js';
+import type { ApproverSet } from '../domain/policy/model.js';
 
 export interface PolicyVariables {
   requestsChannel: string | undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { type AccessPolicy, admit, escalationDueAt, mayAsk, normalDomain, policyFor, type ProviderPolicy, ruleMismatch } from '../../src/domain/policy/access-policy.js';
+import { type AccessPolicy, policyFor, type ProviderPolicy } from '../../src/domain/policy/model.js';
+import { admit, escalationDueAt, mayAsk, normalDomain, ruleMismatch } from '../../src/domain/policy/admission.js';
 
 const groups: Record<string, string[]> = { S0STAFF: ['U0ANN', 'U0BOB'], S0PKI: ['U0PKI1', 'U0PKI2'], S0EMPTY: [] };
 const directory = { groupMembers: async (group: string) => groups[group] ?? [] };

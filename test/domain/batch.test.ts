@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import type { AccessPolicy } from '../../src/domain/policy/access-policy.js';
+import type { AccessPolicy } from '../../src/domain/policy/model.js';
 import type { Batch } from '../../src/domain/batch/batch.js';
 import { batchCounts, batchSettled } from '../../src/domain/batch/batch.js';
 import { APPROVERS, defaultPolicy, type LifecycleHarness, type LifecycleHarnessOptions, REQUESTER, startLifecycle } from '../support/lifecycle.js';

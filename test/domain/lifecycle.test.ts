@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { CANNOT_DECRYPT } from '../../src/adapters/store/sealed.js';
 import { Secret } from '../../src/config/secret.js';
-import type { AccessPolicy } from '../../src/domain/policy/access-policy.js';
+import type { AccessPolicy } from '../../src/domain/policy/model.js';
 import type { AccessRequest } from '../../src/domain/requests/request.js';
 import { APPROVERS, defaultPolicy, type LifecycleHarness, type LifecycleHarnessOptions, REQUESTER, START, startLifecycle, TTL_MS } from '../support/lifecycle.js';
 

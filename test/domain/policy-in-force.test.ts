@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
 import { openStore } from '../../src/adapters/store/open.js';
-import type { AccessPolicy } from '../../src/domain/policy/access-policy.js';
+import type { AccessPolicy } from '../../src/domain/policy/model.js';
 import { createPolicyVersion, versionOf } from '../../src/domain/policy/version.js';
 import { APPROVERS, defaultPolicy, type LifecycleHarness, type LifecycleHarnessOptions, REQUESTER, startLifecycle } from '../support/lifecycle.js';
 import { tempFiles } from '../support/temp-files.js';

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { policyFromVariables } from '../../src/config/policy-variables.js';
-import type { AccessPolicy } from '../../src/domain/policy/access-policy.js';
-import { type ApproverSet, type Directory, isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown } from '../../src/domain/policy/decisions.js';
+import type { AccessPolicy } from '../../src/domain/policy/model.js';
+import { type ApproverSet, type Directory } from '../../src/domain/policy/model.js';
+import { isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown } from '../../src/domain/policy/decisions.js';
 import { aRequest } from '../support/fixtures.js';
 
 const directory: Directory = {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { parsePolicy, readPolicyFile } from '../../src/config/policy-file.js';
-import { policyFor } from '../../src/domain/policy/access-policy.js';
+import { policyFor } from '../../src/domain/policy/model.js';
 import { tempFiles } from '../support/temp-files.js';
 
 const EXAMPLE = `version: 1

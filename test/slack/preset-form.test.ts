@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { describe, expect, test } from 'vitest';
 import { providers } from '../../src/adapters/providers/registry.js';
-import type { Preset } from '../../src/domain/policy/access-policy.js';
+import type { Preset } from '../../src/domain/policy/model.js';
 import { presetOfValue, presetValue, requestModal } from '../../src/slack/blocks/modal.js';
 import { presetModal } from '../../src/slack/blocks/preset-modal.js';
 import { helpText, unknownCommandText } from '../../src/slack/blocks/replies.js';

@@ -9,12 +9,12 @@ import type { Secret } from '../../src/config/secret.js';
 import { openStore } from '../../src/adapters/store/open.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import { policyFromVariables } from '../../src/config/policy-variables.js';
-import type { AccessPolicy } from '../../src/domain/policy/access-policy.js';
+import type { AccessPolicy } from '../../src/domain/policy/model.js';
 import { createAuditLog } from '../../src/domain/audit.js';
 import type { LifecycleEvent } from '../../src/domain/events.js';
 import { createLifecycle, type LifecycleDeps } from '../../src/domain/lifecycle/index.js';
 import { createLiveness } from '../../src/domain/liveness.js';
-import type { Directory } from '../../src/domain/policy/decisions.js';
+import type { Directory } from '../../src/domain/policy/model.js';
 
 export const APPROVERS = ['UAPPROVER1', 'UAPPROVER2'];
 export const REQUESTER = 'UREQUESTER';

@@ -1,8 +1,9 @@
 import type { FormValues } from '../../adapters/providers/types.js';
-import { privilegedIn, policyFor } from '../policy/access-policy.js';
+import { policyFor } from '../policy/model.js';
+import { privilegedIn } from '../policy/admission.js';
 import { type Batch, BATCH_MAX_ACCOUNTS, newBatchId } from '../batch/batch.js';
 import { crashPoint } from '../crash-points.js';
-import type { DecisionResult } from './index.js';
+import type { DecisionResult } from './types.js';
 import type { AccessRequest } from '../requests/request.js';
 import type { Core } from './core.js';
 import type { deciding } from './decide.js';

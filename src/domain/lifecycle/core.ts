@@ -1,7 +1,7 @@
 import { type AnyProvider, fieldLabel, passwordFieldIds } from '../../adapters/providers/types.js';
 import { CannotDecrypt } from '../../adapters/store/sealed.js';
 import type { AuditAction } from '../audit.js';
-import type { DecisionResult, LifecycleDeps } from './index.js';
+import type { DecisionResult, LifecycleDeps } from './types.js';
 import { type AccessRequest, isFinal, type RequestState, withoutForm } from '../requests/request.js';
 import { createRequestIndex } from '../requests/indexes.js';
 import { ALL_REQUESTS_KEY, approvalsKey, passwordPlace, REVEAL_TTL_MS, requestKey, revealKey } from '../requests/keys.js';

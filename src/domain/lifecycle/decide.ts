@@ -1,7 +1,8 @@
-import { policyFor } from '../policy/access-policy.js';
+import { policyFor } from '../policy/model.js';
 import { crashPoint } from '../crash-points.js';
-import type { DecisionResult } from './index.js';
-import { approvalsNeeded, isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown, type Verdict } from '../policy/decisions.js';
+import type { DecisionResult } from './types.js';
+import { type Verdict } from '../policy/model.js';
+import { approvalsNeeded, isApprover, mayApprove, mayCancel, mayReject, mayResolveUnknown } from '../policy/decisions.js';
 import type { AccessRequest } from '../requests/request.js';
 import type { Core } from './core.js';
 import { approvalMarkKey, approvalsKey, BATCH } from '../requests/keys.js';

@@ -1,5 +1,5 @@
 import { CannotDecrypt } from '../../adapters/store/sealed.js';
-import type { Revealed } from './index.js';
+import type { Revealed } from './types.js';
 import type { AccessRequest } from '../requests/request.js';
 import type { Core } from './core.js';
 import { byUserKey, revealKey } from '../requests/keys.js';

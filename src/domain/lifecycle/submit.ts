@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { FormValues } from '../../adapters/providers/types.js';
-import { type Admission, admit, escalationDueAt, policyFor, type RuleInput } from '../policy/access-policy.js';
+import { policyFor } from '../policy/model.js';
+import { type Admission, admit, escalationDueAt, type RuleInput } from '../policy/admission.js';
 import { crashPoint } from '../crash-points.js';
-import type { SubmitResult } from './index.js';
+import type { SubmitResult } from './types.js';
 import type { Batch } from '../batch/batch.js';
 import { type AccessRequest, newRequestId } from '../requests/request.js';
 import type { Core } from './core.js';

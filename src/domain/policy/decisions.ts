@@ -1,24 +1,8 @@
-import { type AccessPolicy, isIn, policyFor, privilegedIn } from './access-policy.js';
+import { privilegedIn } from './admission.js';
+import { type AccessPolicy, type ApproverSet, type Directory, isIn, policyFor, approversFor, type Verdict } from './model.js';
 import type { AccessRequest } from '../requests/request.js';
 
-export interface ApproverSet {
-  users: readonly string[];
-  groups: readonly string[];
-}
-
-/** What the policy needs to know about people; the Slack layer answers from users.info and usergroups. */
-export interface Directory {
-  /** An admin or owner of the bot's own workspace who is a full member of it (no guest, no Slack Connect stranger). */
-  isAdminOrOwner(user: string): Promise<boolean>;
-  groupMembers(group: string): Promise<readonly string[]>;
-}
-
-export type Verdict = { ok: true } | { ok: false; why: string };
-
-/** SPEC §2: the provider's own approvers, else the default ones; undefined = the workspace's admins and owners. */
-export function approversFor(policy: AccessPolicy, provider: string): ApproverSet | undefined {
-  return policyFor(policy, provider).approvers;
-}
+/* Who may decide a request once it is filed (approve, reject, cancel, settle an unknown outcome), and how many approvals it needs. */
 
 export function describeApprovers(set: ApproverSet | undefined): string {
   if (!set) return 'workspace admins and owners';

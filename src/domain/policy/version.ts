@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../../adapters/store/types.js';
-import type { AccessPolicy } from './access-policy.js';
+import type { AccessPolicy, Verdict } from './model.js';
 import { canonicalJson } from '../audit.js';
-import type { Verdict } from './decisions.js';
 
 const VERSION_KEY = 'policy:version';
 /** A replica whose policy differs re-reads its file at most this often while it waits to agree. */

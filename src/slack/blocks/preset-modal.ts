@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { AnyProvider } from '../../adapters/providers/types.js';
-import type { Preset } from '../../domain/policy/access-policy.js';
+import type { Preset } from '../../domain/policy/model.js';
 import { personBlock, personQuestions, presetAccounts, type PersonQuestion } from '../forms/preset-form.js';
 import { IDS } from './ids.js';
 import { type ModalMetadata, presetValue, providerBlock, reasonBlock } from './modal.js';

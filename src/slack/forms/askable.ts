@@ -1,5 +1,5 @@
 import type { AnyProvider } from '../../adapters/providers/types.js';
-import { askable } from '../../domain/policy/access-policy.js';
+import { askable } from '../../domain/policy/admission.js';
 import type { SlackDeps } from '../listeners/deps.js';
 
 /** Past this the modal opens with every provider: the trigger_id lasts 3 s, and submit checks again. */

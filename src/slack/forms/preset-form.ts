@@ -1,5 +1,5 @@
 import type { AnyProvider, FormValues, PersonDetails } from '../../adapters/providers/types.js';
-import type { Preset, PresetAccount } from '../../domain/policy/access-policy.js';
+import type { Preset, PresetAccount } from '../../domain/policy/model.js';
 import type { BatchProblem } from '../../domain/lifecycle/batch.js';
 import { REASON_FIELD } from '../../domain/lifecycle/index.js';
 import { IDS } from '../blocks/ids.js';

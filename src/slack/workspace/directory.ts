@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
-import type { Directory } from '../../domain/policy/decisions.js';
+import type { Directory } from '../../domain/policy/model.js';
 import type { BotWorkspace } from './identity.js';
 import { slackError } from './reachability.js';
 

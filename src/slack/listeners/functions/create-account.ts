@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { policyFor } from '../../../domain/policy/access-policy.js';
+import { policyFor } from '../../../domain/policy/model.js';
 import { createChannelAccess } from '../../workspace/channel-access.js';
 import type { SlackDeps } from '../deps.js';
 import { payloadOf } from '../../inbound/payloads/index.js';

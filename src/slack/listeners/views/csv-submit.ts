@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { policyFor } from '../../../domain/policy/access-policy.js';
+import { policyFor } from '../../../domain/policy/model.js';
 import { parseAccountsCsv } from '../../../domain/batch/csv.js';
 import { REASON_FIELD } from '../../../domain/lifecycle/index.js';
 import { IDS } from '../../blocks/ids.js';

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { policyFor } from '../../../domain/policy/access-policy.js';
+import { policyFor } from '../../../domain/policy/model.js';
 import { REASON_FIELD } from '../../../domain/lifecycle/index.js';
 import type { PersonDetails } from '../../../adapters/providers/types.js';
 import { IDS } from '../../blocks/ids.js';

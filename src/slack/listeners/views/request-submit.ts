@@ -1,4 +1,4 @@
-import { policyFor } from '../../../domain/policy/access-policy.js';
+import { policyFor } from '../../../domain/policy/model.js';
 import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import { csvOfValue, metadataOf, presetOfValue } from '../../blocks/modal.js';

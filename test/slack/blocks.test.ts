@@ -8,7 +8,7 @@ import { homeView } from '../../src/slack/blocks/home.js';
 import { fieldAction, fieldOfAction } from '../../src/slack/blocks/ids.js';
 import { fieldBlock, optionsFrom, rejectModal, requestModal, revealModal } from '../../src/slack/blocks/modal.js';
 import { auditResultsText, helpText, statusText, unknownCommandText } from '../../src/slack/blocks/replies.js';
-import { formValues, selectedProvider } from '../../src/slack/blocks/state.js';
+import { formValues, selectedProvider } from '../../src/slack/forms/state.js';
 import { blocksProblems, viewProblems } from '../support/block-kit.js';
 import { aRequest } from '../support/fixtures.js';
 

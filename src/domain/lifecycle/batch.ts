@@ -8,7 +8,8 @@ import type { AccessRequest } from '../requests/request.js';
 import type { Core } from './core.js';
 import type { deciding } from './decide.js';
 import { batchKey } from '../requests/keys.js';
-import { type Judged, REASON_FIELD, type Submitting } from './submit.js';
+import { type Judged, type Submitting } from './submit.js';
+import { REASON_FIELD } from '../requests/request.js';
 
 /** What is wrong with a batch: one account's field (by its place in the batch), or the whole batch's. */
 export interface BatchProblem {

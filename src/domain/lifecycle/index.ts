@@ -8,7 +8,6 @@ import { submitting } from './submit.js';
 import type { LifecycleDeps } from './types.js';
 
 export type { BatchDecision, BatchProblem, BatchSubmitResult } from './batch.js';
-export { REASON_FIELD, REASON_MAX } from './submit.js';
 export type { CreateCall, DecisionResult, LifecycleDeps, Revealed, SubmitResult } from './types.js';
 
 /**

@@ -5,13 +5,11 @@ import { type Admission, admit, escalationDueAt, type RuleInput } from '../polic
 import { crashPoint } from '../crash-points.js';
 import type { SubmitResult } from './types.js';
 import type { Batch } from '../batch/batch.js';
-import { type AccessRequest, newRequestId } from '../requests/request.js';
+import { type AccessRequest, newRequestId, REASON_FIELD, REASON_MAX } from '../requests/request.js';
 import type { Core } from './core.js';
 import { ALL_REQUESTS_KEY, announcedKey, batchKey, byUserKey, requestKey } from '../requests/keys.js';
 import type { Provision } from './provision.js';
 
-export const REASON_FIELD = 'reason';
-export const REASON_MAX = 2_000;
 
 /** 20 characters from an unambiguous alphabet with every class present: ~115 bits. */
 function generatePassword(): string {

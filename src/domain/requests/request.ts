@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { outcomeSchema } from '../../adapters/providers/outcome.js';
 
+/** Every form's reason field (SPEC §3): required, shown to approvers and audited, at most this long. */
+export const REASON_FIELD = 'reason';
+export const REASON_MAX = 2_000;
+
 /** SPEC §4. `approved` is the instant between the last approval and the provider call. */
 export const REQUEST_STATES = [
   'pending',

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { type AnyProvider, type Choice, type FieldSpec, labelIn } from '../../adapters/providers/types.js';
 import type { Preset } from '../../domain/policy/model.js';
-import { REASON_FIELD, REASON_MAX } from '../../domain/lifecycle/index.js';
+import { REASON_FIELD, REASON_MAX } from '../../domain/requests/request.js';
 import { fieldAction, IDS } from './ids.js';
 import { clip, code, md, mrkdwn, plain } from './text.js';
 

@@ -1,7 +1,7 @@
 import type { AnyProvider, FormValues, PersonDetails } from '../../adapters/providers/types.js';
 import type { Preset, PresetAccount } from '../../domain/policy/model.js';
 import type { BatchProblem } from '../../domain/lifecycle/batch.js';
-import { REASON_FIELD } from '../../domain/lifecycle/index.js';
+import { REASON_FIELD } from '../../domain/requests/request.js';
 import { IDS } from '../blocks/ids.js';
 
 /** The person's details a preset form may ask, in the order it asks them. */

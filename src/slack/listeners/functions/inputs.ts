@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AnyProvider, FormValues, PersonDetails } from '../../../adapters/providers/types.js';
 import type { Preset } from '../../../domain/policy/model.js';
-import { REASON_FIELD } from '../../../domain/lifecycle/index.js';
+import { REASON_FIELD } from '../../../domain/requests/request.js';
 import { userId } from '../../inbound/payloads/common.js';
 import { personForm } from '../../forms/preset-form.js';
 

@@ -2,7 +2,7 @@ import type { App, types } from '@slack/bolt';
 import { fieldOfAction } from '../../blocks/ids.js';
 import type { ModalMetadata } from '../../blocks/modal.js';
 import { optionsFrom } from '../../blocks/modal.js';
-import { formValues } from '../../blocks/state.js';
+import { formValues } from '../../forms/state.js';
 import type { SlackDeps } from '../deps.js';
 import { payloadOf } from '../../inbound/payloads/index.js';
 

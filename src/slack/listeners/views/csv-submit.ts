@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
 import { policyFor } from '../../../domain/policy/model.js';
 import { parseAccountsCsv } from '../../../domain/batch/csv.js';
-import { REASON_FIELD } from '../../../domain/lifecycle/index.js';
+import { REASON_FIELD } from '../../../domain/requests/request.js';
 import { IDS } from '../../blocks/ids.js';
 import { metadataOf } from '../../blocks/modal.js';
-import { formValues } from '../../blocks/state.js';
+import { formValues } from '../../forms/state.js';
 import { createChannelAccess } from '../../workspace/channel-access.js';
 import type { SlackDeps } from '../deps.js';
 import { fileOrigins, readUploadedCsv } from '../../workspace/files.js';

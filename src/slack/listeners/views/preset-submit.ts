@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { policyFor } from '../../../domain/policy/model.js';
-import { REASON_FIELD } from '../../../domain/lifecycle/index.js';
+import { REASON_FIELD } from '../../../domain/requests/request.js';
 import type { PersonDetails } from '../../../adapters/providers/types.js';
 import { IDS } from '../../blocks/ids.js';
-import { formValues } from '../../blocks/state.js';
+import { formValues } from '../../forms/state.js';
 import type { createChannelAccess } from '../../workspace/channel-access.js';
 import type { SlackDeps } from '../deps.js';
 import { inlineErrors } from '../reply/inline-errors.js';

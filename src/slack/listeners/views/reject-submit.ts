@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { isBatchId } from '../../../domain/batch/batch.js';
 import { IDS } from '../../blocks/ids.js';
-import { formValues } from '../../blocks/state.js';
+import { formValues } from '../../forms/state.js';
 import type { SlackDeps } from '../deps.js';
 import { payloadOf } from '../../inbound/payloads/index.js';
 

@@ -2,7 +2,7 @@ import { policyFor } from '../../../domain/policy/model.js';
 import type { App } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import { csvOfValue, metadataOf, presetOfValue } from '../../blocks/modal.js';
-import { formValues, selectedProvider } from '../../blocks/state.js';
+import { formValues, selectedProvider } from '../../forms/state.js';
 import { createChannelAccess } from '../../workspace/channel-access.js';
 import type { SlackDeps } from '../deps.js';
 import { inlineErrors } from '../reply/inline-errors.js';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { FormValues } from '../../adapters/providers/types.js';
 import type { viewState } from '../inbound/payloads/common.js';
-import { fieldOfAction, IDS } from './ids.js';
+import { fieldOfAction, IDS } from '../blocks/ids.js';
 
 type StateValues = z.infer<typeof viewState>['values'];
 type ViewStateValue = StateValues[string][string];

@@ -6,7 +6,7 @@ import { createUser } from './adapters/providers/execute.js';
 import { createLimiter, type ProviderLimits } from './adapters/providers/limiter.js';
 import { createLookupService } from './adapters/providers/lookups.js';
 import { createTokenCache } from './adapters/providers/tokens.js';
-import { labelIn } from './adapters/providers/types.js';
+import { fieldLabelIn, labelIn } from './adapters/providers/types.js';
 import { openStore } from './adapters/store/open.js';
 import type { Store } from './adapters/store/types.js';
 import { createSecretBox } from './adapters/store/sealed.js';
@@ -176,7 +176,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     store,
     audit,
     threads,
-    providers,
+    labelOf: labelIn(providers),
+    fieldLabel: fieldLabelIn(providers),
     auditChannel: config.auditChannel,
     requiredApprovals: (request) => approvalsNeeded(policy, request),
     approversText,
@@ -195,6 +196,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     },
     batchRecord: (id) => lifecycle!.getBatch(id),
     hasRevealed: (id) => lifecycle!.hasRevealed(id),
+    auditHead: () => audit.head(),
     functionTokens,
     refreshHome: (request) => home.refreshFor(request),
     onUndeliverable: (entry) => metrics.undeliverable(entry.kind),

@@ -211,5 +211,13 @@ export const policyFields = (provider: AnyProvider): readonly FieldSpec[] => pro
 /** A field's label by its id (the id itself for one the provider does not have). */
 export const fieldLabel = (provider: AnyProvider, id: string): string => provider.fields.find((field) => field.id === id)?.label ?? id;
 
+/** A field's label by its provider's id and its own, from a list of providers. */
+export const fieldLabelIn =
+  (providers: readonly AnyProvider[]) =>
+  (providerId: string, id: string): string => {
+    const provider = providers.find((one) => one.id === providerId);
+    return provider ? fieldLabel(provider, id) : id;
+  };
+
 /** The ids of a provider's password fields: the form values the store keeps only sealed. */
 export const passwordFieldIds = (provider: AnyProvider): string[] => provider.fields.filter((field) => field.kind === 'password').map((field) => field.id);

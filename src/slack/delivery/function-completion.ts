@@ -1,4 +1,7 @@
 import type { AccessRequest } from '../../domain/requests/request.js';
+import { slackError } from '../workspace/reachability.js';
+import type { DeliveryContext } from './context.js';
+import { Refused, type StepResult, toSlack } from './outbox.js';
 
 /** What the workflow's step ends with, as functions.completeSuccess / completeError take it. */
 export type Completion =
@@ -34,4 +37,37 @@ export function completionOf(request: AccessRequest, providerLabel: string): Com
     default:
       return undefined;
   }
+}
+
+/** Slack's answers to a token that no longer works. */
+const EXPIRED_TOKEN: ReadonlySet<string> = new Set(['invalid_auth', 'token_expired', 'token_revoked', 'not_authed']);
+
+/**
+ * SPEC §10: the step that filed the request completes with its outcome, with the execution's
+ * own token. An outbox step like any message, so it happens once whichever replica sends it,
+ * and after a restart still.
+ */
+export async function completeWorkflowStep(ctx: DeliveryContext, request: AccessRequest): Promise<StepResult> {
+  const completion = request.workflow && completionOf(request, ctx.labelOf(request.provider));
+  if (!request.workflow || !completion) return 'skipped';
+  const { client, functionTokens } = ctx;
+  const function_execution_id = request.workflow.functionExecutionId;
+  const token = await functionTokens.get(function_execution_id);
+  const where = `workflow step ${function_execution_id}`;
+  try {
+    await toSlack(where, () =>
+      completion.ok
+        ? client.functions.completeSuccess({ token, function_execution_id, outputs: completion.outputs })
+        : client.functions.completeError({ token, function_execution_id, error: completion.error }),
+    );
+  } catch (error) {
+    // A refusal for good (the workflow was cancelled, the execution is gone) ends the step as
+    // surely as a completion: its token has nothing left to do. How long a token lives Slack
+    // does not say, and a request may wait days: a refused token is dropped too, so the retry
+    // completes with the bot token, which Slack also takes.
+    if (error instanceof Refused || (token !== undefined && EXPIRED_TOKEN.has(slackError(error) ?? ''))) await functionTokens.forget(function_execution_id);
+    throw error;
+  }
+  await functionTokens.forget(function_execution_id);
+  return 'delivered';
 }

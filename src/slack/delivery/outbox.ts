@@ -108,16 +108,83 @@ function parseStep(member: string): { seq: number; kind: StepKind } {
  * recorded once as undeliverable and blocks nothing else. A claim with a lease keeps two
  * replicas from sending the same step.
  */
-export function createOutbox(deps: OutboxDeps) {
-  const { store, log } = deps;
-  const now = deps.now ?? Date.now;
-  const queues = new Map<string, Promise<unknown>>();
+export class Outbox {
+  readonly #deps: OutboxDeps;
+  readonly #store: Store;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #queues = new Map<string, Promise<unknown>>();
+
+  constructor(deps: OutboxDeps) {
+    this.#deps = deps;
+    this.#store = deps.store;
+    this.#log = deps.log;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  /** A new record: its steps are filed, then tried at once. */
+  publish(record: AuditRecord): Promise<unknown> {
+    return this.#enqueue(record.requestId, async () => {
+      for (const kind of await this.#plan(record)) await this.#deliver(record, kind);
+    }).catch((error: unknown) => this.#log.warn({ err: error, requestId: record.requestId, seq: record.seq }, 'Slack delivery not started; the outbox sweep will take it'));
+  }
+
+  /** One more step owed for a record whose own steps were filed already (the chain's anchor), tried at once. */
+  file(record: AuditRecord, kind: StepKind): Promise<unknown> {
+    return this.#enqueue(record.requestId, async () => {
+      await this.#store.indexAdd(DUE_KEY, stepId(record.seq, kind), this.#now());
+      await this.#deliver(record, kind);
+    }).catch((error: unknown) => this.#log.warn({ err: error, seq: record.seq, kind }, 'Slack delivery not started; the outbox sweep will take it'));
+  }
+
+  /**
+   * Files the records no publish filed (a crash between the append and the publish), then
+   * tries the steps that are due. Both reads are bounded: records since the cursor, due steps.
+   */
+  async sweep(): Promise<void> {
+    const store = this.#store;
+    const cursor = (await store.get<number>(CURSOR_KEY)) ?? 0;
+    const records = await this.#deps.audit.read(cursor + 1, PLAN_BATCH);
+    for (const record of records) await this.#plan(record);
+    if (records.length > 0) await store.set(CURSOR_KEY, records.at(-1)!.seq);
+    for (let batch = 0; batch < DUE_BATCHES; batch++) {
+      if ((await this.#deliverDue()) < DUE_BATCH) break;
+    }
+  }
+
+  /** Steps owed and not yet delivered, by every replica. */
+  depth(): Promise<number> {
+    return this.#store.indexCount(DUE_KEY);
+  }
+
+  async idle(): Promise<void> {
+    while (this.#queues.size > 0) await Promise.all(this.#queues.values());
+  }
+
+  /** One batch of the steps that are due, oldest record first; how many were due. */
+  async #deliverDue(): Promise<number> {
+    const store = this.#store;
+    const due = (await store.indexRange(DUE_KEY, { max: this.#now(), limit: DUE_BATCH })).map((entry) => parseStep(entry.member));
+    due.sort((a, b) => a.seq - b.seq);
+    const work: Promise<unknown>[] = [];
+    for (const { seq, kind } of due) {
+      const [record] = await this.#deps.audit.read(seq, 1);
+      if (!record) {
+        await store.indexRemove(DUE_KEY, stepId(seq, kind));
+        continue;
+      }
+      work.push(this.#enqueue(record.requestId, () => this.#deliver(record, kind)));
+    }
+    await Promise.all(work);
+    return due.length;
+  }
 
   /** Files the steps of a record, once; a second planner (publish and a sweep, two replicas) adds nothing. */
-  async function plan(record: AuditRecord): Promise<StepKind[]> {
+  async #plan(record: AuditRecord): Promise<StepKind[]> {
+    const store = this.#store;
     if ((await store.get(plannedKey(record.seq))) || (await store.get(legacyDeliveredKey(record.seq)))) return [];
-    const kinds = [...deps.stepsOf(record)];
-    const at = now();
+    const kinds = [...this.#deps.stepsOf(record)];
+    const at = this.#now();
     for (const kind of kinds) {
       if (ORDERED.has(kind)) await store.indexAdd(laneKey(record.requestId, kind), stepId(record.seq, kind), record.seq);
       await store.indexAdd(DUE_KEY, stepId(record.seq, kind), at);
@@ -126,131 +193,94 @@ export function createOutbox(deps: OutboxDeps) {
     return kinds;
   }
 
-  async function claim(step: string): Promise<boolean> {
-    if (await store.add(claimKey(step), deps.instanceId, CLAIM_TTL_MS)) return true;
+  async #claim(step: string): Promise<boolean> {
+    const store = this.#store;
+    const { instanceId } = this.#deps;
+    if (await store.add(claimKey(step), instanceId, CLAIM_TTL_MS)) return true;
     const holder = await store.get<string>(claimKey(step));
-    if (holder === undefined || (await deps.alive(holder))) return false;
+    if (holder === undefined || (await this.#deps.alive(holder))) return false;
     // Its holder died mid-delivery. Two replicas taking over at the same instant could both
     // send it: Slack delivery is at-least-once, and a repeated message is the worst outcome.
     await store.delete(claimKey(step));
-    return store.add(claimKey(step), deps.instanceId, CLAIM_TTL_MS);
+    return store.add(claimKey(step), instanceId, CLAIM_TTL_MS);
   }
 
-  async function settle(record: AuditRecord, kind: StepKind, step: string) {
+  async #settle(record: AuditRecord, kind: StepKind, step: string): Promise<void> {
+    const store = this.#store;
     if (ORDERED.has(kind)) await store.indexRemove(laneKey(record.requestId, kind), step);
     await store.indexRemove(DUE_KEY, step);
     await store.delete(attemptsKey(step));
   }
 
-  async function refused(record: AuditRecord, kind: StepKind, step: string, refusal: Refused) {
+  async #refused(record: AuditRecord, kind: StepKind, step: string, refusal: Refused): Promise<void> {
+    const store = this.#store;
     if (await store.add(doneKey(step), 'undeliverable', MARKER_TTL_MS)) {
-      const entry: Undeliverable = { seq: record.seq, requestId: record.requestId, kind, where: refusal.where, error: refusal.error, at: new Date(now()).toISOString() };
+      const entry: Undeliverable = { seq: record.seq, requestId: record.requestId, kind, where: refusal.where, error: refusal.error, at: new Date(this.#now()).toISOString() };
       await store.set(undeliverableKey(step), entry);
-      await store.indexAdd(UNDELIVERABLE_KEY, step, now());
-      deps.onUndeliverable?.(entry);
-      log.warn(entry, `Slack refused a ${kind} for good (${refusal.error} at ${refusal.where}): recorded as undeliverable, not retried`);
+      await store.indexAdd(UNDELIVERABLE_KEY, step, this.#now());
+      this.#deps.onUndeliverable?.(entry);
+      this.#log.warn(entry, `Slack refused a ${kind} for good (${refusal.error} at ${refusal.where}): recorded as undeliverable, not retried`);
     }
-    await settle(record, kind, step);
+    await this.#settle(record, kind, step);
   }
 
   /** Delivers one step unless it is done, held by another delivery or not due; true when it is done. */
-  async function deliver(record: AuditRecord, kind: StepKind): Promise<boolean> {
+  async #deliver(record: AuditRecord, kind: StepKind): Promise<boolean> {
+    const store = this.#store;
     const step = stepId(record.seq, kind);
     if (await store.get(doneKey(step))) {
-      await settle(record, kind, step);
+      await this.#settle(record, kind, step);
       return true;
     }
-    if (!(await claim(step))) {
+    if (!(await this.#claim(step))) {
       // Another delivery holds it. A live holder is done within moments and a dead one's liveness
       // lapses within seconds: look again then, not after the whole lease (a restart after a
       // crash would otherwise hold the request's later messages for a minute).
-      await store.indexAdd(DUE_KEY, step, now() + HELD_RECHECK_MS);
+      await store.indexAdd(DUE_KEY, step, this.#now() + HELD_RECHECK_MS);
       return false;
     }
     try {
-      if (ORDERED.has(kind)) {
-        const [first] = await store.indexRange(laneKey(record.requestId, kind), { limit: 1 });
-        if (first && first.score < record.seq) throw new NotYet(`an earlier ${kind} of ${record.requestId} is not delivered yet`);
-      }
-      const result = await deps.run(kind, record);
-      await store.add(doneKey(step), result, MARKER_TTL_MS);
-      await settle(record, kind, step);
+      await this.#send(record, kind, step);
       return true;
     } catch (error) {
       if (error instanceof Refused) {
-        await refused(record, kind, step, error);
+        await this.#refused(record, kind, step, error);
         return true;
       }
-      const attempt = await store.increment(attemptsKey(step));
-      await store.indexAdd(DUE_KEY, step, now() + backoffMs(attempt));
-      const level = error instanceof NotYet ? 'debug' : 'warn';
-      log[level]({ err: error, requestId: record.requestId, seq: record.seq, kind, attempt }, `Slack ${kind} not delivered; retrying in ${backoffMs(attempt) / 1000} s`);
+      await this.#retryLater(record, kind, step, error);
       return false;
     } finally {
       await store.delete(claimKey(step));
     }
   }
 
+  /** Runs a claimed step in its turn (a person reads a request's thread, DMs and audit lines in order) and marks it done. */
+  async #send(record: AuditRecord, kind: StepKind, step: string): Promise<void> {
+    if (ORDERED.has(kind)) {
+      const [first] = await this.#store.indexRange(laneKey(record.requestId, kind), { limit: 1 });
+      if (first && first.score < record.seq) throw new NotYet(`an earlier ${kind} of ${record.requestId} is not delivered yet`);
+    }
+    const result = await this.#deps.run(kind, record);
+    await this.#store.add(doneKey(step), result, MARKER_TTL_MS);
+    await this.#settle(record, kind, step);
+  }
+
+  async #retryLater(record: AuditRecord, kind: StepKind, step: string, error: unknown): Promise<void> {
+    const attempt = await this.#store.increment(attemptsKey(step));
+    await this.#store.indexAdd(DUE_KEY, step, this.#now() + backoffMs(attempt));
+    const level = error instanceof NotYet ? 'debug' : 'warn';
+    this.#log[level]({ err: error, requestId: record.requestId, seq: record.seq, kind, attempt }, `Slack ${kind} not delivered; retrying in ${backoffMs(attempt) / 1000} s`);
+  }
+
   /** One queue per request, so its messages keep their order; requests go in parallel. */
-  function enqueue(requestId: string, work: () => Promise<unknown>): Promise<unknown> {
-    const next = (queues.get(requestId) ?? Promise.resolve()).then(work, work);
-    queues.set(requestId, next);
+  #enqueue(requestId: string, work: () => Promise<unknown>): Promise<unknown> {
+    const next = (this.#queues.get(requestId) ?? Promise.resolve()).then(work, work);
+    this.#queues.set(requestId, next);
     void next.finally(() => {
-      if (queues.get(requestId) === next) queues.delete(requestId);
+      if (this.#queues.get(requestId) === next) this.#queues.delete(requestId);
     });
     return next;
   }
-
-  return {
-    /** A new record: its steps are filed, then tried at once. */
-    publish(record: AuditRecord): Promise<unknown> {
-      return enqueue(record.requestId, async () => {
-        for (const kind of await plan(record)) await deliver(record, kind);
-      }).catch((error: unknown) => log.warn({ err: error, requestId: record.requestId, seq: record.seq }, 'Slack delivery not started; the outbox sweep will take it'));
-    },
-
-    /** One more step owed for a record whose own steps were filed already (the chain's anchor), tried at once. */
-    file(record: AuditRecord, kind: StepKind): Promise<unknown> {
-      return enqueue(record.requestId, async () => {
-        await store.indexAdd(DUE_KEY, stepId(record.seq, kind), now());
-        await deliver(record, kind);
-      }).catch((error: unknown) => log.warn({ err: error, seq: record.seq, kind }, 'Slack delivery not started; the outbox sweep will take it'));
-    },
-
-    /**
-     * Files the records no publish filed (a crash between the append and the publish), then
-     * tries the steps that are due. Both reads are bounded: records since the cursor, due steps.
-     */
-    async sweep() {
-      const cursor = (await store.get<number>(CURSOR_KEY)) ?? 0;
-      const records = await deps.audit.read(cursor + 1, PLAN_BATCH);
-      for (const record of records) await plan(record);
-      if (records.length > 0) await store.set(CURSOR_KEY, records.at(-1)!.seq);
-
-      for (let batch = 0; batch < DUE_BATCHES; batch++) {
-        const due = (await store.indexRange(DUE_KEY, { max: now(), limit: DUE_BATCH })).map((entry) => parseStep(entry.member));
-        due.sort((a, b) => a.seq - b.seq);
-        const work: Promise<unknown>[] = [];
-        for (const { seq, kind } of due) {
-          const [record] = await deps.audit.read(seq, 1);
-          if (!record) {
-            await store.indexRemove(DUE_KEY, stepId(seq, kind));
-            continue;
-          }
-          work.push(enqueue(record.requestId, () => deliver(record, kind)));
-        }
-        await Promise.all(work);
-        if (due.length < DUE_BATCH) break;
-      }
-    },
-
-    /** Steps owed and not yet delivered, by every replica. */
-    depth: () => store.indexCount(DUE_KEY),
-
-    async idle() {
-      while (queues.size > 0) await Promise.all(queues.values());
-    },
-  };
 }
 
 /** The steps Slack refused for good, oldest first. */

@@ -15,11 +15,14 @@ function tsFiles(dir: string): string[] {
   });
 }
 
+/** Every TypeScript file under src/, as its repository path (`src/…`). */
+export const sourcePaths = () => tsFiles(join(repoRoot, 'src')).map((file) => file.slice(repoRoot.length));
+
 /** Every TypeScript file under src/, as its repository path and its code without comments. */
 export function sourceFiles(): { path: string; code: string }[] {
-  return tsFiles(join(repoRoot, 'src')).map((file) => ({
-    path: file.slice(repoRoot.length),
-    code: readFileSync(file, 'utf8')
+  return sourcePaths().map((path) => ({
+    path,
+    code: readRepoFile(path)
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/^\s*\/\/.*$/gm, ''),
   }));

@@ -19,11 +19,8 @@ const NOT_YET_SPLIT: readonly { file: string; name: string }[] = [
   { file: 'src/domain/lifecycle/decide.ts', name: 'deciding' },
   { file: 'src/domain/lifecycle/submit.ts', name: 'submitting' },
   { file: 'src/domain/requests/indexes.ts', name: 'createRequestIndex' },
-  // Delivery: the notifier as a small implementation of the domain's port, steps shared by import.
-  { file: 'src/slack/delivery/batch-steps.ts', name: 'createBatchSteps' },
+  // Delivery: the App Home.
   { file: 'src/slack/delivery/home.ts', name: 'createHome' },
-  { file: 'src/slack/delivery/notifier.ts', name: 'createSlackNotifier' },
-  { file: 'src/slack/delivery/outbox.ts', name: 'createOutbox' },
   // Listeners: the mapping from payload to domain call apart from the registration.
   { file: 'src/slack/listeners/commands/adduser.ts', name: 'registerAdduser' },
 ];

@@ -3,7 +3,7 @@ import { CannotDecrypt } from '../../adapters/store/sealed.js';
 import type { AuditAction } from '../audit.js';
 import type { DecisionResult, LifecycleDeps } from './types.js';
 import { type AccessRequest, isFinal, type RequestState, withoutForm } from '../requests/request.js';
-import { createRequestIndex } from '../requests/indexes.js';
+import { RequestIndex } from '../requests/indexes.js';
 import { ALL_REQUESTS_KEY, approvalsKey, passwordPlace, REVEAL_TTL_MS, requestKey, revealKey } from '../requests/keys.js';
 
 /**
@@ -14,7 +14,7 @@ import { ALL_REQUESTS_KEY, approvalsKey, passwordPlace, REVEAL_TTL_MS, requestKe
 export function createCore(deps: LifecycleDeps) {
   const { store, audit, notifier, log } = deps;
   const now = deps.now ?? (() => new Date());
-  const index = createRequestIndex(store, ALL_REQUESTS_KEY, () => now().getTime());
+  const index = new RequestIndex(store, ALL_REQUESTS_KEY, () => now().getTime());
 
   const providerOf = (id: string) => deps.providers.find((provider) => provider.id === id);
   const passwordFields = passwordFieldIds;

@@ -45,24 +45,18 @@ type Decisions = ReturnType<typeof deciding>;
  * atomic as ever: an approver counts for the members whose providers they may approve.
  */
 export function batching(core: Core, steps: { parts: Submitting['parts']; announce: Submitting['announce']; decisions: Decisions }) {
-  const { deps, store, now, get } = core;
+  const { deps, store, now } = core;
   const { validate, draft, keep, admitMore, admitNow, approveByRule } = steps.parts;
-
-  const getBatch = (id: string) => store.get<Batch>(batchKey(id));
-
-  async function membersOf(batch: Batch): Promise<AccessRequest[]> {
-    const members = await Promise.all(batch.members.map(get));
-    return members.filter((member): member is AccessRequest => member !== undefined);
-  }
 
   /**
    * The decision on every pending member. Refusals that hold for every member come back as the
    * batch's refusal; a refusal for some members only is said alongside what moved.
    */
   async function decide(id: string, run: (member: AccessRequest) => Promise<DecisionResult>): Promise<BatchDecision> {
-    const batch = await getBatch(id);
-    if (!batch) return { ok: false, why: 'This request no longer exists.' };
-    const pending = (await membersOf(batch)).filter((member) => member.state === 'pending');
+    const found = await deps.requests.batchOf(id);
+    if (!found) return { ok: false, why: 'This request no longer exists.' };
+    const { batch, members } = found;
+    const pending = members.filter((member) => member.state === 'pending');
     if (pending.length === 0) return { ok: false, why: 'This request is already decided.' };
     const results = await Promise.all(pending.map(run));
     const moved: AccessRequest[] = [];
@@ -111,13 +105,6 @@ export function batching(core: Core, steps: { parts: Submitting['parts']; announ
   }
 
   return {
-    getBatch,
-    /** The batch and its members as they are now. */
-    async batchOf(id: string): Promise<{ batch: Batch; members: AccessRequest[] } | undefined> {
-      const batch = await getBatch(id);
-      return batch && { batch, members: await membersOf(batch) };
-    },
-
     /**
      * Validates every account with its provider's schema and policy; only a batch whose every
      * account is valid and admitted is stored, as one request per account behind one batch.

@@ -4,7 +4,7 @@ import type { AuditAction } from '../audit.js';
 import type { DecisionResult, LifecycleDeps } from './types.js';
 import { type AccessRequest, isFinal, type RequestState, withoutForm } from '../requests/request.js';
 import { RequestIndex } from '../requests/indexes.js';
-import { ALL_REQUESTS_KEY, approvalsKey, passwordPlace, REVEAL_TTL_MS, requestKey, revealKey } from '../requests/keys.js';
+import { ALL_REQUESTS_KEY, passwordPlace, REVEAL_TTL_MS, requestKey, revealKey } from '../requests/keys.js';
 
 /**
  * What every step of the lifecycle shares: reading a request, moving it (one versioned store
@@ -13,6 +13,7 @@ import { ALL_REQUESTS_KEY, approvalsKey, passwordPlace, REVEAL_TTL_MS, requestKe
  */
 export function createCore(deps: LifecycleDeps) {
   const { store, audit, notifier, log } = deps;
+  const { get, approvers } = deps.requests;
   const now = deps.now ?? (() => new Date());
   const index = new RequestIndex(store, ALL_REQUESTS_KEY, () => now().getTime());
 
@@ -80,14 +81,6 @@ export function createCore(deps: LifecycleDeps) {
     inFlight.add(tracked);
     void tracked.finally(() => inFlight.delete(tracked));
     return tracked;
-  }
-
-  async function get(id: string): Promise<AccessRequest | undefined> {
-    return store.get<AccessRequest>(requestKey(id));
-  }
-
-  async function approvers(id: string): Promise<string[]> {
-    return (await store.range<{ user: string }>(approvalsKey(id), 0, -1)).map((entry) => entry.user);
   }
 
   /**

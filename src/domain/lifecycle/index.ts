@@ -12,7 +12,8 @@ export type { CreateCall, DecisionResult, LifecycleDeps, Revealed, SubmitResult 
 
 /**
  * The request lifecycle (SPEC §4), one module per step over a shared core (lifecycle/): submit,
- * decide, provision, recover, and the reads. Every state change is one versioned store
+ * decide, provision, recover. It reads requests through the reads it is given (requests/reads.ts),
+ * which it does not offer again: whoever only reads needs no lifecycle. Every state change is one versioned store
  * transition, so of two clicks, two replicas or a Slack retry exactly one moves the request;
  * the loser is told what happened instead. Facts that arrive outside transitions (approvals)
  * have keys of their own, so no write can overwrite another's.
@@ -23,8 +24,6 @@ export function createLifecycle(deps: LifecycleDeps) {
   const { announce, submit, parts, checkAccount } = submitting(core, provision);
   const decisions = deciding(core);
   return {
-    get: core.get,
-    approvers: core.approvers,
     settled: core.settled,
     submit,
     checkAccount,

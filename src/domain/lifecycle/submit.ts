@@ -4,10 +4,9 @@ import { policyFor } from '../policy/model.js';
 import { type Admission, admit, escalationDueAt, type RuleInput } from '../policy/admission.js';
 import { crashPoint } from '../crash-points.js';
 import type { SubmitResult } from './types.js';
-import type { Batch } from '../batch/batch.js';
 import { type AccessRequest, newRequestId, REASON_FIELD, REASON_MAX } from '../requests/request.js';
 import type { Core } from './core.js';
-import { ALL_REQUESTS_KEY, announcedKey, batchKey, byUserKey, requestKey } from '../requests/keys.js';
+import { ALL_REQUESTS_KEY, announcedKey, byUserKey, requestKey } from '../requests/keys.js';
 import type { Provision } from './provision.js';
 
 
@@ -110,7 +109,7 @@ export function submitting(core: Core, provision: Provision) {
 
   /** Whether a batch still has a member waiting for approval (read until the first that does). */
   async function batchWaiting(batchId: string): Promise<boolean> {
-    for (const id of (await store.get<Batch>(batchKey(batchId)))?.members ?? []) {
+    for (const id of (await deps.requests.getBatch(batchId))?.members ?? []) {
       if ((await get(id))?.state === 'pending') return true;
     }
     return false;

@@ -1,10 +1,10 @@
-import { batching } from './batch.js';
-import { createCore } from './core.js';
-import { deciding } from './decide.js';
-import { provisioning } from './provision.js';
-import { querying } from './queries.js';
-import { recovering } from './recover.js';
-import { submitting } from './submit.js';
+import { approveBatch, cancelBatch, rejectBatch, submitBatch } from './batch.js';
+import { type Core, createCore } from './core.js';
+import { approve, cancel, escalateDue, expire, markDone, reject, retry } from './decide.js';
+import { provision } from './provision.js';
+import { forgetRevealed, peekRevealed } from './queries.js';
+import { recover } from './recover.js';
+import { checkAccount, submit } from './submit.js';
 import type { LifecycleDeps } from './types.js';
 
 export type { BatchDecision, BatchProblem, BatchSubmitResult } from './batch.js';
@@ -13,25 +13,37 @@ export type { CreateCall, DecisionResult, LifecycleDeps, Revealed, SubmitResult 
 /**
  * The request lifecycle (SPEC §4), one module per step over a shared core (lifecycle/): submit,
  * decide, provision, recover. It reads requests through the reads it is given (requests/reads.ts),
- * which it does not offer again: whoever only reads needs no lifecycle. Every state change is one versioned store
- * transition, so of two clicks, two replicas or a Slack retry exactly one moves the request;
- * the loser is told what happened instead. Facts that arrive outside transitions (approvals)
- * have keys of their own, so no write can overwrite another's.
+ * which it does not offer again: whoever only reads needs no lifecycle. Every state change is one
+ * versioned store transition, so of two clicks, two replicas or a Slack retry exactly one moves
+ * the request; the loser is told what happened instead. Facts that arrive outside transitions
+ * (approvals) have keys of their own, so no write can overwrite another's.
  */
 export function createLifecycle(deps: LifecycleDeps) {
   const core = createCore(deps);
-  const { provision } = provisioning(core);
-  const { announce, submit, parts, checkAccount } = submitting(core, provision);
-  const decisions = deciding(core);
+  const bound = <A extends unknown[], R>(step: (core: Core, ...args: A) => R) => (...args: A): R => step(core, ...args);
   return {
-    settled: core.settled,
-    submit,
-    checkAccount,
-    provision,
-    ...decisions,
-    ...batching(core, { parts, announce, decisions }),
-    ...recovering(core, { announce, provision }),
-    ...querying(core),
+    submit: bound(submit),
+    checkAccount: bound(checkAccount),
+    submitBatch: bound(submitBatch),
+    approve: bound(approve),
+    reject: bound(reject),
+    cancel: bound(cancel),
+    approveBatch: bound(approveBatch),
+    rejectBatch: bound(rejectBatch),
+    cancelBatch: bound(cancelBatch),
+    provision: bound(provision),
+    retry: bound(retry),
+    markDone: bound(markDone),
+    expire: bound(expire),
+    escalateDue: bound(escalateDue),
+    recover: bound(recover),
+    peekRevealed: bound(peekRevealed),
+    forgetRevealed: bound(forgetRevealed),
+    /** The reminder for this request went out. */
+    reminded: (id: string) => core.index.reminded(id),
+    /** Indexes requests stored by versions that kept no indexes (once per store). */
+    backfillIndexes: () => core.index.backfill(deps.requests.get),
+    settled: () => core.background.settled(),
   };
 }
 

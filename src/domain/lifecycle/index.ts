@@ -1,13 +1,21 @@
-import { approveBatch, cancelBatch, rejectBatch, submitBatch } from './batch.js';
+import { approve } from './approve.js';
+import { cancel } from './cancel.js';
 import { type Core, createCore } from './core.js';
-import { approve, cancel, escalateDue, expire, markDone, reject, retry } from './decide.js';
+import { approveBatch, cancelBatch, rejectBatch } from './decide-batch.js';
+import { escalateDue } from './escalate.js';
+import { expire } from './expire.js';
+import { checkAccount } from './form-check.js';
 import { provision } from './provision.js';
-import { forgetRevealed, peekRevealed } from './queries.js';
 import { recover } from './recover.js';
-import { checkAccount, submit } from './submit.js';
+import { reject } from './reject.js';
+import { forgetRevealed, peekRevealed } from './reveal.js';
+import { markDone, retry } from './settle-unknown.js';
+import { submitBatch } from './submit-batch.js';
+import { submit } from './submit.js';
 import type { LifecycleDeps } from './types.js';
 
-export type { BatchDecision, BatchProblem, BatchSubmitResult } from './batch.js';
+export type { BatchDecision } from './decide-batch.js';
+export type { BatchProblem, BatchSubmitResult } from './submit-batch.js';
 export type { CreateCall, DecisionResult, LifecycleDeps, Revealed, SubmitResult } from './types.js';
 
 /**

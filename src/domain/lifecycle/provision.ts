@@ -1,7 +1,9 @@
 import type { Outcome } from '../../adapters/providers/outcome.js';
 import { crashPoint } from '../crash-points.js';
 import type { AccessRequest, RequestState } from '../requests/request.js';
-import { type Core, keepForReveal, move, openForm, providerOf, record } from './core.js';
+import { type Core, move, providerOf, record } from './core.js';
+import { keepForReveal } from './reveal.js';
+import { openForm } from './sealed-form.js';
 
 function outcomeState(outcome: Outcome): Extract<RequestState, 'succeeded' | 'failed' | 'unknown'> {
   if (outcome.kind === 'created' || outcome.kind === 'dry_run') return 'succeeded';

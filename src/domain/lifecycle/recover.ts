@@ -1,7 +1,7 @@
 import { type Core, move, record } from './core.js';
 import { ANNOUNCE_GRACE_MS, BATCH } from '../requests/keys.js';
 import { provision } from './provision.js';
-import { announce } from './submit.js';
+import { announce } from './filing.js';
 
 /** What dead processes left half-done: unannounced requests, approved ones never sent, calls cut off. */
 

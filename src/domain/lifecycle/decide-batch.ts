@@ -20,6 +20,9 @@ export type BatchDecision =
   | { ok: false; why: string };
 
 /**
+ * SPEC §9: a decision on the batch is that decision on each pending member, each one atomic as
+ * ever: an approver counts for the members whose providers they may approve.
+ *
  * The decision on every pending member. Refusals that hold for every member come back as the
  * batch's refusal; a refusal for some members only is said alongside what moved.
  */

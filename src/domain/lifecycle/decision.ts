@@ -3,7 +3,10 @@ import type { DecisionResult } from './types.js';
 import type { AccessRequest } from '../requests/request.js';
 import type { Core } from './core.js';
 
-/** People's decisions (approve, reject, cancel, after unknown: retry or mark as done) and the bot's (expire, escalate). */
+/**
+ * What people's decisions (approve, reject, cancel; after unknown: retry or mark as done) share;
+ * the bot's own are expire.ts and escalate.ts.
+ */
 
 /**
  * The request a person decides, once this replica decides under the policy in force and `may`

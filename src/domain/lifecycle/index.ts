@@ -19,12 +19,13 @@ export type { BatchProblem, BatchSubmitResult } from './submit-batch.js';
 export type { CreateCall, DecisionResult, LifecycleDeps, Revealed, SubmitResult } from './types.js';
 
 /**
- * The request lifecycle (SPEC §4), one module per step over a shared core (lifecycle/): submit,
- * decide, provision, recover. It reads requests through the reads it is given (requests/reads.ts),
- * which it does not offer again: whoever only reads needs no lifecycle. Every state change is one
- * versioned store transition, so of two clicks, two replicas or a Slack retry exactly one moves
- * the request; the loser is told what happened instead. Facts that arrive outside transitions
- * (approvals) have keys of their own, so no write can overwrite another's.
+ * The request lifecycle (SPEC §4): one use case per module (lifecycle/), each a function of the
+ * shared core, which this binds once. It reads requests through the reads it is given
+ * (requests/reads.ts) and does not offer them again: whoever only reads needs no lifecycle.
+ * Every state change is one versioned store transition, so of two clicks, two replicas or a
+ * Slack retry exactly one moves the request; the loser is told what happened instead. Facts
+ * that arrive outside transitions (approvals) have keys of their own, so no write can
+ * overwrite another's.
  */
 export function createLifecycle(deps: LifecycleDeps) {
   const core = createCore(deps);

@@ -11,6 +11,12 @@ import { type Checked, type Judged, validate } from './form-check.js';
 import { admitMore } from './limits.js';
 import { admitNow, approveByRule } from './rule-approval.js';
 
+/**
+ * SPEC §9: a batch files one ordinary request per account. Every member is validated, admitted
+ * and stored like a request of its own (the same parts as `submit`: form-check, limits,
+ * rule-approval, filing); decide-batch.ts decides them together.
+ */
+
 /** What is wrong with a batch: one account's field (by its place in the batch), or the whole batch's. */
 export interface BatchProblem {
   account?: number;
@@ -22,13 +28,6 @@ export type BatchSubmitResult =
   | { ok: true; batch: Batch; requests: AccessRequest[] }
   | { ok: true; duplicate: true }
   | { ok: false; problems: BatchProblem[] };
-
-/**
- * SPEC §9: a batch files one ordinary request per account and decides them together. Every
- * member is validated, admitted and stored like a request of its own (the same parts as
- * `submit`), and a decision on the batch is that decision on each pending member, each one
- * atomic as ever: an approver counts for the members whose providers they may approve.
- */
 
 /**
  * Every member's `requested` record; then, when a rule approves every account, each approval.

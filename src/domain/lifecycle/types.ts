@@ -29,7 +29,7 @@ export interface LifecycleDeps {
   create: (provider: AnyProvider, settings: ProviderSettings, input: unknown, call: { log: Logger; dryRun: boolean }) => Promise<CreateCall>;
   /** The policy in force now (a SIGHUP may replace it). */
   policy: () => AccessPolicy;
-  /** Whether this replica's policy is the one every replica decides under now (policy-version.ts). */
+  /** Whether this replica's policy is the one every replica decides under now (policy/version.ts). */
   policyAgreed: () => Promise<Verdict>;
   directory: Directory;
   notifier: Notifier;

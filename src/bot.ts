@@ -16,6 +16,7 @@ import { expireDue, expirySweepInterval } from './domain/expiry.js';
 import { createLifecycle, type Lifecycle } from './domain/lifecycle/index.js';
 import { createLiveness } from './domain/liveness.js';
 import { createPolicyVersion } from './domain/policy/version.js';
+import { createRequestReads } from './domain/requests/reads.js';
 import { readPolicyFile } from './config/policy-file.js';
 import { type AccessPolicy, policyFor, shortestDeadline } from './domain/policy/model.js';
 import { privilegedIn } from './domain/policy/admission.js';
@@ -118,6 +119,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const http = createHttpClient();
   // One grant per provider serves creates and lookups alike; a granted token is masked in logs while it lives.
   const tokens = createTokenCache({ http, log, hide: (token, ttlMs) => registerSecretValues([token], ttlMs) });
+  const requests = createRequestReads(store);
   const threads = createThreads(store);
   const functionTokens = createFunctionTokens(store, secrets, log);
   const directory = createSlackDirectory(slackClient, identity.workspace);
@@ -164,7 +166,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const approversText = (provider: string) => describeApprovers(approversFor(policy, provider));
   let lifecycle: Lifecycle | undefined;
   const metrics = createMetrics({
-    pendingRequests: () => lifecycle!.pendingCount(),
+    pendingRequests: () => requests.pendingCount(),
     outboxDepth: () => notifier.depth(),
     providerQueue: () => [...limiters].map(([provider, limiter]) => ({ provider, queued: limiter.queued() })),
   });
@@ -183,19 +185,19 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     approversText,
     privileged: (request) => privilegedIn(policyFor(policy, request.provider), request.privileges ?? {}),
     current: async (id) => {
-      const request = await lifecycle?.get(id);
-      return request && { request, approvedBy: await lifecycle!.approvers(id) };
+      const request = await requests.get(id);
+      return request && { request, approvedBy: await requests.approvers(id) };
     },
     batch: async (id) => {
-      const found = await lifecycle!.batchOf(id);
+      const found = await requests.batchOf(id);
       if (!found) return undefined;
       // Only a pending member's approvals are shown: read no others.
       const pending = found.members.filter((member) => member.state === 'pending');
-      const approvals = await Promise.all(pending.map(async (member) => [member.id, await lifecycle!.approvers(member.id)] as const));
+      const approvals = await Promise.all(pending.map(async (member) => [member.id, await requests.approvers(member.id)] as const));
       return { ...found, approvedBy: new Map(approvals) };
     },
-    batchRecord: (id) => lifecycle!.getBatch(id),
-    hasRevealed: (id) => lifecycle!.hasRevealed(id),
+    batchRecord: (id) => requests.getBatch(id),
+    hasRevealed: (id) => requests.hasRevealed(id),
     auditHead: () => audit.head(),
     functionTokens,
     refreshHome: (request) => home.refreshFor(request),
@@ -207,7 +209,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const home = createHome({
     client: slackClient,
     store,
-    lifecycle: () => lifecycle!,
+    requests,
     threads,
     providers,
     policy: policyNow,
@@ -216,6 +218,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
   lifecycle = createLifecycle({
     store,
+    requests,
     audit,
     providers,
     settings: config.providers,
@@ -243,7 +246,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
 
   const slack = createSlackApp(config, log, identity, reporter);
-  registerListeners(slack.app, { config, policy: policyNow, providers, lifecycle, audit, directory, lookups, threads, metrics, home, functionTokens, log,
+  registerListeners(slack.app, { config, policy: policyNow, providers, lifecycle, requests, audit, directory, lookups, threads, metrics, home, functionTokens, log,
     once: (key) => store.add(`slack:once:${key}`, true, 86_400_000),
   });
 
@@ -287,9 +290,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const expiry = every(
     expirySweepInterval(shortestDeadline(policy)),
     async () => {
-      await remindDue({ lifecycle: lifecycle!, store, threads, client: slackClient, approversText, labelOf: labelIn(providers), log });
+      await remindDue({ requests, lifecycle: lifecycle!, store, threads, client: slackClient, approversText, labelOf: labelIn(providers), log });
       await lifecycle!.escalateDue();
-      await expireDue(lifecycle!, botActor());
+      await expireDue(requests, lifecycle!, botActor());
     },
     log,
     'reminder, escalation and expiry sweep',

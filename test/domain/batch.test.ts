@@ -34,7 +34,7 @@ describe('submitBatch', () => {
     expect(batch.id).toMatch(/^AB-[2-9A-HJKMNP-Z]{8}$/);
     expect(await h.store.get<Batch>(`batch:${batch.id}`)).toEqual(batch);
     expect(batch.members).toEqual(requests.map((request) => request.id));
-    const stored = await Promise.all(batch.members.map((id) => h.lifecycle.get(id)));
+    const stored = await Promise.all(batch.members.map((id) => h.requests.get(id)));
     expect(stored.map((request) => [request!.state, request!.provider, request!.target, request!.batch])).toEqual([
       ['pending', 'checkcentral', 'a@example.com', { id: batch.id, index: 0 }],
       ['pending', 'smscentral', 'jill.valentine', { id: batch.id, index: 1 }],
@@ -114,7 +114,7 @@ describe('submitBatch', () => {
     h.answers.push(async () => ({ kind: 'created', providerUserId: 'cc-1' }), async () => ({ kind: 'created', providerUserId: 'cc-2' }));
     const all = await filed([{ provider: 'checkcentral', form: cc('a@example.com') }, { provider: 'checkcentral', form: cc('b@example.com') }]);
     const mixed = await filed([{ provider: 'checkcentral', form: cc('c@example.com') }, { provider: 'checkcentral', form: { ...cc('d@example.com'), accessLevel: 'manager' } }]);
-    const states = async (batch: Batch) => Promise.all(batch.members.map(async (id) => (await h.lifecycle.get(id))!.state));
+    const states = async (batch: Batch) => Promise.all(batch.members.map(async (id) => (await h.requests.get(id))!.state));
     expect(await states(all.batch)).toEqual(['succeeded', 'succeeded']);
     expect(await states(mixed.batch)).toEqual(['pending', 'pending']);
     expect(h.calls.map((call) => (call.input as { email: string }).email).sort()).toEqual(['a@example.com', 'b@example.com']);
@@ -131,8 +131,8 @@ describe('decisions on a batch', () => {
     if (!first.ok) return;
     expect(first.moved.map((member) => member.id)).toEqual(batch.members);
     await Promise.all(first.provision.map((id) => h.lifecycle.provision(id, FIRST)));
-    expect((await h.lifecycle.get(batch.members[0]!))!.state).toBe('succeeded');
-    expect((await h.lifecycle.get(batch.members[1]!))!.state).toBe('pending');
+    expect((await h.requests.get(batch.members[0]!))!.state).toBe('succeeded');
+    expect((await h.requests.get(batch.members[1]!))!.state).toBe('pending');
     expect(await h.lifecycle.approveBatch(batch.id, FIRST)).toEqual({ ok: false, why: 'You have already approved this request; it needs 1 more approval from someone else.' });
     const second = await h.lifecycle.approveBatch(batch.id, SECOND);
     expect(second).toMatchObject({ ok: true, provision: [batch.members[1]] });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Outcome } from '../../src/adapters/providers/outcome.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import type { Lifecycle } from '../../src/domain/lifecycle/index.js';
+import type { RequestReads } from '../../src/domain/requests/reads.js';
 import { APPROVERS, type LifecycleHarness, startLifecycle } from '../support/lifecycle.js';
 
 const form = { email: 'fenced@myorg.example', name: 'Fen Ced', accessLevel: 'user', userGroups: ['grp-ops'], notify_failures: ['sms'], reason: 'fencing test' };
@@ -16,6 +17,7 @@ describe('fencing: a transition moves only the version its caller read', () => {
   let held: Promise<void> | undefined;
   let store: Store;
   let lifecycle: Lifecycle;
+  let requests: RequestReads;
 
   beforeEach(async () => {
     h = await startLifecycle({
@@ -29,7 +31,7 @@ describe('fencing: a transition moves only the version its caller read', () => {
         },
       }),
     });
-    ({ store, lifecycle } = h);
+    ({ store, lifecycle, requests } = h);
   });
   afterEach(async () => h.stop());
 
@@ -39,7 +41,7 @@ describe('fencing: a transition moves only the version its caller read', () => {
     const id = submitted.request.id;
     expect(await lifecycle.approve(id, APPROVERS[0]!)).toMatchObject({ ok: true, remaining: 0 });
     await lifecycle.provision(id, APPROVERS[0]!);
-    expect((await lifecycle.get(id))?.state).toBe('unknown');
+    expect((await requests.get(id))?.state).toBe('unknown');
     return id;
   }
 
@@ -53,7 +55,7 @@ describe('fencing: a transition moves only the version its caller read', () => {
     await lifecycle.approve(id, APPROVERS[0]!);
     const provisioning = lifecycle.provision(id, APPROVERS[0]!);
     await expect.poll(() => h.calls.length).toBe(1);
-    const current = (await lifecycle.get(id))!;
+    const current = (await requests.get(id))!;
     expect(current.state).toBe('provisioning');
     expect(await store.transition(`request:${id}`, ['provisioning'], { ...current, state: 'unknown', version: (current.version ?? 0) + 1 }, current.version ?? 0)).toBe(true);
     return { id, answer, provisioning };
@@ -69,7 +71,7 @@ describe('fencing: a transition moves only the version its caller read', () => {
     // …while the first click retries, and the provider fails fast: unknown again.
     expect(await lifecycle.retry(id, APPROVERS[0]!)).toMatchObject({ ok: true });
     await lifecycle.provision(id, APPROVERS[0]!);
-    expect((await lifecycle.get(id))?.state).toBe('unknown');
+    expect((await requests.get(id))?.state).toBe('unknown');
     release();
     expect(await late).toEqual({ ok: false, why: 'This request is already unknown.' });
     await lifecycle.provision(id, APPROVERS[1]!);
@@ -91,7 +93,7 @@ describe('fencing: a transition moves only the version its caller read', () => {
     expect(await lifecycle.retry(id, APPROVERS[1]!)).toMatchObject({ ok: true });
     answer({ kind: 'created', providerUserId: 'CC-88' });
     expect(await first).toBeUndefined();
-    expect((await lifecycle.get(id))?.state).toBe('approved');
+    expect((await requests.get(id))?.state).toBe('approved');
     const late = (await h.audit.read()).filter((record) => record.requestId === id && record.action === 'late_answer');
     expect(late).toEqual([expect.objectContaining({ providerUserId: 'CC-88' })]);
   });
@@ -101,7 +103,7 @@ describe('fencing: a transition moves only the version its caller read', () => {
     if (!submitted.ok || !('request' in submitted)) throw new Error('not submitted');
     h.clock.now += 3_600_000;
     expect(await lifecycle.approve(submitted.request.id, APPROVERS[0]!)).toMatchObject({ ok: false, why: expect.stringContaining('expired') });
-    expect((await lifecycle.get(submitted.request.id))?.state).toBe('expired');
+    expect((await requests.get(submitted.request.id))?.state).toBe('expired');
     expect(h.calls.length).toBe(0);
   });
 });

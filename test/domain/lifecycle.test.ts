@@ -50,14 +50,14 @@ describe('submit', () => {
     expect(request.id).toMatch(/^AR-[2-9A-HJKMNP-Z]{8}$/);
     expect(request.details).toContainEqual({ label: 'Email', value: 'new.user@myorg.example' });
     expect(request.escalateAt).toBeUndefined();
-    expect(await h.lifecycle.get(request.id)).toEqual(request);
+    expect(await h.requests.get(request.id)).toEqual(request);
     expect(await h.actions(request.id)).toEqual(['requested']);
     const [record] = await h.audit.forRequest(request.id);
     expect(record).toMatchObject({ actor: REQUESTER, provider: 'checkcentral', target: 'new.user@myorg.example', reason: 'joins the ops team', dryRun: false });
     expect(h.events).toHaveLength(1);
     expect(h.events[0]!.request.form).toEqual({});
     expect(h.events[0]!.audit.action).toBe('requested');
-    expect(await h.lifecycle.recentFor(REQUESTER)).toEqual([request]);
+    expect(await h.requests.recentFor(REQUESTER)).toEqual([request]);
   });
 
   test('an unknown provider, a short or long reason and schema errors come back per field, and nothing is stored', async () => {
@@ -76,15 +76,15 @@ describe('submit', () => {
     const bad = await h.lifecycle.submit({ requester: REQUESTER, provider: 'checkcentral', form: { ...checkcentral('not-an-email'), accessLevel: 'root', reason: 'x' }, channel: 'C1' });
     expect(bad.ok).toBe(false);
     expect(Object.keys((bad as { errors: object }).errors).sort()).toEqual(['accessLevel', 'email', 'reason']);
-    expect(await h.lifecycle.recentFor(REQUESTER)).toHaveLength(2);
-    expect(await h.lifecycle.pendingCount()).toBe(2);
+    expect(await h.requests.recentFor(REQUESTER)).toHaveLength(2);
+    expect(await h.requests.pendingCount()).toBe(2);
   });
 
   test('a blank password is generated (20 characters, every class), kept sealed in the store and hidden from logs', async () => {
     await open({ secretKey: KEY });
     const request = await submitted('smscentral', smscentral());
     expect(request.generated).toEqual(['PASSWORD']);
-    const stored = (await h.lifecycle.get(request.id))!;
+    const stored = (await h.requests.get(request.id))!;
     expect(stored.form.PASSWORD).toMatch(/^sealed:v2:/);
     const [password] = h.hidden;
     expect(password).toHaveLength(20);
@@ -99,7 +99,7 @@ describe('submit', () => {
     const request = await submitted('smscentral', smscentral('Typed-Pass-123!'));
     expect(request.generated).toEqual([]);
     expect(h.hidden).toEqual(['Typed-Pass-123!']);
-    expect((await h.lifecycle.get(request.id))!.form.PASSWORD).toMatch(/^sealed:v2:/);
+    expect((await h.requests.get(request.id))!.form.PASSWORD).toMatch(/^sealed:v2:/);
     await approvedAndProvisioned(request.id);
     expect((h.calls[0]!.input as { PASSWORD: Secret }).PASSWORD.reveal()).toBe('Typed-Pass-123!');
   });
@@ -130,7 +130,7 @@ describe('submit', () => {
     const result = await h.lifecycle.submit({ requester: REQUESTER, provider: 'checkcentral', form: checkcentral(), channel: 'C1', admit: async () => (asked += 1) === 0 });
     expect(result).toEqual({ ok: true, duplicate: true });
     expect(asked).toBe(1);
-    expect(await h.lifecycle.recentFor(REQUESTER)).toEqual([]);
+    expect(await h.requests.recentFor(REQUESTER)).toEqual([]);
     expect(h.events).toEqual([]);
   });
 
@@ -150,7 +150,7 @@ describe('submit', () => {
     const request = await submitted();
     expect(request).toMatchObject({ state: 'approved', decision: { by: 'UBOT', reason: 'Approved by the policy rule "plain users"' } });
     await h.lifecycle.settled();
-    expect((await h.lifecycle.get(request.id))!.state).toBe('succeeded');
+    expect((await h.requests.get(request.id))!.state).toBe('succeeded');
     const approved = (await h.audit.forRequest(request.id)).find((record) => record.action === 'approved');
     expect(approved).toMatchObject({ actor: 'UBOT', reason: 'Approved by the policy rule "plain users"', policy: 'abc123def456' });
     const admin = await submitted('checkcentral', { ...checkcentral('admin@myorg.example'), accessLevel: 'administrator' });
@@ -186,7 +186,7 @@ describe('approve, reject, cancel', () => {
     expect(records.at(-1)).toMatchObject({ action: 'succeeded', actor: APPROVERS[0], providerUserId: 'CC-42' });
     expect(records.at(-1)!.error).toBeUndefined();
     expect(h.events.map((event) => event.request.state)).toEqual(['pending', 'approved', 'provisioning', 'succeeded']);
-    expect(await h.lifecycle.pendingCount()).toBe(0);
+    expect(await h.requests.pendingCount()).toBe(0);
   });
 
   test('two approvals required: each approver counts once, the requester never, and the second moves it', async () => {
@@ -194,9 +194,9 @@ describe('approve, reject, cancel', () => {
     const request = await submitted();
     const first = await h.lifecycle.approve(request.id, APPROVERS[0]!);
     expect(first).toMatchObject({ ok: true, remaining: 1, request: { state: 'pending' } });
-    expect(await h.lifecycle.approvers(request.id)).toEqual([APPROVERS[0]]);
+    expect(await h.requests.approvers(request.id)).toEqual([APPROVERS[0]]);
     expect(await h.lifecycle.approve(request.id, APPROVERS[0]!)).toEqual({ ok: false, why: 'You have already approved this request; it needs 1 more approval from someone else.' });
-    expect((await h.lifecycle.get(request.id))!.state).toBe('pending');
+    expect((await h.requests.get(request.id))!.state).toBe('pending');
     const second = await h.lifecycle.approve(request.id, APPROVERS[1]!);
     expect(second).toMatchObject({ ok: true, remaining: 0, request: { state: 'approved', decision: { by: APPROVERS[1] } } });
     await h.lifecycle.settled();
@@ -213,7 +213,7 @@ describe('approve, reject, cancel', () => {
     await open({ policy: () => ({ ...base, defaults: { ...base.defaults, approvers: { users: many, groups: [] } } }) });
     const request = await submitted();
     for (const approver of many) expect(await h.lifecycle.approve(request.id, approver)).toMatchObject({ ok: true });
-    expect(await h.lifecycle.approvers(request.id)).toEqual(many);
+    expect(await h.requests.approvers(request.id)).toEqual(many);
   });
 
   test('three approvals required: the message counts what is left in the plural', async () => {
@@ -311,7 +311,7 @@ describe('the provider’s answer', () => {
     await open({ secretKey: KEY });
     const request = await submitted('smscentral', smscentral('Typed-Pass-123!'));
     await h.lifecycle.approve(request.id, APPROVERS[0]!);
-    const stored = (await h.lifecycle.get(request.id))!;
+    const stored = (await h.requests.get(request.id))!;
     await h.stop();
     await open({ secretKey: OTHER_KEY });
     await h.real.set(`request:${stored.id}`, stored);
@@ -324,7 +324,7 @@ describe('the provider’s answer', () => {
     await open();
     const request = await submitted();
     await h.lifecycle.approve(request.id, APPROVERS[0]!);
-    const stored = (await h.lifecycle.get(request.id))!;
+    const stored = (await h.requests.get(request.id))!;
     await h.real.set(`request:${stored.id}`, { ...stored, form: { ...stored.form, email: 'broken' } });
     const done = await h.lifecycle.provision(stored.id, APPROVERS[0]!);
     expect(done).toMatchObject({ state: 'failed', outcome: { kind: 'rejected', message: "The stored request no longer passes CheckCentral's checks." } });
@@ -358,12 +358,12 @@ describe('after unknown: Retry and Mark as done', () => {
     await open({ secretKey: KEY });
     const request = await unknownRequest('smscentral', smscentral());
     const password = h.hidden[0]!;
-    expect(await h.lifecycle.hasRevealed(request.id)).toBe(false);
+    expect(await h.requests.hasRevealed(request.id)).toBe(false);
     const done = await h.lifecycle.markDone(request.id, APPROVERS[1]!);
     expect(done).toMatchObject({ ok: true, request: { state: 'succeeded', form: {}, decision: { by: APPROVERS[1], reason: 'marked as done' } } });
     expect(await h.lifecycle.markDone(request.id, APPROVERS[1]!)).toEqual({ ok: false, why: 'This request is succeeded, not waiting for a decision.' });
     expect((await h.audit.forRequest(request.id)).at(-1)).toMatchObject({ action: 'succeeded', actor: APPROVERS[1], reason: 'Marked as done by an approver after an unknown outcome' });
-    expect(await h.lifecycle.hasRevealed(request.id)).toBe(true);
+    expect(await h.requests.hasRevealed(request.id)).toBe(true);
     expect(await h.lifecycle.peekRevealed(request.id)).toEqual({ ok: true, secrets: [{ label: 'Password', value: password }] });
     await h.lifecycle.forgetRevealed(request.id);
     expect(await h.lifecycle.peekRevealed(request.id)).toBeUndefined();
@@ -381,7 +381,7 @@ describe('revealing generated passwords', () => {
     const typed = await submitted('smscentral', { ...smscentral('Typed-Pass-123!'), USERNAME: 'other' });
     h.answers.push(async () => ({ kind: 'created', providerUserId: 'SMS-2' }));
     await approvedAndProvisioned(typed.id);
-    expect(await h.lifecycle.hasRevealed(typed.id)).toBe(false);
+    expect(await h.requests.hasRevealed(typed.id)).toBe(false);
   });
 
   test('a failed create keeps nothing to reveal', async () => {
@@ -389,7 +389,7 @@ describe('revealing generated passwords', () => {
     const request = await submitted('smscentral', smscentral());
     h.answers.push(async () => ({ kind: 'rejected', message: 'username taken' }));
     await approvedAndProvisioned(request.id);
-    expect(await h.lifecycle.hasRevealed(request.id)).toBe(false);
+    expect(await h.requests.hasRevealed(request.id)).toBe(false);
   });
 
   test('a kept password this key cannot open says so instead of throwing', async () => {
@@ -411,28 +411,28 @@ describe('sweeps and reads', () => {
     const first = await submitted('checkcentral', checkcentral('a@myorg.example'));
     h.clock.now += 1_000;
     const second = await submitted('checkcentral', checkcentral('b@myorg.example'));
-    expect(await h.lifecycle.expiring()).toEqual([]);
+    expect(await h.requests.expiring()).toEqual([]);
     h.clock.now = START + TTL_MS;
-    expect((await h.lifecycle.expiring()).map((request) => request.id)).toEqual([first.id]);
+    expect((await h.requests.expiring()).map((request) => request.id)).toEqual([first.id]);
     h.clock.now = START + TTL_MS + 1_000;
-    expect((await h.lifecycle.expiring()).map((request) => request.id)).toEqual([first.id, second.id]);
+    expect((await h.requests.expiring()).map((request) => request.id)).toEqual([first.id, second.id]);
     expect(await h.lifecycle.expire(first.id, 'UBOT')).toMatchObject({ state: 'expired', form: {} });
     expect(await h.lifecycle.expire(first.id, 'UBOT')).toBeUndefined();
-    expect((await h.lifecycle.expiring()).map((request) => request.id)).toEqual([second.id]);
+    expect((await h.requests.expiring()).map((request) => request.id)).toEqual([second.id]);
     expect(await h.actions(first.id)).toEqual(['requested', 'expired']);
     expect((await h.audit.forRequest(first.id)).at(-1)!.actor).toBe('UBOT');
-    expect(await h.lifecycle.pendingCount()).toBe(1);
+    expect(await h.requests.pendingCount()).toBe(1);
   });
 
   test('reminders: due at half the time to live, once', async () => {
     await open();
     const request = await submitted();
     h.clock.now = START + TTL_MS / 2 - 1;
-    expect(await h.lifecycle.remindable()).toEqual([]);
+    expect(await h.requests.remindable()).toEqual([]);
     h.clock.now = START + TTL_MS / 2;
-    expect((await h.lifecycle.remindable()).map((one) => one.id)).toEqual([request.id]);
+    expect((await h.requests.remindable()).map((one) => one.id)).toEqual([request.id]);
     await h.lifecycle.reminded(request.id);
-    expect(await h.lifecycle.remindable()).toEqual([]);
+    expect(await h.requests.remindable()).toEqual([]);
   });
 
   test('pending lists soonest to expire first and drops what was decided', async () => {
@@ -440,12 +440,12 @@ describe('sweeps and reads', () => {
     const a = await submitted('checkcentral', checkcentral('a@myorg.example'));
     h.clock.now += 1_000;
     const b = await submitted('checkcentral', checkcentral('b@myorg.example'));
-    expect((await h.lifecycle.pending()).map((one) => one.id)).toEqual([a.id, b.id]);
-    expect((await h.lifecycle.pending(1)).map((one) => one.id)).toEqual([a.id]);
+    expect((await h.requests.pending()).map((one) => one.id)).toEqual([a.id, b.id]);
+    expect((await h.requests.pending(1)).map((one) => one.id)).toEqual([a.id]);
     await h.lifecycle.reject(a.id, APPROVERS[0]!, 'no');
     await h.lifecycle.settled();
-    expect((await h.lifecycle.pending()).map((one) => one.id)).toEqual([b.id]);
-    expect(await h.lifecycle.pendingCount()).toBe(1);
+    expect((await h.requests.pending()).map((one) => one.id)).toEqual([b.id]);
+    expect(await h.requests.pendingCount()).toBe(1);
   });
 
   test('recentFor: newest first, at most the limit, only the person’s own', async () => {
@@ -453,8 +453,8 @@ describe('sweeps and reads', () => {
     const ids: string[] = [];
     for (const name of ['a', 'b', 'c']) ids.push((await submitted('checkcentral', checkcentral(`${name}@myorg.example`))).id);
     await submitted('checkcentral', checkcentral('z@myorg.example'), 'USOMEONEELSE');
-    expect((await h.lifecycle.recentFor(REQUESTER)).map((one) => one.id)).toEqual([...ids].reverse());
-    expect((await h.lifecycle.recentFor(REQUESTER, 2)).map((one) => one.id)).toEqual([ids[2], ids[1]]);
+    expect((await h.requests.recentFor(REQUESTER)).map((one) => one.id)).toEqual([...ids].reverse());
+    expect((await h.requests.recentFor(REQUESTER, 2)).map((one) => one.id)).toEqual([ids[2], ids[1]]);
   });
 
   test('escalation: once, at its time, to the people the policy names then, who may then decide', async () => {
@@ -468,7 +468,7 @@ describe('sweeps and reads', () => {
     h.clock.now = START + 600_000;
     expect(await h.lifecycle.escalateDue()).toBe(1);
     expect(await h.lifecycle.escalateDue()).toBe(0);
-    expect((await h.lifecycle.get(request.id))!.escalatedTo).toEqual({ users: ['UBOSS'], groups: ['SLEADS'] });
+    expect((await h.requests.get(request.id))!.escalatedTo).toEqual({ users: ['UBOSS'], groups: ['SLEADS'] });
     expect((await h.audit.forRequest(request.id)).at(-1)).toMatchObject({ action: 'escalated', actor: 'UBOT', policy: 'e5ca1a7e0000' });
     expect(await h.lifecycle.approve(request.id, 'UBOSS')).toMatchObject({ ok: true, remaining: 0 });
   });
@@ -484,10 +484,10 @@ describe('sweeps and reads', () => {
     for (const index of ['requests:pending', 'requests:remind', 'requests:in-flight', `requests:pending:by-user:${REQUESTER}`]) {
       for (const id of [pending.id, approved.id, rejected.id]) await h.real.indexRemove(index, id);
     }
-    expect(await h.lifecycle.pendingCount()).toBe(0);
+    expect(await h.requests.pendingCount()).toBe(0);
     expect(await h.lifecycle.backfillIndexes()).toBe(2);
     expect(await h.lifecycle.backfillIndexes()).toBe(0);
-    expect((await h.lifecycle.pending()).map((one) => one.id)).toEqual([pending.id]);
+    expect((await h.requests.pending()).map((one) => one.id)).toEqual([pending.id]);
     expect(await h.real.indexRange('requests:in-flight', { limit: 10 })).toEqual([expect.objectContaining({ member: approved.id })]);
   });
 });
@@ -520,7 +520,7 @@ describe('recovery', () => {
     await h.lifecycle.approve(approved.id, APPROVERS[0]!);
     const cutOff = await submitted('checkcentral', checkcentral('b@myorg.example'));
     await h.lifecycle.approve(cutOff.id, APPROVERS[1]!);
-    const stored = (await h.lifecycle.get(cutOff.id))!;
+    const stored = (await h.requests.get(cutOff.id))!;
     await h.real.set(`request:${cutOff.id}`, { ...stored, state: 'provisioning', version: (stored.version ?? 0) + 1 });
     await h.lifecycle.settled();
     const store = h.real;
@@ -529,8 +529,8 @@ describe('recovery', () => {
     try {
       other.answers.push(async () => ({ kind: 'created', providerUserId: 'CC-5' }));
       expect(await other.lifecycle.recover('UBOT')).toBe(2);
-      expect((await other.lifecycle.get(approved.id))!).toMatchObject({ state: 'succeeded', owner: 'other-process' });
-      expect((await other.lifecycle.get(cutOff.id))!).toMatchObject({ state: 'unknown', outcome: { kind: 'unknown', message: expect.stringContaining('may or may not exist') } });
+      expect((await other.requests.get(approved.id))!).toMatchObject({ state: 'succeeded', owner: 'other-process' });
+      expect((await other.requests.get(cutOff.id))!).toMatchObject({ state: 'unknown', outcome: { kind: 'unknown', message: expect.stringContaining('may or may not exist') } });
       expect(other.calls).toHaveLength(1);
       expect((await other.audit.forRequest(approved.id)).filter((record) => record.action === 'succeeded')[0]!.actor).toBe(APPROVERS[0]);
       expect((await other.audit.forRequest(cutOff.id)).at(-1)).toMatchObject({ action: 'unknown', actor: 'UBOT' });
@@ -545,7 +545,7 @@ describe('recovery', () => {
     const request = await submitted();
     await h.lifecycle.approve(request.id, APPROVERS[0]!);
     expect(await h.lifecycle.recover('UBOT')).toBe(0);
-    expect((await h.lifecycle.get(request.id))!.state).toBe('approved');
+    expect((await h.requests.get(request.id))!.state).toBe('approved');
     expect(h.calls).toEqual([]);
   });
 });
@@ -568,8 +568,8 @@ describe('transitions: each moves one version, and of two at once exactly one wi
     const results = await Promise.all([h.lifecycle.approve(request.id, APPROVERS[0]!), h.lifecycle.approve(request.id, APPROVERS[0]!)]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     expect(results.find((result) => !result.ok)).toMatchObject({ ok: false, why: expect.stringMatching(/^You have already approved this request/) });
-    expect(await h.lifecycle.approvers(request.id)).toEqual([APPROVERS[0]]);
-    expect((await h.lifecycle.get(request.id))!.state).toBe('pending');
+    expect(await h.requests.approvers(request.id)).toEqual([APPROVERS[0]]);
+    expect((await h.requests.get(request.id))!.state).toBe('pending');
   });
 
   test('a reject and a cancel at once: one decides, the other is told what happened', async () => {
@@ -577,7 +577,7 @@ describe('transitions: each moves one version, and of two at once exactly one wi
     const request = await submitted();
     const [rejected, cancelled] = await Promise.all([h.lifecycle.reject(request.id, APPROVERS[0]!, 'no'), h.lifecycle.cancel(request.id, REQUESTER)]);
     expect([rejected.ok, cancelled.ok].filter(Boolean)).toHaveLength(1);
-    const final = (await h.lifecycle.get(request.id))!.state;
+    const final = (await h.requests.get(request.id))!.state;
     expect(final === 'rejected' || final === 'cancelled').toBe(true);
     expect([rejected, cancelled].find((result) => !result.ok)).toEqual({ ok: false, why: `This request is already ${final}.` });
     expect(await h.actions(request.id)).toEqual(['requested', final]);
@@ -657,7 +657,7 @@ describe('a decision that loses its transition to another is told what won, and 
     competitor = () => h.lifecycle.reject(request.id, APPROVERS[0]!, 'no');
     expect(await h.lifecycle.escalateDue()).toBe(0);
     expect(await h.actions(request.id)).toEqual(['requested', 'rejected']);
-    expect((await h.lifecycle.get(request.id))!.escalatedTo).toBeUndefined();
+    expect((await h.requests.get(request.id))!.escalatedTo).toBeUndefined();
   });
 });
 

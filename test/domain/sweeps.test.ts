@@ -20,11 +20,11 @@ describe('expiry sweep', () => {
     h.clock.now = START + 60_000;
     await h.lifecycle.submit({ requester: REQUESTER, provider: 'checkcentral', form: form('later@myorg.example'), channel: 'C1' });
     h.clock.now = START + TTL_MS;
-    expect(await expireDue(h.lifecycle, 'UBOT')).toBe(3);
-    expect(await expireDue(h.lifecycle, 'UBOT')).toBe(0);
-    for (const id of ids) expect((await h.lifecycle.get(id))!.state).toBe('expired');
+    expect(await expireDue(h.requests, h.lifecycle, 'UBOT')).toBe(3);
+    expect(await expireDue(h.requests, h.lifecycle, 'UBOT')).toBe(0);
+    for (const id of ids) expect((await h.requests.get(id))!.state).toBe('expired');
     expect((await h.audit.forRequest(ids[0]!)).at(-1)).toMatchObject({ action: 'expired', actor: 'UBOT' });
-    expect(await h.lifecycle.pendingCount()).toBe(1);
+    expect(await h.requests.pendingCount()).toBe(1);
   });
 
   test('the sweep runs at a tenth of the time to live, at least every 100 ms and at most every minute', () => {

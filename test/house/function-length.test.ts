@@ -13,12 +13,6 @@ const MAX_LINES = 80;
 const NOT_YET_SPLIT: readonly { file: string; name: string }[] = [
   // The composition root: each part built once, in order.
   { file: 'src/bot.ts', name: 'startBot' },
-  // The lifecycle's steps, and the request indexes beside them.
-  { file: 'src/domain/lifecycle/batch.ts', name: 'batching' },
-  { file: 'src/domain/lifecycle/core.ts', name: 'createCore' },
-  { file: 'src/domain/lifecycle/decide.ts', name: 'deciding' },
-  { file: 'src/domain/lifecycle/submit.ts', name: 'submitting' },
-  { file: 'src/domain/requests/indexes.ts', name: 'createRequestIndex' },
   // Delivery: the App Home.
   { file: 'src/slack/delivery/home.ts', name: 'createHome' },
   // Listeners: the mapping from payload to domain call apart from the registration.

@@ -43,17 +43,17 @@ describe('resolving the lines', () => {
     // Newest first: 30 members of one batch, then 15 single requests.
     const history = [...Array.from({ length: 30 }, (_, i) => member(`AR-B${i}`, 'AB-1', 29 - i)), ...Array.from({ length: 15 }, (_, i) => aRequest({ id: `AR-${i}` }))];
     const reads: number[] = [];
-    const lifecycle = {
+    const requests = {
       recentFor: async (_user: string, limit = 10) => (reads.push(limit), history.slice(0, limit)),
       batchOf: async (id: string) => ({ batch: aBatch(id, history.slice(0, 30).map((one) => one.id)), members: history.slice(0, 30) }),
     };
-    const lines = await recentShown(lifecycle, 'UASKER', 10);
+    const lines = await recentShown(requests, 'UASKER', 10);
     expect(reads).toEqual([20, 80]);
     expect(lines.map((line) => (line.kind === 'request' ? line.request.id : line.batch.id))).toEqual(['AB-1', ...Array.from({ length: 9 }, (_, i) => `AR-${i}`)]);
 
     reads.length = 0;
     history.splice(35);
-    expect(await recentShown(lifecycle, 'UASKER', 10)).toHaveLength(6);
+    expect(await recentShown(requests, 'UASKER', 10)).toHaveLength(6);
     expect(reads).toEqual([20, 80]);
   });
 });

@@ -14,6 +14,7 @@ import { createAuditLog } from '../../src/domain/audit.js';
 import type { LifecycleEvent } from '../../src/domain/events.js';
 import { createLifecycle, type LifecycleDeps } from '../../src/domain/lifecycle/index.js';
 import { createLiveness } from '../../src/domain/liveness.js';
+import { createRequestReads } from '../../src/domain/requests/reads.js';
 import type { Directory } from '../../src/domain/policy/model.js';
 
 export const APPROVERS = ['UAPPROVER1', 'UAPPROVER2'];
@@ -55,8 +56,11 @@ export async function startLifecycle(options: LifecycleHarnessOptions = {}) {
   const clock = { now: START };
   const configured = options.configured ?? ['checkcentral', 'smscentral', 'digicert'];
   const audit = createAuditLog(store);
+  const now = () => new Date(clock.now);
+  const requests = createRequestReads(store, now);
   const deps: LifecycleDeps = {
     store,
+    requests,
     audit,
     providers,
     settings: Object.fromEntries(providers.map((provider) => [provider.id, { baseUrl: 'http://127.0.0.1:9', configured: configured.includes(provider.id) }])),
@@ -78,7 +82,7 @@ export async function startLifecycle(options: LifecycleHarnessOptions = {}) {
     log: pino({ level: 'silent' }),
     secrets: createSecretBox(options.secretKey),
     hideFromLogs: (value) => void hidden.push(value),
-    now: () => new Date(clock.now),
+    now,
   };
   const lifecycle = createLifecycle(deps);
   let stopped = false;
@@ -88,6 +92,7 @@ export async function startLifecycle(options: LifecycleHarnessOptions = {}) {
     real,
     deps,
     lifecycle,
+    requests,
     answers,
     calls,
     events,

@@ -1,229 +1,46 @@
-import { randomInt } from 'node:crypto';
 import type { FormValues } from '../../adapters/providers/types.js';
-import { policyFor } from '../policy/model.js';
-import { type Admission, admit, escalationDueAt, type RuleInput } from '../policy/admission.js';
 import { crashPoint } from '../crash-points.js';
 import type { SubmitResult } from './types.js';
-import type { Batch } from '../batch/batch.js';
-import { type AccessRequest, newRequestId, REASON_FIELD, REASON_MAX } from '../requests/request.js';
+import type { AccessRequest } from '../requests/request.js';
 import type { Core } from './core.js';
-import { ALL_REQUESTS_KEY, announcedKey, batchKey, byUserKey, requestKey } from '../requests/keys.js';
-import type { Provision } from './provision.js';
+import { announce, draft, keep } from './filing.js';
+import { validate } from './form-check.js';
+import { admitMore } from './limits.js';
+import { admitNow, approveByRule } from './rule-approval.js';
 
-
-/** 20 characters from an unambiguous alphabet with every class present: ~115 bits. */
-function generatePassword(): string {
-  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%+-=?@_'];
-  const all = sets.join('');
-  const chars = sets.map((set) => set[randomInt(set.length)]!);
-  while (chars.length < 20) chars.push(all[randomInt(all.length)]!);
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
-  }
-  return chars.join('');
+/**
+ * SPEC §3: validates with the provider's schema; only a valid request is stored. `admit`
+ * runs once the form is valid and may refuse a delivery it has already seen.
+ */
+export async function submit(
+  core: Core,
+  args: {
+    requester: string;
+    provider: string;
+    form: FormValues;
+    channel: string;
+    admit?: () => Promise<boolean>;
+    /** Filed by a workflow's step rather than the form: the step's execution waits for the outcome. */
+    workflow?: AccessRequest['workflow'];
+  },
+): Promise<SubmitResult> {
+  const { deps } = core;
+  const checked = validate(core, args.provider, args.form);
+  if (!checked.ok) return { ok: false, errors: checked.errors };
+  const agreed = await deps.policyAgreed();
+  if (!agreed.ok) return { ok: false, errors: { provider: agreed.why } };
+  const { provider, judged } = checked;
+  const admission = await admitNow(core, { provider: provider.id, requester: args.requester }, judged, provider.label);
+  if (admission.kind === 'refused') return { ok: false, errors: { provider: admission.why } };
+  const refusal = await admitMore(core, args.requester);
+  if (refusal) return { ok: false, errors: { provider: refusal } };
+  if (args.admit && !(await args.admit())) return { ok: true, duplicate: true };
+  const request = draft(core, checked, args, core.now());
+  await keep(core, request);
+  crashPoint('after-store');
+  await announce(core, request);
+  crashPoint('after-submit');
+  if (admission.kind !== 'auto') return { ok: true, request };
+  const again = await admitNow(core, request, judged, provider.label);
+  return { ok: true, request: (again.kind === 'auto' && (await approveByRule(core, request, again.rule.name, deps.policy().hash))) || request };
 }
-
-/** What the policy judges of a checked account; the requester completes it. */
-export type Judged = Omit<RuleInput, 'requester'>;
-
-/** SPEC §3: a form becomes a stored, announced request, or inline errors; a policy rule may approve it at once. */
-export function submitting(core: Core, provision: Provision) {
-  const { deps, store, now, index, providerOf, passwordFields, sealForm, record, move, get } = core;
-  const { directory } = deps;
-
-  /** The provider's own fields, checked by its schema (blank generated fields filled in). */
-  function checkFields(providerId: string, form: FormValues) {
-    const provider = providerOf(providerId);
-    if (!provider) return { ok: false as const, errors: { provider: 'Choose a provider.' } as Record<string, string> };
-    const values: Record<string, string | string[]> = {};
-    const generated: string[] = [];
-    for (const [key, value] of Object.entries(form)) {
-      if (value !== undefined && key !== REASON_FIELD) values[key] = typeof value === 'string' ? value : [...value];
-    }
-    for (const field of provider.fields) {
-      const value = values[field.id];
-      if (field.generateIfBlank && (value === undefined || (typeof value === 'string' && value.trim() === ''))) {
-        values[field.id] = generatePassword();
-        generated.push(field.id);
-      }
-    }
-    const parsed = provider.input.safeParse(provider.fromForm(values));
-    if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) errors[provider.fieldOf(issue.path)] ??= issue.message;
-      return { ok: false as const, errors };
-    }
-    const input = parsed.data as unknown;
-    // What the policy judges is what the provider will receive, not what the form happened to hold.
-    const judged: Judged = { fields: { ...values, ...provider.privileges(input) }, recipients: provider.recipients(input) };
-    return { ok: true as const, provider, values, generated, input, judged };
-  }
-
-  function validate(providerId: string, form: FormValues) {
-    const errors: Record<string, string> = {};
-    const reason = typeof form[REASON_FIELD] === 'string' ? form[REASON_FIELD].trim() : '';
-    if (reason.length < 3) errors[REASON_FIELD] = 'Give a reason approvers can judge (at least 3 characters).';
-    else if (reason.length > REASON_MAX) errors[REASON_FIELD] = `Keep the reason under ${REASON_MAX} characters.`;
-    const fields = checkFields(providerId, form);
-    if (!fields.ok) {
-      // An unknown provider is the only problem worth saying then.
-      if ('provider' in fields.errors && !providerOf(providerId)) return { ok: false as const, errors: fields.errors };
-      Object.assign(errors, fields.errors);
-    }
-    if (Object.keys(errors).length > 0 || !fields.ok) return { ok: false as const, errors };
-    return { ...fields, reason };
-  }
-
-  /** One account's fields as its provider checks them, without storing anything (a CSV's rows). */
-  function checkAccount(providerId: string, form: FormValues): { ok: true; target: string } | { ok: false; errors: Record<string, string> } {
-    const fields = checkFields(providerId, form);
-    return fields.ok ? { ok: true, target: fields.provider.target(fields.input) } : { ok: false, errors: fields.errors };
-  }
-
-  /** What the policy in force decides of a request now: admission is judged again at the moment a rule would approve. */
-  function admitNow(request: Pick<AccessRequest, 'provider' | 'requester'>, judged: Judged, label: string): Promise<Admission> {
-    return admit(policyFor(deps.policy(), request.provider), directory, { requester: request.requester, ...judged }, label);
-  }
-
-  /** SPEC §8: a rule approved it at submission; the bot is the approver and the rule the reason. */
-  async function approveByRule(request: AccessRequest, rule: string, policyHash: string | undefined): Promise<AccessRequest | undefined> {
-    if (!(await deps.policyAgreed()).ok) return undefined;
-    const actor = deps.botActor();
-    const reason = `Approved by the policy rule "${rule}"`;
-    const approved = await move(request, ['pending'], {
-      state: 'approved',
-      owner: deps.liveness.instanceId,
-      decision: { by: actor, at: now().toISOString(), reason },
-    });
-    if (!approved) return undefined;
-    await record(approved, 'approved', actor, { reason, policy: policyHash });
-    void provision(approved.id, actor);
-    return approved;
-  }
-
-  /** The `requested` record, which the outbox turns into the request message: written once. */
-  async function announce(request: AccessRequest): Promise<void> {
-    if (await store.add(announcedKey(request.id), true)) await record(request, 'requested', request.requester, { reason: request.reason });
-    await index.announced(request.id);
-  }
-
-  /** Whether a batch still has a member waiting for approval (read until the first that does). */
-  async function batchWaiting(batchId: string): Promise<boolean> {
-    for (const id of (await store.get<Batch>(batchKey(batchId)))?.members ?? []) {
-      if ((await get(id))?.state === 'pending') return true;
-    }
-    return false;
-  }
-
-  /** Requests this person has waiting for approval, a batch counting as one: it was asked for once. */
-  async function waitingOf(requester: string): Promise<number> {
-    const single = await index.pendingOf(get, requester, deps.maxPending);
-    const batches = await index.pendingBatchesOf(requester, deps.maxPending - single.length, batchWaiting);
-    return single.length + batches.length;
-  }
-
-  const tooManyWaiting = (waiting: number) =>
-    `You already have ${waiting} requests waiting for approval, the most one person may have. Cancel one from the App Home, or wait for a decision.`;
-
-  /** Whether this person may file one more request (or a batch of `accounts`) now; the refusal says why. */
-  async function admitMore(requester: string, accounts = 1): Promise<string | undefined> {
-    const waiting = await waitingOf(requester);
-    if (waiting >= deps.maxPending) return tooManyWaiting(waiting);
-    // A batch counts once above, so 200-account batches cannot add up to thousands of accounts waiting.
-    const limit = deps.maxPendingAccounts;
-    const accountsWaiting = await index.pendingAccountsOf(get, requester, limit - accounts + 1);
-    if (accountsWaiting + accounts <= limit) return undefined;
-    const asked = accounts === 1 ? 'one more' : `${accounts} more`;
-    return `You already have ${accountsWaiting} accounts waiting for approval; ${asked} would pass ${limit}, the most one person may have waiting. Wait for a decision, or cancel a request from the App Home.`;
-  }
-
-  /** A checked form as a new pending request, not stored yet. */
-  function draft(
-    checked: Extract<ReturnType<typeof validate>, { ok: true }>,
-    args: { requester: string; channel: string; workflow?: AccessRequest['workflow']; batch?: AccessRequest['batch'] },
-    created: Date,
-  ): AccessRequest {
-    const { provider, reason, values, generated, input } = checked;
-    // Only a request that will be stored has passwords worth keeping out of the logs: a refused
-    // file's rows never reach a log line, and registering them would let anyone grow the list.
-    for (const id of passwordFields(provider)) {
-      const value = values[id];
-      if (typeof value === 'string' && value !== '') deps.hideFromLogs(value);
-    }
-    const rules = policyFor(deps.policy(), provider.id);
-    const id = newRequestId();
-    const request: AccessRequest = {
-      id,
-      provider: provider.id,
-      state: 'pending',
-      requester: args.requester,
-      reason,
-      target: provider.target(input),
-      privileges: provider.privileges(input),
-      details: provider.summary(input).map((choice) => ({ label: choice.label, value: String(choice.value) })),
-      form: sealForm(provider, values, id),
-      generated,
-      channel: args.channel,
-      ...(args.workflow && { workflow: args.workflow }),
-      ...(args.batch && { batch: args.batch }),
-      dryRun: deps.dryRun || !deps.settings[provider.id]?.configured,
-      attempts: 0,
-      createdAt: created.toISOString(),
-      updatedAt: created.toISOString(),
-      expiresAt: new Date(created.getTime() + rules.ttlMs).toISOString(),
-    };
-    const escalateAt = escalationDueAt(rules, request.createdAt);
-    if (escalateAt !== undefined) request.escalateAt = new Date(escalateAt).toISOString();
-    return request;
-  }
-
-  /** Stores a drafted request where every reader finds it; its announcement follows. */
-  async function keep(request: AccessRequest): Promise<void> {
-    await Promise.all([index.enter(request), index.unannounced(request.id)]);
-    await store.add(requestKey(request.id), request);
-    await Promise.all([store.append(byUserKey(request.requester), request.id), store.append(ALL_REQUESTS_KEY, request.id)]);
-  }
-
-  return {
-    announce,
-    /** The pieces a batch (batch.ts) files its members with, so they are ordinary requests. */
-    parts: { validate, draft, keep, admitMore, admitNow, approveByRule },
-    checkAccount,
-
-    /**
-     * SPEC §3: validates with the provider's schema; only a valid request is stored. `admit`
-     * runs once the form is valid and may refuse a delivery it has already seen.
-     */
-    async submit(args: {
-      requester: string;
-      provider: string;
-      form: FormValues;
-      channel: string;
-      admit?: () => Promise<boolean>;
-      /** Filed by a workflow's step rather than the form: the step's execution waits for the outcome. */
-      workflow?: AccessRequest['workflow'];
-    }): Promise<SubmitResult> {
-      const checked = validate(args.provider, args.form);
-      if (!checked.ok) return { ok: false, errors: checked.errors };
-      const agreed = await deps.policyAgreed();
-      if (!agreed.ok) return { ok: false, errors: { provider: agreed.why } };
-      const { provider, judged } = checked;
-      const admission = await admitNow({ provider: provider.id, requester: args.requester }, judged, provider.label);
-      if (admission.kind === 'refused') return { ok: false, errors: { provider: admission.why } };
-      const refusal = await admitMore(args.requester);
-      if (refusal) return { ok: false, errors: { provider: refusal } };
-      if (args.admit && !(await args.admit())) return { ok: true, duplicate: true };
-      const request = draft(checked, args, now());
-      await keep(request);
-      crashPoint('after-store');
-      await announce(request);
-      crashPoint('after-submit');
-      if (admission.kind !== 'auto') return { ok: true, request };
-      const again = await admitNow(request, judged, provider.label);
-      return { ok: true, request: (again.kind === 'auto' && (await approveByRule(request, again.rule.name, deps.policy().hash))) || request };
-    },
-  };
-}
-
-export type Submitting = ReturnType<typeof submitting>;

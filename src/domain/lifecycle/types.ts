@@ -8,6 +8,7 @@ import type { Notifier } from '../events.js';
 import type { Liveness } from '../liveness.js';
 import type { AccessPolicy } from '../policy/model.js';
 import type { Directory, Verdict } from '../policy/model.js';
+import type { RequestReads } from '../requests/reads.js';
 import type { AccessRequest } from '../requests/request.js';
 
 /** The lifecycle's ports and answers: what it is handed, and what its steps return to callers. */
@@ -19,6 +20,8 @@ export interface CreateCall {
 
 export interface LifecycleDeps {
   store: Store;
+  /** The requests as they are now: the lifecycle reads through the same reads the Slack surfaces use. */
+  requests: RequestReads;
   audit: AuditLog;
   providers: readonly AnyProvider[];
   settings: Record<string, ProviderSettings>;
@@ -26,7 +29,7 @@ export interface LifecycleDeps {
   create: (provider: AnyProvider, settings: ProviderSettings, input: unknown, call: { log: Logger; dryRun: boolean }) => Promise<CreateCall>;
   /** The policy in force now (a SIGHUP may replace it). */
   policy: () => AccessPolicy;
-  /** Whether this replica's policy is the one every replica decides under now (policy-version.ts). */
+  /** Whether this replica's policy is the one every replica decides under now (policy/version.ts). */
   policyAgreed: () => Promise<Verdict>;
   directory: Directory;
   notifier: Notifier;

@@ -54,121 +54,156 @@ function placesOf(request: Indexed, now: number): Map<string, number> {
 const indexesOf = (request: Indexed) => [PENDING, REMIND, ESCALATE, IN_FLIGHT, pendingOf(request.requester), pendingAccountsOf(request.requester)];
 
 /** `everyRequest` is the list of every request id ever stored, read once for the backfill. */
-export function createRequestIndex(store: Store, everyRequest: string, now: () => number = Date.now) {
+export class RequestIndex {
+  constructor(
+    private readonly store: Store,
+    private readonly everyRequest: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
   /** Before a request is stored or moved: the indexes its new state needs. */
-  async function enter(next: Indexed): Promise<void> {
-    await Promise.all([...placesOf(next, now())].map(([index, score]) => store.indexAdd(index, next.id, score)));
+  async enter(next: Indexed): Promise<void> {
+    await Promise.all([...placesOf(next, this.now())].map(([index, score]) => this.store.indexAdd(index, next.id, score)));
   }
 
   /** After a move: the indexes its state no longer belongs in. */
-  async function leave(current: Indexed): Promise<void> {
-    const places = placesOf(current, now());
-    await Promise.all(indexesOf(current).filter((index) => !places.has(index)).map((index) => store.indexRemove(index, current.id)));
+  async leave(current: Indexed): Promise<void> {
+    const places = placesOf(current, this.now());
+    await Promise.all(indexesOf(current).filter((index) => !places.has(index)).map((index) => this.store.indexRemove(index, current.id)));
   }
 
   /**
    * The requests of `index` whose scores are at most `max`, oldest first, as they are now;
    * entries that no longer match their request are dropped on the way.
    */
-  async function read(
+  private async read(
     index: string,
     get: Get,
     query: { max?: number; limit: number },
   ): Promise<AccessRequest[]> {
-    const entries = await store.indexRange(index, { max: query.max, limit: query.limit });
+    const entries = await this.store.indexRange(index, { max: query.max, limit: query.limit });
     const found: AccessRequest[] = [];
     for (const entry of entries) {
       const request = await get(entry.member);
       if (!request) {
-        if (entry.score < now() - NEVER_STORED_MS) await store.indexRemove(index, entry.member);
+        if (entry.score < this.now() - NEVER_STORED_MS) await this.store.indexRemove(index, entry.member);
         continue;
       }
-      if (placesOf(request, now()).has(index)) found.push(request);
-      else await store.indexRemove(index, entry.member);
+      if (placesOf(request, this.now()).has(index)) found.push(request);
+      else await this.store.indexRemove(index, entry.member);
     }
     return found;
   }
 
-  return {
-    enter,
-    leave,
-    /** Pending requests whose expiry time has come. */
-    expiring: (get: Get, limit: number) => read(PENDING, get, { max: now(), limit }),
-    /** Pending requests past half their time to live that have not been reminded yet. */
-    remindable: (get: Get, limit: number) => read(REMIND, get, { max: now(), limit }),
-    /** Pending requests whose escalation time has come and that have not escalated yet. */
-    escalating: (get: Get, limit: number) => read(ESCALATE, get, { max: now(), limit }),
-    /** Pending requests, soonest to expire first. */
-    pending: (get: Get, limit: number) => read(PENDING, get, { limit }),
-    /** Requests in `approved` or `provisioning`, longest in flight first. */
-    inFlight: (get: Get, limit: number) => read(IN_FLIGHT, get, { limit }),
-    pendingCount: () => store.indexCount(PENDING),
-    /** This person's single requests waiting for approval, at most `limit`, checked against their records. */
-    pendingOf: (get: Get, requester: string, limit: number) => read(pendingOf(requester), get, { limit }),
-    /**
-     * How many accounts this person has waiting, counted exactly only when it matters: the count
-     * of the index, and when that reaches `atMost`, the entries checked against their records
-     * (a crash can leave an entry behind; reading drops it).
-     */
-    async pendingAccountsOf(get: Get, requester: string, atMost: number): Promise<number> {
-      const counted = await store.indexCount(pendingAccountsOf(requester));
-      if (counted < atMost) return counted;
-      return (await read(pendingAccountsOf(requester), get, { limit: counted })).length;
-    },
-    /** Before a batch's members are stored: the batch waits for approval until `expiresAt`. */
-    batchPending: (requester: string, batchId: string, expiresAt: string) => store.indexAdd(pendingBatchesOf(requester), batchId, Date.parse(expiresAt)),
-    /**
-     * This person's batches with a member still waiting, at most `limit`; `waiting` says whether
-     * one still has, and a batch that has none is dropped from the index on the way.
-     */
-    async pendingBatchesOf(requester: string, limit: number, waiting: (batchId: string) => Promise<boolean>): Promise<string[]> {
-      const found: string[] = [];
-      // Decided batches leave only when read: read on past them until `limit` still wait or none are left.
-      const seen = new Set<string>();
-      while (found.length < limit) {
-        const entries = (await store.indexRange(pendingBatchesOf(requester), { limit: limit + 10 })).filter((entry) => !seen.has(entry.member));
-        if (entries.length === 0) break;
-        for (const { member } of entries) {
-          seen.add(member);
-          if (found.length >= limit) break;
-          if (await waiting(member)) found.push(member);
-          else await store.indexRemove(pendingBatchesOf(requester), member);
-        }
-      }
-      return found;
-    },
-    /** Before a request is stored: it is owed its `requested` record. */
-    unannounced: (id: string) => store.indexAdd(UNANNOUNCED, id, now()),
-    announced: (id: string) => store.indexRemove(UNANNOUNCED, id).then(() => undefined),
-    /** Stored requests whose `requested` record a crashed process may never have written, `graceMs` after they were stored. */
-    async orphans(graceMs: number, limit: number): Promise<string[]> {
-      return (await store.indexRange(UNANNOUNCED, { max: now() - graceMs, limit })).map((entry) => entry.member);
-    },
-    reminded: (id: string) => store.indexRemove(REMIND, id).then(() => undefined),
+  /** Pending requests whose expiry time has come. */
+  expiring(get: Get, limit: number) {
+    return this.read(PENDING, get, { max: this.now(), limit });
+  }
 
-    /**
-     * Indexes the requests of the list earlier versions kept, once per store: their pending
-     * and in-flight requests would otherwise never expire, be reminded or be recovered.
-     */
-    async backfill(get: Get): Promise<number> {
-      if (await store.get(BACKFILLED)) return 0;
-      let indexed = 0;
-      const page = 500;
-      for (let start = 0; ; start += page) {
-        const ids = await store.range<string>(everyRequest, start, start + page - 1);
-        for (const id of ids) {
-          const request = await get(id);
-          if (request && placesOf(request, now()).size > 0) {
-            await enter(request);
-            indexed += 1;
-          }
-        }
-        if (ids.length < page) break;
+  /** Pending requests past half their time to live that have not been reminded yet. */
+  remindable(get: Get, limit: number) {
+    return this.read(REMIND, get, { max: this.now(), limit });
+  }
+
+  /** Pending requests whose escalation time has come and that have not escalated yet. */
+  escalating(get: Get, limit: number) {
+    return this.read(ESCALATE, get, { max: this.now(), limit });
+  }
+
+  /** Pending requests, soonest to expire first. */
+  pending(get: Get, limit: number) {
+    return this.read(PENDING, get, { limit });
+  }
+
+  /** Requests in `approved` or `provisioning`, longest in flight first. */
+  inFlight(get: Get, limit: number) {
+    return this.read(IN_FLIGHT, get, { limit });
+  }
+
+  pendingCount() {
+    return this.store.indexCount(PENDING);
+  }
+
+  /** This person's single requests waiting for approval, at most `limit`, checked against their records. */
+  pendingOf(get: Get, requester: string, limit: number) {
+    return this.read(pendingOf(requester), get, { limit });
+  }
+
+  /**
+   * How many accounts this person has waiting, counted exactly only when it matters: the count
+   * of the index, and when that reaches `atMost`, the entries checked against their records
+   * (a crash can leave an entry behind; reading drops it).
+   */
+  async pendingAccountsOf(get: Get, requester: string, atMost: number): Promise<number> {
+    const counted = await this.store.indexCount(pendingAccountsOf(requester));
+    if (counted < atMost) return counted;
+    return (await this.read(pendingAccountsOf(requester), get, { limit: counted })).length;
+  }
+
+  /** Before a batch's members are stored: the batch waits for approval until `expiresAt`. */
+  batchPending(requester: string, batchId: string, expiresAt: string) {
+    return this.store.indexAdd(pendingBatchesOf(requester), batchId, Date.parse(expiresAt));
+  }
+
+  /**
+   * This person's batches with a member still waiting, at most `limit`; `waiting` says whether
+   * one still has, and a batch that has none is dropped from the index on the way.
+   */
+  async pendingBatchesOf(requester: string, limit: number, waiting: (batchId: string) => Promise<boolean>): Promise<string[]> {
+    const found: string[] = [];
+    // Decided batches leave only when read: read on past them until `limit` still wait or none are left.
+    const seen = new Set<string>();
+    while (found.length < limit) {
+      const entries = (await this.store.indexRange(pendingBatchesOf(requester), { limit: limit + 10 })).filter((entry) => !seen.has(entry.member));
+      if (entries.length === 0) break;
+      for (const { member } of entries) {
+        seen.add(member);
+        if (found.length >= limit) break;
+        if (await waiting(member)) found.push(member);
+        else await this.store.indexRemove(pendingBatchesOf(requester), member);
       }
-      await store.set(BACKFILLED, true);
-      return indexed;
-    },
-  };
+    }
+    return found;
+  }
+
+  /** Before a request is stored: it is owed its `requested` record. */
+  unannounced(id: string) {
+    return this.store.indexAdd(UNANNOUNCED, id, this.now());
+  }
+
+  async announced(id: string): Promise<void> {
+    await this.store.indexRemove(UNANNOUNCED, id);
+  }
+
+  /** Stored requests whose `requested` record a crashed process may never have written, `graceMs` after they were stored. */
+  async orphans(graceMs: number, limit: number): Promise<string[]> {
+    return (await this.store.indexRange(UNANNOUNCED, { max: this.now() - graceMs, limit })).map((entry) => entry.member);
+  }
+
+  async reminded(id: string): Promise<void> {
+    await this.store.indexRemove(REMIND, id);
+  }
+
+  /**
+   * Indexes the requests of the list earlier versions kept, once per store: their pending
+   * and in-flight requests would otherwise never expire, be reminded or be recovered.
+   */
+  async backfill(get: Get): Promise<number> {
+    if (await this.store.get(BACKFILLED)) return 0;
+    let indexed = 0;
+    const page = 500;
+    for (let start = 0; ; start += page) {
+      const ids = await this.store.range<string>(this.everyRequest, start, start + page - 1);
+      for (const id of ids) {
+        const request = await get(id);
+        if (request && placesOf(request, this.now()).size > 0) {
+          await this.enter(request);
+          indexed += 1;
+        }
+      }
+      if (ids.length < page) break;
+    }
+    await this.store.set(BACKFILLED, true);
+    return indexed;
+  }
 }
-
-export type RequestIndex = ReturnType<typeof createRequestIndex>;

@@ -1,4 +1,4 @@
-/** Every store key the lifecycle writes, in one place: the steps share them, nothing else does. */
+/** Every store key of a request, in one place: the lifecycle's steps write them, the reads (reads.ts) read them, nothing else does. */
 export const requestKey = (id: string) => `request:${id}`;
 /** Where a password of a request's form is bound when sealed: a sealed value copied to another request does not open there. */
 export const passwordPlace = (id: string, fieldId: string) => `${requestKey(id)}#form.${fieldId}`;

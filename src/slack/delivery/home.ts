@@ -2,10 +2,10 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { type AnyProvider, labelIn } from '../../adapters/providers/types.js';
 import type { Store } from '../../adapters/store/types.js';
-import type { Lifecycle } from '../../domain/lifecycle/index.js';
 import type { AccessPolicy } from '../../domain/policy/model.js';
 import { type Directory } from '../../domain/policy/model.js';
 import { isApprover } from '../../domain/policy/decisions.js';
+import type { RequestReads } from '../../domain/requests/reads.js';
 import type { AccessRequest } from '../../domain/requests/request.js';
 import { type DecideLine, HOME_ENTRIES, homeView } from '../blocks/home.js';
 import { lineId, linksOf, recentShown } from './recent.js';
@@ -22,20 +22,19 @@ const viewerMark = (user: string) => `slack:home:viewer:${user}`;
 export function createHome(deps: {
   client: webApi.WebClient;
   store: Store;
-  lifecycle: () => Lifecycle;
+  requests: RequestReads;
   threads: Threads;
   providers: readonly AnyProvider[];
   policy: () => AccessPolicy;
   directory: Directory;
   log: Logger;
 }) {
-  const { client, store, threads, policy, directory, log } = deps;
+  const { client, store, requests, threads, policy, directory, log } = deps;
   const labelOf = labelIn(deps.providers);
 
   /** What waits for this person's decision: requests, and batches as one entry each (any member they may approve). */
   async function toDecideFor(user: string): Promise<DecideLine[]> {
-    const lifecycle = deps.lifecycle();
-    const pending = await lifecycle.pending(500);
+    const pending = await requests.pending(500);
     const approves = new Map<string, Promise<boolean>>();
     const mayApprove = (request: AccessRequest) => {
       const key = JSON.stringify([request.provider, request.escalatedTo ?? null]);
@@ -66,7 +65,7 @@ export function createHome(deps: {
     const resolved = await Promise.all(
       entries.map(async (entry): Promise<DecideLine[]> => {
         if (entry.kind === 'request') return [entry];
-        const found = await lifecycle.batchOf(entry.id);
+        const found = await requests.batchOf(entry.id);
         // A batch whose record is gone still shows what waits: its members one by one.
         if (!found) return entry.pending.map((request) => ({ kind: 'request', request }));
         return [{ kind: 'batch', batch: found.batch, members: found.members, providers: entry.providers }];
@@ -76,7 +75,7 @@ export function createHome(deps: {
   }
 
   async function publish(user: string): Promise<void> {
-    const [toDecide, own] = await Promise.all([toDecideFor(user), recentShown(deps.lifecycle(), user, HOME_ENTRIES)]);
+    const [toDecide, own] = await Promise.all([toDecideFor(user), recentShown(requests, user, HOME_ENTRIES)]);
     const ids = [...toDecide.map((entry) => (entry.kind === 'request' ? entry.request.id : entry.batch.id)), ...own.map(lineId)];
     const links = await linksOf(threads, [...new Set(ids)]);
     await client.views.publish({ user_id: user, view: homeView({ toDecide, own, links, labelOf }) });

@@ -1,12 +1,12 @@
-import type { Lifecycle } from '../../domain/lifecycle/index.js';
+import type { RequestReads } from '../../domain/requests/reads.js';
 import { type RecentLine, recentLines, type ShownLine } from '../blocks/recent.js';
 import type { Threads } from './threads.js';
 
 /** The furthest back a person's history is read to fill their lines (a batch holds up to 200 requests). */
 const MAX_READ = 1_000;
 
-/** What a batch line needs from the lifecycle: the batch record and its members as they are now. */
-type BatchOf = Pick<Lifecycle, 'batchOf'>['batchOf'];
+/** What a batch line needs: the batch record and its members as they are now. */
+type BatchOf = RequestReads['batchOf'];
 
 /**
  * A batch line with its record and every member (not only those read); a batch whose record is
@@ -27,16 +27,16 @@ export async function resolveLines(lines: readonly RecentLine[], batchOf: BatchO
  * A person's `limit` most recent lines (a batch is one line), newest first. Reads twice the
  * limit, then further back while batches fill the lines and older requests remain.
  */
-export async function recentShown(lifecycle: Pick<Lifecycle, 'recentFor' | 'batchOf'>, user: string, limit: number): Promise<ShownLine[]> {
+export async function recentShown(reads: Pick<RequestReads, 'recentFor' | 'batchOf'>, user: string, limit: number): Promise<ShownLine[]> {
   let read = limit * 2;
   let lines: RecentLine[];
   for (;;) {
-    const requests = await lifecycle.recentFor(user, read);
+    const requests = await reads.recentFor(user, read);
     lines = recentLines(requests, limit);
     if (lines.length >= limit || requests.length < read || read >= MAX_READ) break;
     read = Math.min(read * 4, MAX_READ);
   }
-  return (await resolveLines(lines, (id) => lifecycle.batchOf(id))).slice(0, limit);
+  return (await resolveLines(lines, (id) => reads.batchOf(id))).slice(0, limit);
 }
 
 /** The id a line is known by: the request's, or the batch's (its thread is stored under it). */

@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Store } from '../../adapters/store/types.js';
 import type { Lifecycle } from '../../domain/lifecycle/index.js';
+import type { RequestReads } from '../../domain/requests/reads.js';
 import type { AccessRequest } from '../../domain/requests/request.js';
 import { date, joinMd, md, type Mrkdwn, trusted } from '../blocks/text.js';
 import type { Threads } from './threads.js';
@@ -16,7 +17,8 @@ const CLAIM_MS = 60_000;
  * and a post that fails gives the claim back, so a later pass tries again.
  */
 export async function remindDue(deps: {
-  lifecycle: Lifecycle;
+  requests: Pick<RequestReads, 'remindable' | 'batchOf'>;
+  lifecycle: Pick<Lifecycle, 'reminded'>;
   store: Store;
   threads: Threads;
   client: webApi.WebClient;
@@ -27,7 +29,7 @@ export async function remindDue(deps: {
 }): Promise<number> {
   /** The reminder names whose approval is awaited: for a batch, each provider's approvers whose accounts still wait. */
   async function reminderOf(request: AccessRequest): Promise<Mrkdwn> {
-    const found = request.batch && (await deps.lifecycle.batchOf(request.batch.id));
+    const found = request.batch && (await deps.requests.batchOf(request.batch.id));
     if (!found) return md`:bell: Reminder: this request is still waiting for approval from ${trusted(deps.approversText(request.provider))}. It expires ${date(request.expiresAt)}.`;
     const pending = found.members.filter((member) => member.state === 'pending');
     const providers = [...new Set(pending.map((member) => member.provider))];
@@ -36,7 +38,7 @@ export async function remindDue(deps: {
   }
 
   let sent = 0;
-  for (const request of await deps.lifecycle.remindable()) {
+  for (const request of await deps.requests.remindable()) {
     // A batch's members are reminded together, once, in the batch's thread.
     const id = request.batch?.id ?? request.id;
     const thread = await deps.threads.get(id);

@@ -1,6 +1,6 @@
 import type { AnyProvider, FormValues, PersonDetails } from '../../adapters/providers/types.js';
 import type { Preset, PresetAccount } from '../../domain/policy/model.js';
-import type { BatchProblem } from '../../domain/lifecycle/batch.js';
+import type { BatchProblem } from '../../domain/lifecycle/submit-batch.js';
 import { REASON_FIELD } from '../../domain/requests/request.js';
 import { IDS } from '../blocks/ids.js';
 

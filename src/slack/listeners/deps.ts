@@ -6,6 +6,7 @@ import type { AccessPolicy } from '../../domain/policy/model.js';
 import type { AuditLog } from '../../domain/audit.js';
 import type { Lifecycle } from '../../domain/lifecycle/index.js';
 import type { Directory } from '../../domain/policy/model.js';
+import type { RequestReads } from '../../domain/requests/reads.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { FunctionTokens } from '../delivery/function-tokens.js';
 import type { Home } from '../delivery/home.js';
@@ -18,6 +19,8 @@ export interface SlackDeps {
   policy: () => AccessPolicy;
   providers: readonly AnyProvider[];
   lifecycle: Lifecycle;
+  /** Requests, batches and approvals as they are now. */
+  requests: RequestReads;
   audit: AuditLog;
   directory: Directory;
   lookups: LookupService;

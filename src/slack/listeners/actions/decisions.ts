@@ -20,16 +20,16 @@ type Click = Payload<'decisionAction'>;
  * runs after the ack, on the click that completed the approvals.
  */
 export function registerDecisions(app: App, deps: SlackDeps): void {
-  const { lifecycle } = deps;
+  const { lifecycle, requests } = deps;
   const labelOf = labelIn(deps.providers);
 
   /** What a Reject click would decide: the request, or a batch's pending members; and what the dialog names. */
   async function rejectable(id: string): Promise<{ requests: AccessRequest[]; target: string } | undefined> {
     if (!isBatchId(id)) {
-      const request = await lifecycle.get(id);
+      const request = await requests.get(id);
       return request && { requests: [request], target: request.target };
     }
-    const found = await lifecycle.batchOf(id);
+    const found = await requests.batchOf(id);
     if (!found) return undefined;
     return { requests: found.members.filter((member) => member.state === 'pending'), target: batchTitle(found.batch, found.members, labelOf) };
   }
@@ -52,7 +52,7 @@ export function registerDecisions(app: App, deps: SlackDeps): void {
   handle(IDS.approve, async (client, click, id, user) => {
     if (isBatchId(id)) {
       // A CSV's accounts are read in the file in its thread: until it is there, nobody has seen what they would grant.
-      if ((await lifecycle.getBatch(id))?.kind === 'csv' && !(await deps.threads.accountsListed(id))) {
+      if ((await requests.getBatch(id))?.kind === 'csv' && !(await deps.threads.accountsListed(id))) {
         return refuse(client, click, 'Every account of this request is being posted in its thread as a file: approve once you have read it (it takes a few seconds).');
       }
       const result = await lifecycle.approveBatch(id, user);

@@ -16,7 +16,7 @@ export function registerReveal(app: App, deps: SlackDeps): void {
     const click = payloadOf(context, 'dialogAction');
     const [id, user] = [click.actions[0].value, click.user.id];
     const where = { user, channel: click.channel?.id, threadTs: click.message?.thread_ts };
-    const request = await deps.lifecycle.get(id);
+    const request = await deps.requests.get(id);
     if (!request || request.requester !== user) {
       await tellPrivately(client, where, md`Only the person who asked for this account can see its password.`);
       return;

@@ -22,7 +22,7 @@ const TRIGGER_ERRORS = new Set(['expired_trigger_id', 'exchanged_trigger_id', 'i
  * ack: its trigger_id is only valid for three seconds.
  */
 export function registerAdduser(app: App, deps: SlackDeps): void {
-  const { providers, lifecycle, audit } = deps;
+  const { providers, requests, audit } = deps;
   const labelOf = labelIn(providers);
 
   /** A batch's records are its members' (each account's own records carry the batch id). */
@@ -33,7 +33,7 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
       case 'request':
         return audit.forRequest(asked.id);
       case 'batch': {
-        const members = (await lifecycle.getBatch(asked.id))?.members ?? [];
+        const members = (await requests.getBatch(asked.id))?.members ?? [];
         return (await Promise.all(members.map((id) => audit.forRequest(id)))).flat().sort((a, b) => a.seq - b.seq);
       }
       case 'target':
@@ -57,7 +57,7 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
     if (sub === 'status') {
       await ack();
       // The last ten lines, a batch being one line however many of its accounts are among them.
-      const lines = await recentShown(lifecycle, command.user_id, STATUS_LINES);
+      const lines = await recentShown(requests, command.user_id, STATUS_LINES);
       const links = await linksOf(deps.threads, lines.map(lineId));
       await respond({ response_type: 'ephemeral', text: statusText(lines, links, labelOf).text });
       return;

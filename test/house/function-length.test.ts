@@ -11,8 +11,6 @@ const MAX_LINES = 80;
  * it (the second test says which), and nothing joins it. Empty, it goes.
  */
 const NOT_YET_SPLIT: readonly { file: string; name: string }[] = [
-  // The composition root: each part built once, in order.
-  { file: 'src/bot.ts', name: 'startBot' },
   // Delivery: the App Home.
   { file: 'src/slack/delivery/home.ts', name: 'createHome' },
   // Listeners: the mapping from payload to domain call apart from the registration.

@@ -63,7 +63,6 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   anchor: (record: AuditRecord) => Promise<unknown>;
   sweep: () => Promise<void>;
   idle: () => Promise<void>;
-  depth: () => Promise<number>;
 } {
   const outbox = new Outbox({
     store: deps.store,
@@ -81,7 +80,6 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     },
     anchor: (record) => outbox.file(record, 'anchor'),
     sweep: () => outbox.sweep(),
-    depth: () => outbox.depth(),
     idle: () => outbox.idle(),
   };
 }

@@ -152,11 +152,6 @@ export class Outbox {
     }
   }
 
-  /** Steps owed and not yet delivered, by every replica. */
-  depth(): Promise<number> {
-    return this.#store.indexCount(DUE_KEY);
-  }
-
   async idle(): Promise<void> {
     while (this.#queues.size > 0) await Promise.all(this.#queues.values());
   }
@@ -282,6 +277,9 @@ export class Outbox {
     return next;
   }
 }
+
+/** Steps owed and not yet delivered, by every replica: read from the store, so it needs no outbox of its own. */
+export const outboxDepth = (store: Store): Promise<number> => store.indexCount(DUE_KEY);
 
 /** The steps Slack refused for good, oldest first. */
 export async function undeliverable(store: Store, limit = 1_000): Promise<Undeliverable[]> {

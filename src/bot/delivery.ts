@@ -1,0 +1,80 @@
+import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { fieldLabelIn, labelIn } from '../adapters/providers/types.js';
+import type { Config } from '../config/schema.js';
+import type { Liveness } from '../domain/liveness.js';
+import { privilegedIn } from '../domain/policy/admission.js';
+import { approvalsNeeded, describeApprovers } from '../domain/policy/decisions.js';
+import { approversFor, policyFor } from '../domain/policy/model.js';
+import type { RequestReads } from '../domain/requests/reads.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { BatchNow } from '../slack/delivery/context.js';
+import { createFunctionTokens } from '../slack/delivery/function-tokens.js';
+import { createHome } from '../slack/delivery/home.js';
+import { createSlackNotifier } from '../slack/delivery/notifier.js';
+import { createThreads } from '../slack/delivery/threads.js';
+import type { Directory } from '../domain/policy/model.js';
+import type { Adapters } from './adapters.js';
+import type { PolicyHolder } from './policy-holder.js';
+
+/** A batch and its members as they are now; only a pending member's approvals are shown, so no others are read. */
+async function batchNow(requests: RequestReads, id: string): Promise<BatchNow | undefined> {
+  const found = await requests.batchOf(id);
+  if (!found) return undefined;
+  const pending = found.members.filter((member) => member.state === 'pending');
+  const approvals = await Promise.all(pending.map(async (member) => [member.id, await requests.approvers(member.id)] as const));
+  return { ...found, approvedBy: new Map(approvals) };
+}
+
+/**
+ * What the bot owes Slack, built before the lifecycle that feeds it (the notifier is the
+ * lifecycle's Notifier port): thread locations, workflow tokens, App Homes and the notifier,
+ * each reading requests through the domain's reads.
+ */
+export function buildDelivery(deps: {
+  config: Config;
+  adapters: Adapters;
+  policy: PolicyHolder;
+  requests: RequestReads;
+  client: webApi.WebClient;
+  directory: Directory;
+  liveness: Liveness;
+  metrics: Metrics;
+  log: Logger;
+}) {
+  const { config, adapters, policy, requests, client, log } = deps;
+  const { store, audit, providers } = adapters;
+  const threads = createThreads(store);
+  const functionTokens = createFunctionTokens(store, adapters.secrets, log);
+  const approversText = (provider: string) => describeApprovers(approversFor(policy.now(), provider));
+  const home = createHome({ client, store, requests, threads, providers, policy: policy.now, directory: deps.directory, log });
+  const notifier = createSlackNotifier({
+    client,
+    store,
+    audit,
+    threads,
+    labelOf: labelIn(providers),
+    fieldLabel: fieldLabelIn(providers),
+    auditChannel: config.auditChannel,
+    requiredApprovals: (request) => approvalsNeeded(policy.now(), request),
+    approversText,
+    privileged: (request) => privilegedIn(policyFor(policy.now(), request.provider), request.privileges ?? {}),
+    current: async (id) => {
+      const request = await requests.get(id);
+      return request && { request, approvedBy: await requests.approvers(id) };
+    },
+    batch: (id) => batchNow(requests, id),
+    batchRecord: (id) => requests.getBatch(id),
+    hasRevealed: (id) => requests.hasRevealed(id),
+    auditHead: () => audit.head(),
+    functionTokens,
+    refreshHome: (request) => home.refreshFor(request),
+    onUndeliverable: (entry) => deps.metrics.undeliverable(entry.kind),
+    instanceId: deps.liveness.instanceId,
+    alive: (instance) => deps.liveness.alive(instance),
+    log,
+  });
+  return { threads, functionTokens, home, notifier, approversText };
+}
+
+export type Delivery = ReturnType<typeof buildDelivery>;

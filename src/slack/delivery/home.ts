@@ -14,12 +14,7 @@ import type { Threads } from './threads.js';
 const VIEWERS_KEY = 'slack:home:viewers';
 const viewerMark = (user: string) => `slack:home:viewer:${user}`;
 
-/**
- * Publishes App Home views. People who have opened the Home are remembered (in the store,
- * so every replica knows them), and a change to a request refreshes the Home of its
- * requester and of those viewers who may decide it.
- */
-export function createHome(deps: {
+export interface HomeDeps {
   client: webApi.WebClient;
   store: Store;
   requests: RequestReads;
@@ -28,63 +23,74 @@ export function createHome(deps: {
   policy: () => AccessPolicy;
   directory: Directory;
   log: Logger;
-}) {
-  const { client, store, requests, threads, policy, directory, log } = deps;
-  const labelOf = labelIn(deps.providers);
+}
 
-  /** What waits for this person's decision: requests, and batches as one entry each (any member they may approve). */
-  async function toDecideFor(user: string): Promise<DecideLine[]> {
-    const pending = await requests.pending(500);
-    const approves = new Map<string, Promise<boolean>>();
-    const mayApprove = (request: AccessRequest) => {
-      const key = JSON.stringify([request.provider, request.escalatedTo ?? null]);
-      let answer = approves.get(key);
-      if (!answer) approves.set(key, (answer = isApprover(policy(), directory, request.provider, user, request.escalatedTo)));
-      return answer;
-    };
-    type Gathered = { kind: 'batch'; id: string; providers: string[]; pending: AccessRequest[] };
-    const entries: ({ kind: 'request'; request: AccessRequest } | Gathered)[] = [];
-    const batches = new Map<string, Gathered>();
-    for (const request of pending) {
-      if (request.requester === user || !(await mayApprove(request))) continue;
-      const batchId = request.batch?.id;
-      if (batchId === undefined) {
-        entries.push({ kind: 'request', request });
-        continue;
-      }
-      const entry = batches.get(batchId);
-      if (entry) {
-        entry.pending.push(request);
-        if (!entry.providers.includes(request.provider)) entry.providers.push(request.provider);
-        continue;
-      }
-      const added: Gathered = { kind: 'batch', id: batchId, providers: [request.provider], pending: [request] };
-      batches.set(batchId, added);
-      entries.push(added);
+type Gathered = { kind: 'batch'; id: string; providers: string[]; pending: AccessRequest[] };
+
+/** The pending requests this person may decide, a batch's members gathered into one entry. */
+async function gather(deps: HomeDeps, user: string): Promise<({ kind: 'request'; request: AccessRequest } | Gathered)[]> {
+  const pending = await deps.requests.pending(500);
+  const approves = new Map<string, Promise<boolean>>();
+  const mayApprove = (request: AccessRequest) => {
+    const key = JSON.stringify([request.provider, request.escalatedTo ?? null]);
+    let answer = approves.get(key);
+    if (!answer) approves.set(key, (answer = isApprover(deps.policy(), deps.directory, request.provider, user, request.escalatedTo)));
+    return answer;
+  };
+  const entries: ({ kind: 'request'; request: AccessRequest } | Gathered)[] = [];
+  const batches = new Map<string, Gathered>();
+  for (const request of pending) {
+    if (request.requester === user || !(await mayApprove(request))) continue;
+    const batchId = request.batch?.id;
+    if (batchId === undefined) {
+      entries.push({ kind: 'request', request });
+      continue;
     }
-    const resolved = await Promise.all(
-      entries.map(async (entry): Promise<DecideLine[]> => {
-        if (entry.kind === 'request') return [entry];
-        const found = await requests.batchOf(entry.id);
-        // A batch whose record is gone still shows what waits: its members one by one.
-        if (!found) return entry.pending.map((request) => ({ kind: 'request', request }));
-        return [{ kind: 'batch', batch: found.batch, members: found.members, providers: entry.providers }];
-      }),
-    );
-    return resolved.flat();
+    const entry = batches.get(batchId);
+    if (entry) {
+      entry.pending.push(request);
+      if (!entry.providers.includes(request.provider)) entry.providers.push(request.provider);
+      continue;
+    }
+    const added: Gathered = { kind: 'batch', id: batchId, providers: [request.provider], pending: [request] };
+    batches.set(batchId, added);
+    entries.push(added);
   }
+  return entries;
+}
 
-  async function publish(user: string): Promise<void> {
-    const [toDecide, own] = await Promise.all([toDecideFor(user), recentShown(requests, user, HOME_ENTRIES)]);
-    const ids = [...toDecide.map((entry) => (entry.kind === 'request' ? entry.request.id : entry.batch.id)), ...own.map(lineId)];
-    const links = await linksOf(threads, [...new Set(ids)]);
-    await client.views.publish({ user_id: user, view: homeView({ toDecide, own, links, labelOf }) });
-  }
+/** What waits for this person's decision: requests, and batches as one entry each (any member they may approve). */
+async function toDecideFor(deps: HomeDeps, user: string): Promise<DecideLine[]> {
+  const resolved = await Promise.all(
+    (await gather(deps, user)).map(async (entry): Promise<DecideLine[]> => {
+      if (entry.kind === 'request') return [entry];
+      const found = await deps.requests.batchOf(entry.id);
+      // A batch whose record is gone still shows what waits: its members one by one.
+      if (!found) return entry.pending.map((request) => ({ kind: 'request', request }));
+      return [{ kind: 'batch', batch: found.batch, members: found.members, providers: entry.providers }];
+    }),
+  );
+  return resolved.flat();
+}
 
+async function publish(deps: HomeDeps, user: string): Promise<void> {
+  const [toDecide, own] = await Promise.all([toDecideFor(deps, user), recentShown(deps.requests, user, HOME_ENTRIES)]);
+  const ids = [...toDecide.map((entry) => (entry.kind === 'request' ? entry.request.id : entry.batch.id)), ...own.map(lineId)];
+  const links = await linksOf(deps.threads, [...new Set(ids)]);
+  await deps.client.views.publish({ user_id: user, view: homeView({ toDecide, own, links, labelOf: labelIn(deps.providers) }) });
+}
+
+/**
+ * Publishes App Home views. People who have opened the Home are remembered (in the store,
+ * so every replica knows them), and a change to a request refreshes the Home of its
+ * requester and of those viewers who may decide it.
+ */
+export function createHome(deps: HomeDeps) {
+  const { store } = deps;
   return {
     async opened(user: string): Promise<void> {
       if (await store.add(viewerMark(user), true)) await store.append(VIEWERS_KEY, user);
-      await publish(user);
+      await publish(deps, user);
     },
     /** After a request changed: its requester's Home, and the Homes of viewers who decide it. */
     async refreshFor(request: AccessRequest): Promise<void> {
@@ -92,10 +98,10 @@ export function createHome(deps: {
       const audience = new Set<string>();
       if (viewers.includes(request.requester)) audience.add(request.requester);
       for (const viewer of viewers) {
-        if (viewer !== request.requester && (await isApprover(policy(), directory, request.provider, viewer, request.escalatedTo))) audience.add(viewer);
+        if (viewer !== request.requester && (await isApprover(deps.policy(), deps.directory, request.provider, viewer, request.escalatedTo))) audience.add(viewer);
       }
       await Promise.all(
-        [...audience].map((user) => publish(user).catch((error: unknown) => log.warn({ err: error, user }, 'could not refresh App Home'))),
+        [...audience].map((user) => publish(deps, user).catch((error: unknown) => deps.log.warn({ err: error, user }, 'could not refresh App Home'))),
       );
     },
   };

@@ -10,6 +10,7 @@ import { trusted } from '../../blocks/text.js';
 import type { SlackDeps } from '../deps.js';
 import { type Payload, payloadOf } from '../../inbound/payloads/index.js';
 import { tellPrivately } from '../reply/tell.js';
+import { clickOf } from './click.js';
 import { labelIn } from '../../../adapters/providers/types.js';
 
 type Click = Payload<'decisionAction'>;
@@ -35,14 +36,14 @@ export function registerDecisions(app: App, deps: SlackDeps): void {
   }
 
   // The domain's refusals are its own sentences; the only ids in them come from configuration.
-  const refuse = (client: AllMiddlewareArgs['client'], click: Click, why: string) =>
-    tellPrivately(client, { user: click.user.id, channel: click.channel?.id, threadTs: click.message?.thread_ts }, trusted(why));
+  const refuse = (client: AllMiddlewareArgs['client'], click: Click, why: string) => tellPrivately(client, clickOf(click).where, trusted(why));
 
   const handle = (actionId: string, run: (client: AllMiddlewareArgs['client'], click: Click, id: string, user: string) => Promise<void>) =>
     app.action(actionId, async ({ ack, client, context }) => {
       await ack();
       const click = payloadOf(context, 'decisionAction');
-      await run(client, click, click.actions[0].value, click.user.id);
+      const { id, user } = clickOf(click);
+      await run(client, click, id, user);
     });
 
   /** A batch decision that left some accounts to other approvers is told to the person who clicked. */
@@ -69,7 +70,7 @@ export function registerDecisions(app: App, deps: SlackDeps): void {
   app.action(IDS.reject, async ({ ack, client, context }) => {
     await ack();
     const click = payloadOf(context, 'dialogAction');
-    const [id, user] = [click.actions[0].value, click.user.id];
+    const { id, user } = clickOf(click);
     const found = await rejectable(id);
     if (!found) return refuse(client, click, 'This request no longer exists.');
     const verdicts = await Promise.all(found.requests.map((request) => mayReject(deps.policy(), deps.directory, request, user)));

@@ -5,6 +5,7 @@ import { md } from '../../blocks/text.js';
 import type { SlackDeps } from '../deps.js';
 import { payloadOf } from '../../inbound/payloads/index.js';
 import { tellPrivately } from '../reply/tell.js';
+import { clickOf } from './click.js';
 
 /**
  * Show the password: only the requester, only once. The secret is forgotten only after the
@@ -14,8 +15,7 @@ export function registerReveal(app: App, deps: SlackDeps): void {
   app.action(IDS.reveal, async ({ ack, client, context }) => {
     await ack();
     const click = payloadOf(context, 'dialogAction');
-    const [id, user] = [click.actions[0].value, click.user.id];
-    const where = { user, channel: click.channel?.id, threadTs: click.message?.thread_ts };
+    const { id, user, where } = clickOf(click);
     const request = await deps.requests.get(id);
     if (!request || request.requester !== user) {
       await tellPrivately(client, where, md`Only the person who asked for this account can see its password.`);

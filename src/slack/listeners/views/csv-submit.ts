@@ -10,7 +10,30 @@ import type { SlackDeps } from '../deps.js';
 import { fileOrigins, readUploadedCsv } from '../../workspace/files.js';
 import { inlineErrors } from '../reply/inline-errors.js';
 import { payloadOf } from '../../inbound/payloads/index.js';
-import { fieldLabel } from '../../../adapters/providers/types.js';
+import { type AnyProvider, fieldLabel } from '../../../adapters/providers/types.js';
+import type { BatchProblem } from '../../../domain/lifecycle/index.js';
+
+/** At most this many problems are listed on a field; the rest are counted. */
+const SHOWN_PROBLEMS = 10;
+
+/**
+ * A refused batch's problems on the form's fields: each account's by the row a spreadsheet
+ * shows it on; a policy refusal, which holds for every row alike, once and without a row.
+ */
+export function csvErrors(problems: readonly BatchProblem[], rowOf: (account: number) => number | undefined, provider: AnyProvider): Record<string, string> {
+  const errors: Record<string, string[]> = {};
+  for (const problem of problems) {
+    const block = problem.field === REASON_FIELD ? IDS.reasonBlock : IDS.csvFile;
+    const row = problem.account === undefined || problem.field === 'provider' ? undefined : rowOf(problem.account);
+    const text = row === undefined ? problem.message : `Row ${row}: ${fieldLabel(provider, problem.field)}: ${problem.message}`;
+    (errors[block] ??= []).push(text);
+  }
+  const shown = (texts: string[]) => {
+    const unique = [...new Set(texts)];
+    return unique.length <= SHOWN_PROBLEMS ? unique : [...unique.slice(0, SHOWN_PROBLEMS), `…and ${unique.length - SHOWN_PROBLEMS} more problems`];
+  };
+  return Object.fromEntries(Object.entries(errors).map(([block, texts]) => [block, shown(texts).join('\n')]));
+}
 
 /**
  * The CSV form's submit (SPEC §9): the file is read and every row checked by the provider's
@@ -51,18 +74,6 @@ export function registerCsvSubmit(app: App, deps: SlackDeps): void {
       admit: () => deps.once(`view-submission:${view.id}`),
     });
     if (result.ok) return ack();
-    const errors: Record<string, string[]> = {};
-    for (const problem of result.problems) {
-      const block = problem.field === REASON_FIELD ? IDS.reasonBlock : IDS.csvFile;
-      // A policy refusal holds for every row alike: said once, without a row.
-      const row = problem.account === undefined || problem.field === 'provider' ? undefined : parsed.rows[problem.account]?.row;
-      const text = row === undefined ? problem.message : `Row ${row}: ${fieldLabel(provider, problem.field)}: ${problem.message}`;
-      (errors[block] ??= []).push(text);
-    }
-    const shown = (texts: string[]) => {
-      const unique = [...new Set(texts)];
-      return unique.length <= 10 ? unique : [...unique.slice(0, 10), `…and ${unique.length - 10} more problems`];
-    };
-    await fail(Object.fromEntries(Object.entries(errors).map(([block, texts]) => [block, shown(texts).join('\n')])));
+    await fail(csvErrors(result.problems, (account) => parsed.rows[account]?.row, provider));
   });
 }

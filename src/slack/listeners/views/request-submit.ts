@@ -6,10 +6,23 @@ import { formValues, selectedProvider } from '../../forms/state.js';
 import { createChannelAccess } from '../../workspace/channel-access.js';
 import type { SlackDeps } from '../deps.js';
 import { inlineErrors } from '../reply/inline-errors.js';
-import { payloadOf } from '../../inbound/payloads/index.js';
+import { type Payload, payloadOf } from '../../inbound/payloads/index.js';
 import { providersFor } from '../../forms/askable.js';
 import { formView } from '../../forms/request-form.js';
 import { submitPreset } from './preset-submit.js';
+
+/** Where a request form's submission goes: another form first ("Next" on a preset or CSV choice), a preset's batch, or one request. */
+export type SubmissionRoute = { kind: 'next'; choice: string } | { kind: 'preset'; name: string } | { kind: 'request'; provider: string };
+
+export function routeOf(view: Payload<'requestSubmission'>['view']): SubmissionRoute {
+  const metadata = metadataOf(view.private_metadata);
+  const selected = selectedProvider(view.state.values);
+  const preset = selected === undefined ? metadata.preset : presetOfValue(selected);
+  // A preset or CSV chosen in a form that is not yet its form is shown first.
+  if (preset !== undefined) return preset === metadata.preset ? { kind: 'preset', name: preset } : { kind: 'next', choice: selected! };
+  if (selected !== undefined && csvOfValue(selected) !== undefined) return { kind: 'next', choice: selected };
+  return { kind: 'request', provider: selected ?? metadata.provider ?? '' };
+}
 
 /**
  * The request form's submit. The request is stored before the ack, so a request the person
@@ -22,25 +35,17 @@ export function registerRequestSubmit(app: App, deps: SlackDeps): void {
     const body = payloadOf(context, 'requestSubmission');
     const { view } = body;
     const metadata = metadataOf(view.private_metadata);
-    const selected = selectedProvider(view.state.values);
-    const preset = selected === undefined ? metadata.preset : presetOfValue(selected);
-    if (preset !== undefined) {
-      if (preset !== metadata.preset) {
-        // A preset chosen in a form that is not yet its form ("Next"): show the preset's form.
-        const offered = await providersFor(deps, body.user.id);
-        await ack({ response_action: 'update', view: formView(deps, { offered, choice: selected, channel: metadata.channel ?? '' }) });
-        return;
-      }
-      await submitPreset(deps, access, { name: preset, body, channel: metadata.channel, ack, client });
-      return;
-    }
-    if (csvOfValue(selected) !== undefined) {
-      // A CSV chosen in a form that is not yet the CSV form ("Next"): show it.
+    const route = routeOf(view);
+    if (route.kind === 'next') {
       const offered = await providersFor(deps, body.user.id);
-      await ack({ response_action: 'update', view: formView(deps, { offered, choice: selected, channel: metadata.channel ?? '' }) });
+      await ack({ response_action: 'update', view: formView(deps, { offered, choice: route.choice, channel: metadata.channel ?? '' }) });
       return;
     }
-    const provider = selected ?? metadata.provider ?? '';
+    if (route.kind === 'preset') {
+      await submitPreset(deps, access, { name: route.name, body, channel: metadata.channel, ack, client });
+      return;
+    }
+    const { provider } = route;
     const channel = policyFor(deps.policy(), provider).requestsChannel ?? metadata.channel;
     // Said in the form, before anything is stored: a request posted nowhere would wait unseen.
     const problem = await access.formProblem(client, channel);

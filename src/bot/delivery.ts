@@ -1,21 +1,14 @@
-import type { webApi } from '@slack/bolt';
-import type { Logger } from 'pino';
 import { fieldLabelIn, labelIn } from '../adapters/providers/types.js';
-import type { Config } from '../config/schema.js';
-import type { Liveness } from '../domain/liveness.js';
 import { privilegedIn } from '../domain/policy/admission.js';
 import { approvalsNeeded, describeApprovers } from '../domain/policy/decisions.js';
 import { approversFor, policyFor } from '../domain/policy/model.js';
 import type { RequestReads } from '../domain/requests/reads.js';
-import type { Metrics } from '../observability/metrics.js';
 import type { BatchNow } from '../slack/delivery/context.js';
 import { createFunctionTokens } from '../slack/delivery/function-tokens.js';
 import { createHome } from '../slack/delivery/home.js';
 import { createSlackNotifier } from '../slack/delivery/notifier.js';
 import { createThreads } from '../slack/delivery/threads.js';
-import type { Directory } from '../domain/policy/model.js';
-import type { Adapters } from './adapters.js';
-import type { PolicyHolder } from './policy-holder.js';
+import type { Parts } from './parts.js';
 
 /** A batch and its members as they are now; only a pending member's approvals are shown, so no others are read. */
 async function batchNow(requests: RequestReads, id: string): Promise<BatchNow | undefined> {
@@ -31,17 +24,7 @@ async function batchNow(requests: RequestReads, id: string): Promise<BatchNow | 
  * lifecycle's Notifier port): thread locations, workflow tokens, App Homes and the notifier,
  * each reading requests through the domain's reads.
  */
-export function buildDelivery(deps: {
-  config: Config;
-  adapters: Adapters;
-  policy: PolicyHolder;
-  requests: RequestReads;
-  client: webApi.WebClient;
-  directory: Directory;
-  liveness: Liveness;
-  metrics: Metrics;
-  log: Logger;
-}) {
+export function buildDelivery(deps: Pick<Parts, 'config' | 'adapters' | 'policy' | 'requests' | 'client' | 'directory' | 'liveness' | 'metrics' | 'log'>) {
   const { config, adapters, policy, requests, client, log } = deps;
   const { store, audit, providers } = adapters;
   const threads = createThreads(store);

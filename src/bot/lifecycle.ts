@@ -1,32 +1,14 @@
-import type { Logger } from 'pino';
 import { createUser } from '../adapters/providers/execute.js';
-import type { Config } from '../config/schema.js';
 import type { Notifier } from '../domain/events.js';
 import { createLifecycle } from '../domain/lifecycle/index.js';
-import type { Liveness } from '../domain/liveness.js';
-import type { Directory } from '../domain/policy/model.js';
-import type { RequestReads } from '../domain/requests/reads.js';
 import { registerSecretValues } from '../logging/logger.js';
-import type { Metrics } from '../observability/metrics.js';
-import type { Adapters } from './adapters.js';
-import type { PolicyHolder } from './policy-holder.js';
+import type { Parts } from './parts.js';
 
 /** How long a password met at run time stays masked in logs: past its create call and its reveal. */
 const RUNTIME_SECRET_LOG_MASK_MS = 15 * 60_000;
 
 /** The request lifecycle, handed its ports: the store and reads, the provider executor behind each provider's limits, the policy, the notifier. */
-export function buildLifecycle(deps: {
-  config: Config;
-  adapters: Adapters;
-  policy: PolicyHolder;
-  requests: RequestReads;
-  directory: Directory;
-  notifier: Notifier;
-  liveness: Liveness;
-  metrics: Metrics;
-  botActor: () => string;
-  log: Logger;
-}) {
+export function buildLifecycle(deps: Pick<Parts, 'config' | 'adapters' | 'policy' | 'requests' | 'directory' | 'liveness' | 'metrics' | 'botActor' | 'log'> & { notifier: Notifier }) {
   const { config, adapters, metrics, log } = deps;
   const { http, tokens, limiterOf } = adapters;
   return createLifecycle({

@@ -1,18 +1,11 @@
-import type { webApi } from '@slack/bolt';
-import type { Logger } from 'pino';
 import { labelIn } from '../adapters/providers/types.js';
-import type { Config } from '../config/schema.js';
 import { expireDue, expirySweepInterval } from '../domain/expiry.js';
-import type { Lifecycle } from '../domain/lifecycle/index.js';
-import type { Liveness } from '../domain/liveness.js';
 import { shortestDeadline } from '../domain/policy/model.js';
-import type { RequestReads } from '../domain/requests/reads.js';
 import { createAuditAnchors } from '../slack/delivery/audit-anchors.js';
 import { remindDue } from '../slack/delivery/reminders.js';
-import type { Adapters } from './adapters.js';
 import type { Delivery } from './delivery.js';
 import { every, type Loop } from './every.js';
-import type { PolicyHolder } from './policy-holder.js';
+import type { Parts } from './parts.js';
 
 /** How often values past their time to live are deleted from the store (SQLite keeps them otherwise). */
 const PURGE_MS = 10 * 60_000;
@@ -28,18 +21,7 @@ const ANCHOR_CHECK_MS = 60_000;
  * purge, liveness and the policy version, recovery, form discovery, the audit anchor, and the
  * reminder, escalation and expiry sweep. Every one is safe on several replicas at once.
  */
-export function startLoops(deps: {
-  config: Config;
-  adapters: Adapters;
-  policy: PolicyHolder;
-  requests: RequestReads;
-  lifecycle: Lifecycle;
-  delivery: Delivery;
-  liveness: Liveness;
-  client: webApi.WebClient;
-  botActor: () => string;
-  log: Logger;
-}): Loop[] {
+export function startLoops(deps: Pick<Parts, 'config' | 'adapters' | 'policy' | 'requests' | 'lifecycle' | 'liveness' | 'client' | 'botActor' | 'log'> & { delivery: Delivery }): Loop[] {
   const { config, adapters, lifecycle, delivery, liveness, log } = deps;
   const { store, audit } = adapters;
   const anchors = createAuditAnchors({ store, audit, everyMs: config.audit.anchorEveryMs, post: delivery.notifier.anchor });

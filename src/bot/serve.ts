@@ -1,16 +1,9 @@
-import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
-import type { Lifecycle } from '../domain/lifecycle/index.js';
-import type { Directory } from '../domain/policy/model.js';
-import type { RequestReads } from '../domain/requests/reads.js';
 import { respond, type Route, startHttpServer } from '../http/server.js';
-import type { Metrics } from '../observability/metrics.js';
 import { createSlackApp } from '../slack/inbound/app.js';
 import { registerListeners } from '../slack/listeners/index.js';
-import type { SlackIdentity } from '../slack/workspace/identity.js';
-import type { SlackReporter } from '../slack/workspace/reachability.js';
 import type { Adapters } from './adapters.js';
 import type { Delivery } from './delivery.js';
+import type { Parts } from './parts.js';
 import type { PolicyHolder } from './policy-holder.js';
 
 /** How long a payload's "seen once" mark is kept: longer than Slack retries a delivery. */
@@ -30,19 +23,7 @@ function readiness(adapters: Adapters, policy: PolicyHolder, slackProblem: () =>
 }
 
 /** The Slack app with every listener, and the HTTP servers: /slack/events (HTTP mode), /healthz, /readyz, /metrics. */
-export async function serve(deps: {
-  config: Config;
-  adapters: Adapters;
-  policy: PolicyHolder;
-  requests: RequestReads;
-  lifecycle: Lifecycle;
-  delivery: Delivery;
-  directory: Directory;
-  identity: SlackIdentity;
-  reporter: SlackReporter;
-  metrics: Metrics;
-  log: Logger;
-}) {
+export async function serve(deps: Pick<Parts, 'config' | 'adapters' | 'policy' | 'requests' | 'lifecycle' | 'directory' | 'identity' | 'reporter' | 'metrics' | 'log'> & { delivery: Delivery }) {
   const { config, adapters, delivery, identity, metrics, log } = deps;
   const slack = createSlackApp(config, log, identity, deps.reporter);
   registerListeners(slack.app, {

@@ -52,26 +52,12 @@ export const button = (text: string, action_id: string, value: string, style?: '
 
 /** The buttons a request offers in its current state: none once it is decided. */
 export function requestButtons(request: AccessRequest): types.ActionsBlock | undefined {
+  const { id } = request;
   if (request.state === 'pending') {
-    return {
-      type: 'actions',
-      block_id: `decide:${request.id}`,
-      elements: [
-        button('Approve', IDS.approve, request.id, 'primary'),
-        button('Reject', IDS.reject, request.id, 'danger'),
-        button('Cancel request', IDS.cancel, request.id),
-      ],
-    };
+    return { type: 'actions', block_id: `decide:${id}`, elements: [button('Approve', IDS.approve, id, 'primary'), button('Reject', IDS.reject, id, 'danger'), button('Cancel request', IDS.cancel, id)] };
   }
   if (request.state === 'unknown') {
-    return {
-      type: 'actions',
-      block_id: `resolve:${request.id}`,
-      elements: [
-        button('Retry the create', IDS.retry, request.id, 'danger'),
-        button('Mark as done', IDS.markDone, request.id, 'primary'),
-      ],
-    };
+    return { type: 'actions', block_id: `resolve:${id}`, elements: [button('Retry the create', IDS.retry, id, 'danger'), button('Mark as done', IDS.markDone, id, 'primary')] };
   }
   return undefined;
 }

@@ -10,6 +10,7 @@ import { first, maybeSettled, throttled } from './batch-pace.js';
 import type { BatchNow, DeliveryContext } from './context.js';
 import { type StepKind, type StepResult, toSlack } from './outbox.js';
 import { postParent, threadOf, unpostedReason } from './parent.js';
+import type { Thread } from './threads.js';
 import { ACCOUNT_EVENTS, BATCH_DECISIONS } from './plan.js';
 import { dm, escalationDms, offerReveal } from './request-steps.js';
 
@@ -51,21 +52,22 @@ async function postMessage(ctx: DeliveryContext, batchId: string, record: AuditR
   return throttled(ctx, batchId, 'parent_update', record, () => update(ctx, batchId));
 }
 
+/** A CSV file (a batch's accounts, or its results) in the batch's thread. */
+function postCsv(ctx: DeliveryContext, thread: Thread, file: { filename: string; title: string; comment: string; content: string }): Promise<void> {
+  return toSlack(thread.channel, () => uploadCsv(ctx.client, { channel: thread.channel, threadTs: thread.ts, ...file }));
+}
+
 async function listAccounts(ctx: DeliveryContext, batch: Batch): Promise<void> {
   const thread = await threadOf(ctx, batch.id);
   const now = thread && (await ctx.batch(batch.id));
   if (!thread || !now) return;
   const rows = now.members.map((member) => ({ row: rowOf(batch, member), provider: ctx.labelOf(member.provider), target: member.target, details: member.details }));
-  await toSlack(thread.channel, () =>
-    uploadCsv(ctx.client, {
-      channel: thread.channel,
-      threadTs: thread.ts,
-      filename: `${batch.id}-accounts.csv`,
-      title: `Accounts of ${batch.id}`,
-      comment: md`Every account of ${code(batch.id)} as it will be sent (secrets masked): read it before you approve.`.text,
-      content: accountsCsv(rows),
-    }),
-  );
+  await postCsv(ctx, thread, {
+    filename: `${batch.id}-accounts.csv`,
+    title: `Accounts of ${batch.id}`,
+    comment: md`Every account of ${code(batch.id)} as it will be sent (secrets masked): read it before you approve.`.text,
+    content: accountsCsv(rows),
+  });
   await ctx.threads.markAccountsListed(batch.id);
 }
 
@@ -149,16 +151,12 @@ async function results(ctx: DeliveryContext, record: AuditRecord, batchId: strin
     outcome: member.outcome?.kind === 'created' && member.outcome.invited ? 'invited' : member.outcome?.kind === 'dry_run' ? 'dry run' : member.state,
     detail: member.outcome?.kind === 'created' ? member.outcome.providerUserId : (member.outcome?.message ?? ''),
   }));
-  await toSlack(thread.channel, () =>
-    uploadCsv(ctx.client, {
-      channel: thread.channel,
-      threadTs: thread.ts,
-      filename: `${batch.id}-results.csv`,
-      title: `Results of ${batch.id}`,
-      comment: md`Results of ${code(batch.id)}: ${progressText(counts)}.`.text,
-      content: resultsCsv(rows),
-    }),
-  );
+  await postCsv(ctx, thread, {
+    filename: `${batch.id}-results.csv`,
+    title: `Results of ${batch.id}`,
+    comment: md`Results of ${code(batch.id)}: ${progressText(counts)}.`.text,
+    content: resultsCsv(rows),
+  });
   return 'delivered';
 }
 

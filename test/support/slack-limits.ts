@@ -97,10 +97,7 @@ export class SlackLimits {
     return this.keys(method, args).some((key) => (this.windows.get(key) ?? 0) > this.now());
   }
 
-  /**
-   * Remembers that the app was told to wait `seconds` before calling again (on `key`; by default
-   * the call's narrowest). A window only ever grows: hammering through it pushes its end out.
-   */
+  /** Remembers that the app was told to wait `seconds` before calling again (on `key`; by default the call's narrowest). */
   announce(method: string, args: Record<string, unknown>, seconds: number, key = this.keys(method, args).at(-1)!): void {
     this.windows.set(key, Math.max(this.windows.get(key) ?? 0, this.now() + seconds * 1000));
   }
@@ -113,11 +110,9 @@ export class SlackLimits {
     if (!this.table) return undefined;
     const keys = this.keys(method, args);
     const pending = Math.max(0, ...keys.map((key) => (this.windows.get(key) ?? 0) - this.now()));
-    if (pending > 0) {
-      const seconds = Math.ceil(pending / 1000);
-      this.announce(method, args, seconds);
-      return seconds;
-    }
+    // Slack said wait: a call before then is refused whatever its bucket holds, but does not move
+    // the end, so an app that hammers is refused and counted, not starved for ever.
+    if (pending > 0) return Math.ceil(pending / 1000);
     const limit = this.table[method] ?? UNLISTED;
     const rates: [string, Rate][] = [[method, limit.workspace], ...(limit.channel ? [[keys[1]!, limit.channel] as [string, Rate]] : [])];
     const buckets = rates.map(([key, rate]) => ({ key, rate, bucket: this.refilled(key, rate) }));

@@ -1,8 +1,9 @@
 // SPEC §6 "Bounded work per request", for the CSV upload: the worst files of about 1 MB that
 // can be built, each submitted through the bot's door, with what it answered, how long that
 // took, and the longest the bot's own event loop was held meanwhile.
-import type { FakeSlack, FakeSlackFile } from '../test/support/fake-slack.js';
-import { payloadBody, postToSlackEvents } from '../test/support/slack-requests.js';
+import type { FakeSlack } from '../test/support/fake-slack.js';
+import { postToSlackEvents } from '../test/support/slack-requests.js';
+import { csvSubmission } from './payloads.js';
 
 /** Under the 1 MB limit, so every file is read, not refused by its size. */
 const SIZE = 999_000;
@@ -59,27 +60,8 @@ export const CSV_SHAPES: Record<string, () => string> = {
   '200 valid rows at their longest (stored)': () => rowsUpTo(widest, 200),
 };
 
-/** The CSV form's submission, as Slack sends it, with `file` in its file_input. */
-export const csvSubmission = (viewId: string, file: FakeSlackFile, reason: string) =>
-  payloadBody({
-    type: 'view_submission',
-    team: { id: 'TTEAM0001' },
-    user: { id: file.user, team_id: 'TTEAM0001' },
-    api_app_id: 'AAPP00001',
-    view: {
-      id: viewId,
-      hash: 'h',
-      type: 'modal',
-      team_id: 'TTEAM0001',
-      callback_id: 'adduser_csv',
-      private_metadata: JSON.stringify({ channel: 'CREQUESTS1', provider: 'checkcentral' }),
-      blocks: [{ type: 'input', block_id: 'csv_file' }, { type: 'input', block_id: 'reason' }],
-      state: { values: { csv_file: { csv_file: { type: 'file_input', files: [file] } }, reason: { 'field:reason': { type: 'plain_text_input', value: reason } } } },
-    },
-  });
-
 /** The bot's longest event-loop delay since the last scrape (prom-client's monitorEventLoopDelay, reset by each scrape). */
-async function loopMaxMs(url: string): Promise<number> {
+export async function loopMaxMs(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(/^nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1] ?? Number.NaN) * 1000;
 }

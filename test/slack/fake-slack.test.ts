@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { blocksProblems, viewProblems } from '../support/block-kit.js';
@@ -8,21 +9,25 @@ const UPLOADER = 'UUPLOADER1';
 let slack: FakeSlack;
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ token: TOKEN });
+  // What these tests check is not rate limits: the tests for those start a fake with them.
+  slack = await startFakeSlack({ token: TOKEN, limits: 'none' });
 });
 afterAll(async () => {
   await slack.close();
 });
 
 /** One Web API call as the WebClient makes it: form-encoded, JSON fields encoded, bearer token. */
-async function call(method: string, args: Record<string, unknown>, token: string | null = TOKEN): Promise<Record<string, unknown>> {
+function send(to: FakeSlack, method: string, args: Record<string, unknown>, token: string | null = TOKEN): Promise<Response> {
   const body = new URLSearchParams(Object.entries(args).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
-  const res = await fetch(`${slack.url}${method}`, {
+  return fetch(`${to.url}${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token && { authorization: `Bearer ${token}` }) },
     body,
   });
-  return (await res.json()) as Record<string, unknown>;
+}
+
+async function call(method: string, args: Record<string, unknown>, token: string | null = TOKEN): Promise<Record<string, unknown>> {
+  return (await (await send(slack, method, args, token)).json()) as Record<string, unknown>;
 }
 
 const modal = { type: 'modal', title: { type: 'plain_text', text: 'Request access' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }] };
@@ -201,4 +206,76 @@ describe('Block Kit limits', () => {
     expect(viewProblems({ ...modal, blocks: blocks(101) }).join()).toMatch(/101 items/);
   });
 
+});
+
+describe("Slack's rate limits (limits: 'slack'): 429 with Retry-After beyond them, as Slack answers", () => {
+  let strict: FakeSlack;
+  beforeAll(async () => {
+    strict = await startFakeSlack({ token: TOKEN, limits: 'slack' });
+  });
+  afterAll(async () => {
+    await strict.close();
+  });
+
+  /** Status, Retry-After and body of one call to the strict fake. */
+  const answer = async (method: string, args: Record<string, unknown>) => {
+    const res = await send(strict, method, args);
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, unknown> };
+  };
+  const post = (channel: string) => answer('chat.postMessage', { channel, text: 'hi' });
+  const ok = { status: 200, retryAfter: null, body: expect.objectContaining({ ok: true }) };
+  const limited = (seconds: number) => ({ status: 429, retryAfter: String(seconds), body: { ok: false, error: 'ratelimited' } });
+
+  test('chat.postMessage: a burst of 3 to a channel passes, the 4th is 429 for 1 s, another channel is not held, and the channel frees after the wait', async () => {
+    strict.addChannel('CBURST001');
+    strict.addChannel('CBURST002');
+    expect([await post('CBURST001'), await post('CBURST001'), await post('CBURST001')]).toEqual([ok, ok, ok]);
+    expect(await post('CBURST001')).toEqual(limited(1));
+    expect(await post('CBURST002')).toEqual(ok);
+    expect(strict.calls.at(-2)).toMatchObject({ method: 'chat.postMessage', status: 429, response: { ok: false, error: 'ratelimited' } });
+    expect(strict.rateLimitedCount('chat.postMessage')).toBe(1);
+    await sleep(1_000);
+    expect(await post('CBURST001')).toEqual(ok);
+    expect(strict.ignoredRetryAfterCount()).toBe(0);
+  });
+
+  test('a call before the Retry-After ran out is refused again and counted as ignoring it', async () => {
+    strict.addChannel('CHAMMER01');
+    for (let n = 0; n < 3; n++) await post('CHAMMER01');
+    const before = strict.rateLimitedCount();
+    expect(await post('CHAMMER01')).toEqual(limited(1));
+    expect(await post('CHAMMER01')).toEqual(limited(1));
+    expect(strict.rateLimitedCount() - before).toBe(2);
+    expect(strict.ignoredRetryAfterCount('chat.postMessage')).toBe(1);
+    expect(strict.calls.at(-1)).toMatchObject({ status: 429, ignoredRetryAfter: true });
+    expect(strict.calls.at(-2)?.ignoredRetryAfter).toBeUndefined();
+  });
+
+  test('a tier is per method and workspace: 50 chat.update at once pass across channels, the 51st waits 2 s', async () => {
+    const updates = await Promise.all(Array.from({ length: 51 }, (_, n) => answer('chat.update', { channel: n % 2 ? 'CREQUESTS1' : 'CAUDITLOG1', ts: '1.000001', text: 'x' })));
+    expect(updates.filter((update) => update.status === 200)).toHaveLength(50);
+    expect(updates.filter((update) => update.status === 429)).toEqual([limited(2)]);
+  });
+
+  test('the WebClient, which waits out Retry-After, gets 6 messages to one channel through without ever calling early', async () => {
+    strict.addChannel('CPACED001');
+    const client = new webApi.WebClient(TOKEN, { slackApiUrl: strict.url, logLevel: webApi.LogLevel.ERROR, retryConfig: { retries: 5, minTimeout: 10, maxTimeout: 10 } });
+    const ignoredBefore = strict.ignoredRetryAfterCount();
+    for (let n = 0; n < 6; n++) await client.chat.postMessage({ channel: 'CPACED001', text: `message ${n}` });
+    const posts = strict.callsTo('chat.postMessage').filter((call) => call.args.channel === 'CPACED001');
+    expect(posts.filter((call) => call.status === 200)).toHaveLength(6);
+    expect(posts.filter((call) => call.status === 429).length).toBeGreaterThan(0);
+    expect(strict.ignoredRetryAfterCount() - ignoredBefore).toBe(0);
+  });
+});
+
+describe('an injected 429 (limits off) announces its Retry-After too', () => {
+  test('a call before it ran out is answered, but counted as ignoring it', async () => {
+    const [limitedBefore, ignoredBefore] = [slack.rateLimitedCount('chat.postMessage'), slack.ignoredRetryAfterCount('chat.postMessage')];
+    slack.fail('chat.postMessage', { kind: 'rate_limited', retryAfter: 2 }, 1, (args) => args.channel === 'CTYPEDHERE');
+    expect(await call('chat.postMessage', { channel: 'CTYPEDHERE', text: 'hi' })).toEqual({ ok: false, error: 'ratelimited' });
+    expect(await call('chat.postMessage', { channel: 'CREQUESTS1', text: 'another channel' })).toMatchObject({ ok: true });
+    expect(await call('chat.postMessage', { channel: 'CTYPEDHERE', text: 'too early' })).toMatchObject({ ok: true });
+    expect([slack.rateLimitedCount('chat.postMessage') - limitedBefore, slack.ignoredRetryAfterCount('chat.postMessage') - ignoredBefore]).toEqual([1, 1]);
+  });
 });

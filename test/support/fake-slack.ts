@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blocksProblems, MESSAGE_TEXT_LIMIT, viewProblems } from './block-kit.js';
+import { SLACK_LIMITS, SlackLimits } from './slack-limits.js';
 
 export interface SlackCall {
   method: string;
@@ -12,8 +13,10 @@ export interface SlackCall {
   token: string | undefined;
   /** The raw body, for "no secret anywhere" assertions. */
   raw: string;
-  /** The HTTP status the fake answered with (a fault, or 200). */
+  /** The HTTP status the fake answered with (a fault, a rate limit's 429, or 200). */
   status: number;
+  /** Made while a Retry-After the fake had answered for its method (or channel) was still running. */
+  ignoredRetryAfter?: true;
   /** When it arrived (Date.now()), for "at most so often" checks. */
   at: number;
   /** The JSON the fake answered with (absent for a reset). */
@@ -78,6 +81,10 @@ export interface FakeSlack {
   fail(method: string, fault: SlackFault, times: number, when?: (args: Record<string, unknown>) => boolean): void;
   /** Calls Slack carried out: answered 200 with ok true. */
   delivered(method: string): SlackCall[];
+  /** Calls answered 429 (Slack's limits and injected faults alike), to `method` or to any. */
+  rateLimitedCount(method?: string): number;
+  /** Calls made while a Retry-After the fake announced for their method (or channel) was running, to `method` or to any. */
+  ignoredRetryAfterCount(method?: string): number;
   /** A member of the workspace, for users.info (unknown users are user_not_found). */
   addUser(id: string, fields?: Record<string, unknown>): void;
   /** A user group and its members (unknown groups are no_such_subteam). */
@@ -104,6 +111,12 @@ export interface FakeSlack {
   uploads: CompletedUpload[];
   close(): Promise<void>;
 }
+
+/** 'slack': Slack's published rate limits (slack-limits.ts); 'none': every call is answered. */
+export type SlackLimitsMode = 'slack' | 'none';
+
+/** Off until the bot paces itself (issue 24); then 'slack', and a test that needs a free Slack says 'none'. */
+const DEFAULT_LIMITS: SlackLimitsMode = 'none';
 
 export const BOT = { userId: 'UBOTUSER1', botId: 'BBOTID001', teamId: 'TTEAM0001' };
 
@@ -142,11 +155,13 @@ const refused = (error: string, extra: Record<string, unknown> = {}) => ({ ok: f
 /**
  * A Slack Web API on 127.0.0.1 that records every call and refuses what Slack refuses: a wrong
  * token, a trigger_id that is unknown, expired or already used, a stale views.update hash, Block
- * Kit beyond its documented limits, unknown users, user groups, channels and messages.
+ * Kit beyond its documented limits, unknown users, user groups, channels and messages, and with
+ * `limits: 'slack'` calls beyond Slack's rate limits.
  * The bot's WebClient points at it. `token`: the only bot token accepted (default: any xoxb-).
  */
-export async function startFakeSlack(options: { port?: number; token?: string } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(options: { port?: number; token?: string; limits?: SlackLimitsMode } = {}): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
+  const limits = new SlackLimits((options.limits ?? DEFAULT_LIMITS) === 'slack' ? SLACK_LIMITS : undefined);
   let seq = 0;
   const faults: { method: string; fault: SlackFault; remaining: number; when?: (args: Record<string, unknown>) => boolean }[] = [];
   const users = new Map<string, Record<string, unknown>>();
@@ -347,6 +362,23 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
     return handler ? handler(args) : { ok: true };
   }
 
+  /** What answers a call instead of Slack's work: an injected fault first, then Slack's rate limits. */
+  function refusalOf(method: string, args: Record<string, unknown>, api: boolean): 'reset' | { status: number; response: Record<string, unknown>; retryAfter?: number } | undefined {
+    const slot = faults.find((candidate) => candidate.remaining > 0 && (candidate.method === '*' || candidate.method === method) && (candidate.when?.(args) ?? true));
+    if (slot) {
+      slot.remaining -= 1;
+      const { fault } = slot;
+      if (fault.kind === 'reset') return 'reset';
+      if (fault.kind === 'rate_limited') {
+        limits.announce(method, args, fault.retryAfter);
+        return { status: 429, response: refused('ratelimited'), retryAfter: fault.retryAfter };
+      }
+      return fault.kind === 'error' ? { status: fault.status, response: refused('internal_error') } : { status: 200, response: refused(fault.error) };
+    }
+    const retryAfter = api ? limits.admit(method, args) : undefined;
+    return retryAfter === undefined ? undefined : { status: 429, response: refused('ratelimited'), retryAfter };
+  }
+
   /** GET url_private / url_private_download. */
   function serveFile(url: string, authorization: string | undefined, res: ServerResponse) {
     const id = /^\/files-pri\/[^/]+-(F\w+)\//.exec(url)?.[1];
@@ -409,25 +441,21 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
         const args = decode(req.headers['content-type'], raw);
         const token = req.headers.authorization?.replace(/^Bearer /, '') ?? (args.token as string | undefined);
-        const slot = faults.find(
-          (candidate) => candidate.remaining > 0 && (candidate.method === '*' || candidate.method === method) && (candidate.when?.(args) ?? true),
-        );
-        if (slot) {
-          slot.remaining -= 1;
-          const { fault } = slot;
-          if (fault.kind === 'reset') {
-            calls.push({ method, args, token, raw, status: 0, at: Date.now() });
-            req.socket.destroy();
-            return;
-          }
-          const status = fault.kind === 'rate_limited' ? 429 : fault.kind === 'error' ? fault.status : 200;
-          const response = refused(fault.kind === 'rate_limited' ? 'ratelimited' : fault.kind === 'error' ? 'internal_error' : fault.error);
-          calls.push({ method, args, token, raw, status, response, at: Date.now() });
-          res.writeHead(status, { 'content-type': 'application/json', ...(fault.kind === 'rate_limited' && { 'retry-after': String(fault.retryAfter) }) });
+        const ignored = api && limits.waiting(method, args) ? { ignoredRetryAfter: true as const } : {};
+        const refusal = refusalOf(method, args, api);
+        if (refusal === 'reset') {
+          calls.push({ method, args, token, raw, status: 0, at: Date.now(), ...ignored });
+          req.socket.destroy();
+          return;
+        }
+        if (refusal) {
+          const { status, response, retryAfter } = refusal;
+          calls.push({ method, args, token, raw, status, response, at: Date.now(), ...ignored });
+          res.writeHead(status, { 'content-type': 'application/json', ...(retryAfter !== undefined && { 'retry-after': String(retryAfter) }) });
           res.end(JSON.stringify(response));
           return;
         }
-        const call: SlackCall = { method, args, token, raw, status: 200, at: Date.now() };
+        const call: SlackCall = { method, args, token, raw, status: 200, at: Date.now(), ...ignored };
         calls.push(call);
         call.response = await answer(method, args, token, api);
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -446,6 +474,8 @@ export async function startFakeSlack(options: { port?: number; token?: string } 
     on: (method, handler) => handlers.set(method, handler),
     fail: (method, fault, times, when) => faults.push({ method, fault, remaining: times, when }),
     delivered: (method) => calls.filter((call) => call.method === method && call.status === 200 && call.response?.ok !== false),
+    rateLimitedCount: (method) => calls.filter((call) => call.status === 429 && (method === undefined || call.method === method)).length,
+    ignoredRetryAfterCount: (method) => calls.filter((call) => call.ignoredRetryAfter && (method === undefined || call.method === method)).length,
     addUser: (id, fields = {}) => void users.set(id, { ...users.get(id), ...fields }),
     addUserGroup: (id, members) => void groups.set(id, members),
     addChannel: (id) => void channels.add(id),

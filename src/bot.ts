@@ -19,6 +19,9 @@ import { serve } from './bot/serve.js';
 
 export { StartRefused } from './bot/adapters.js';
 
+/** How long a stop keeps sending what Slack's pace holds back: within the 45 s main.ts allows the whole stop. */
+const STOP_DRAIN_MS = 5_000;
+
 export interface RunningBot {
   port: number;
   /** The operations port (/readyz, /metrics) when ADDUSER_OPS_PORT is set. */
@@ -56,13 +59,13 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   await liveness.beat();
   // The bot's own acts (auto-approval, expiry) name the bot user once Slack has told us who that is.
   const botActor = () => identity.botUserId() ?? 'adduser-bot';
-  const delivery = buildDelivery({ config, adapters, policy, requests, client, directory, liveness, metrics, log });
+  const delivery = buildDelivery({ config, adapters, policy, requests, directory, liveness, metrics, log });
   const lifecycle = buildLifecycle({ config, adapters, policy, requests, directory, notifier: delivery.notifier, liveness, metrics, botActor, log });
   const { slack, server, opsServer } = await serve({ config, adapters, policy, requests, lifecycle, delivery, directory, identity, reporter, metrics, log });
   const checking = identity.keepChecking();
   const backfilled = await lifecycle.backfillIndexes();
   if (backfilled > 0) log.info({ requests: backfilled }, 'indexed the open requests an earlier version stored');
-  const loops = startLoops({ config, adapters, policy, requests, lifecycle, delivery, liveness, client, botActor, log });
+  const loops = startLoops({ config, adapters, policy, requests, lifecycle, delivery, liveness, botActor, log });
 
   return {
     port: server.port,
@@ -76,7 +79,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await opsServer?.close();
       await slack.disconnect();
       await lifecycle.settled();
-      await delivery.notifier.idle();
+      // What waits a moment for Slack's pace still goes; anything later stays in the store for the next start.
+      await delivery.notifier.drain(STOP_DRAIN_MS);
       await Promise.all([discovering, ...loops.map((loop) => loop.last())]);
       await liveness.retire();
       await adapters.http.close();

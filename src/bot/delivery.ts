@@ -8,6 +8,9 @@ import { createFunctionTokens } from '../slack/delivery/function-tokens.js';
 import { createHome } from '../slack/delivery/home.js';
 import { createSlackNotifier } from '../slack/delivery/notifier.js';
 import { createThreads } from '../slack/delivery/threads.js';
+import { PacedWebClient } from '../slack/delivery/paced-client.js';
+import { SlackPace } from '../slack/delivery/pace.js';
+import { webClientOptions } from '../slack/workspace/client.js';
 import type { Parts } from './parts.js';
 
 /** A batch and its members as they are now; only a pending member's approvals are shown, so no others are read. */
@@ -24,9 +27,11 @@ async function batchNow(requests: RequestReads, id: string): Promise<BatchNow | 
  * lifecycle's Notifier port): thread locations, workflow tokens, App Homes and the notifier,
  * each reading requests through the domain's reads.
  */
-export function buildDelivery(deps: Pick<Parts, 'config' | 'adapters' | 'policy' | 'requests' | 'client' | 'directory' | 'liveness' | 'metrics' | 'log'>) {
-  const { config, adapters, policy, requests, client, log } = deps;
+export function buildDelivery(deps: Pick<Parts, 'config' | 'adapters' | 'policy' | 'requests' | 'directory' | 'liveness' | 'metrics' | 'log'>) {
+  const { config, adapters, policy, requests, log } = deps;
   const { store, audit, providers } = adapters;
+  // What the bot sends on its own (the outbox, App Homes, reminders) keeps to one pace shared by every replica.
+  const client = new PacedWebClient(config.slack.botToken.reveal(), webClientOptions(config, log), new SlackPace(store, config.slackPace === 'slack'), (method) => deps.metrics.rateLimited(method));
   const threads = createThreads(store);
   const functionTokens = createFunctionTokens(store, adapters.secrets, log);
   const approversText = (provider: string) => describeApprovers(approversFor(policy.now(), provider));
@@ -50,6 +55,7 @@ export function buildDelivery(deps: Pick<Parts, 'config' | 'adapters' | 'policy'
     batchRecord: (id) => requests.getBatch(id),
     hasRevealed: (id) => requests.hasRevealed(id),
     auditHead: () => audit.head(),
+    auditRecords: (fromSeq, limit) => audit.read(fromSeq, limit),
     functionTokens,
     refreshHome: (request) => home.refreshFor(request),
     onUndeliverable: (entry) => deps.metrics.undeliverable(entry.kind),
@@ -57,7 +63,7 @@ export function buildDelivery(deps: Pick<Parts, 'config' | 'adapters' | 'policy'
     alive: (instance) => deps.liveness.alive(instance),
     log,
   });
-  return { threads, functionTokens, home, notifier, approversText };
+  return { client, threads, functionTokens, home, notifier, approversText };
 }
 
 export type Delivery = ReturnType<typeof buildDelivery>;

@@ -21,12 +21,12 @@ const ANCHOR_CHECK_MS = 60_000;
  * purge, liveness and the policy version, recovery, form discovery, the audit anchor, and the
  * reminder, escalation and expiry sweep. Every one is safe on several replicas at once.
  */
-export function startLoops(deps: Pick<Parts, 'config' | 'adapters' | 'policy' | 'requests' | 'lifecycle' | 'liveness' | 'client' | 'botActor' | 'log'> & { delivery: Delivery }): Loop[] {
+export function startLoops(deps: Pick<Parts, 'config' | 'adapters' | 'policy' | 'requests' | 'lifecycle' | 'liveness' | 'botActor' | 'log'> & { delivery: Delivery }): Loop[] {
   const { config, adapters, lifecycle, delivery, liveness, log } = deps;
   const { store, audit } = adapters;
   const anchors = createAuditAnchors({ store, audit, everyMs: config.audit.anchorEveryMs, post: delivery.notifier.anchor });
   const sweep = async () => {
-    await remindDue({ requests: deps.requests, lifecycle, store, threads: delivery.threads, client: deps.client, approversText: delivery.approversText, labelOf: labelIn(adapters.providers), log });
+    await remindDue({ requests: deps.requests, lifecycle, store, threads: delivery.threads, client: delivery.client, approversText: delivery.approversText, labelOf: labelIn(adapters.providers), log });
     await lifecycle.escalateDue();
     // Expiry is the bot's own act; the audit names the bot user once Slack has told us who that is.
     await expireDue(deps.requests, lifecycle, deps.botActor());

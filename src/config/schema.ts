@@ -91,6 +91,7 @@ const baseShape = {
   SLACK_API_URL: serviceUrl('SLACK_API_URL', 'https://slack.com/api/').transform((url) => (url.endsWith('/') ? url : `${url}/`)),
   ADDUSER_AUDIT_CHANNEL: channelId('ADDUSER_AUDIT_CHANNEL'),
   ADDUSER_DRY_RUN: z.stringbool({ error: 'ADDUSER_DRY_RUN must be true or false' }).default(false),
+  ADDUSER_SLACK_PACE: z.enum(['slack', 'off'], { error: 'ADDUSER_SLACK_PACE must be slack or off' }).default('slack'),
   STORE_URL: z
     .string()
     .trim()
@@ -163,6 +164,7 @@ export const envSchema = (providers: readonly AnyProvider[]) => z
       maxPending: env.ADDUSER_MAX_PENDING,
       maxPendingAccounts: env.ADDUSER_MAX_PENDING_ACCOUNTS,
       dryRun: env.ADDUSER_DRY_RUN,
+      slackPace: env.ADDUSER_SLACK_PACE,
       storeUrl: env.STORE_URL,
       logLevel: env.LOG_LEVEL,
       secretKey: env.ADDUSER_SECRET_KEY,

@@ -1,14 +1,45 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+interface Sources {
+  pendingRequests: () => Promise<number>;
+  outboxDepth: () => Promise<number>;
+  providerQueue: () => { provider: string; queued: number }[];
+}
+
+/** The gauges read when scraped: from the store, so every replica reports the same truth, or from this process. */
+function gauges(registry: Registry, sources: Sources): void {
+  new Gauge({
+    name: 'adduser_pending_requests',
+    help: 'Requests waiting for approval',
+    registers: [registry],
+    async collect() {
+      this.set(await sources.pendingRequests());
+    },
+  });
+  new Gauge({
+    name: 'adduser_outbox_depth',
+    help: 'Slack messages owed and not yet delivered (every replica: read from the store’s index of due steps)',
+    registers: [registry],
+    async collect() {
+      this.set(await sources.outboxDepth());
+    },
+  });
+  new Gauge({
+    name: 'adduser_provider_queue_depth',
+    help: 'Provider calls waiting for a slot under the provider’s rate limits (this process)',
+    labelNames: ['provider'],
+    registers: [registry],
+    collect() {
+      for (const { provider, queued } of sources.providerQueue()) this.set({ provider }, queued);
+    },
+  });
+}
+
 /**
  * The bot's Prometheus metrics. Gauges that describe shared state (pending requests) are
  * read from the store at scrape time, so every replica reports the same truth.
  */
-export function createMetrics(sources: {
-  pendingRequests: () => Promise<number>;
-  outboxDepth: () => Promise<number>;
-  providerQueue: () => { provider: string; queued: number }[];
-}) {
+export function createMetrics(sources: Sources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const slackRequests = new Counter({
@@ -36,39 +67,22 @@ export function createMetrics(sources: {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
     registers: [registry],
   });
-  new Gauge({
-    name: 'adduser_pending_requests',
-    help: 'Requests waiting for approval',
-    registers: [registry],
-    async collect() {
-      this.set(await sources.pendingRequests());
-    },
-  });
-  new Gauge({
-    name: 'adduser_outbox_depth',
-    help: 'Slack messages owed and not yet delivered (every replica: read from the store’s index of due steps)',
-    registers: [registry],
-    async collect() {
-      this.set(await sources.outboxDepth());
-    },
-  });
-  new Gauge({
-    name: 'adduser_provider_queue_depth',
-    help: 'Provider calls waiting for a slot under the provider’s rate limits (this process)',
-    labelNames: ['provider'],
-    registers: [registry],
-    collect() {
-      for (const { provider, queued } of sources.providerQueue()) this.set({ provider }, queued);
-    },
-  });
+  gauges(registry, sources);
   const undeliverable = new Counter({
     name: 'adduser_slack_undeliverable_total',
     help: 'Slack messages refused for good (not_in_channel, is_archived, …) and recorded as undeliverable, by kind of message',
     labelNames: ['kind'],
     registers: [registry],
   });
+  const rateLimited = new Counter({
+    name: 'adduser_slack_rate_limited_total',
+    help: 'Slack Web API calls answered 429 (Retry-After), by method: after each, that method (and channel) waits for every replica',
+    labelNames: ['method'],
+    registers: [registry],
+  });
   return {
     undeliverable: (kind: string) => undeliverable.inc({ kind }),
+    rateLimited: (method: string) => rateLimited.inc({ method }),
     slackRequest: (type: string) => slackRequests.inc({ type }),
     ackObserved: (seconds: number) => ackSeconds.observe(seconds),
     providerCall: (provider: string, outcome: string, seconds: number) => {

@@ -93,9 +93,14 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
       { what: 'the parent showing 50 created', timeoutMs: 15_000 },
     );
     for (let i = 1; i < updates.length; i++) expect(updates[i]!.at - updates[i - 1]!.at).toBeGreaterThanOrEqual(900);
-    const replies = () => e2e.slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread.ts).map((call) => String(call.args.text));
-    await waitFor(() => replies().filter((text) => text.startsWith(':tada: DigiCert CertCentral · *new.user')).length === 50, { what: 'one line per account' });
+    // Said as Slack took it: every account on a line of its own, many lines to a message, the thread's messages few.
+    const replies = () => e2e.slack.delivered('chat.postMessage').filter((call) => call.args.thread_ts === thread.ts).map((call) => String(call.args.text));
+    const said = () => replies().flatMap((text) => text.split('\n'));
+    await waitFor(() => said().filter((line) => line.startsWith(':tada: DigiCert CertCentral · *new.user')).length === 50, { what: 'one line per account', timeoutMs: 20_000 });
+    expect(new Set(said().filter((line) => line.startsWith(':tada:'))).size).toBe(50);
     expect(replies().filter((text) => text.includes('approved. Creating 50 accounts'))).toHaveLength(1);
+    expect(replies().length).toBeLessThanOrEqual(6);
+    expect(e2e.slack.ignoredRetryAfterCount()).toBe(0);
     await waitFor(() => e2e.slack.calls.some((call) => call.args.channel === REQUESTER && String(call.args.text).includes(`${batchId}\` for 50 new DigiCert CertCentral accounts is done: 50 created`)), { what: 'the requester told once it is done' });
 
     // One record per account per event: requested, approved, provisioning, succeeded.

@@ -97,7 +97,7 @@ describe('a preset: three accounts for one person, one request, one decision', (
     expect(cc.requests.filter((request) => request.method === 'POST')).toHaveLength(1);
 
     const thread = (await e2e.store.get<{ ts: string }>(`slack:thread:${batchId}`))!;
-    const replies = () => e2e.slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === thread.ts).map((call) => String(call.args.text));
+    const replies = () => e2e.slack.threadLines(thread.ts);
     await waitFor(() => replies().some((text) => text.startsWith(':tada: DigiCert CertCentral · *jill@example.com*')), { what: 'the DigiCert line' });
     expect(replies().filter((text) => text.startsWith(':x: CheckCentral · *jill@example.com*: not created.'))).toHaveLength(1);
     expect(replies().filter((text) => text.startsWith(':tada: SMS Central · *jill.valentine*: created'))).toHaveLength(1);

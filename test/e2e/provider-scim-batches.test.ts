@@ -70,6 +70,7 @@ describe('SCIM instances in CSV uploads, presets and the workflow step', () => {
     expect((await e2e.submitCsv(REQUESTER, view, e2e.slack.addFile({ user: REQUESTER, name: 'people.csv', content: csv }), 'Two new support engineers')).body).toBe('');
     const { batchId, batch } = await batchOf(before);
     expect(batch.members).toHaveLength(2);
+    await e2e.waitForAccountsListed(batchId);
     await e2e.click(ATLASSIAN_APPROVER, 'request_approve', batchId);
     for (const id of batch.members) await e2e.waitForState(id, 'succeeded');
     const ada = atlassian.users.find((user) => user.userName === 'ada@example.com')!;

@@ -20,7 +20,7 @@ afterAll(async () => {
 const form = (n: number) => ({ username: `fault.user${n}`, first_name: 'Fay', last_name: 'Fault', email: `fay${n}@example.com`, container: '93288', access_roles: ['5'], reason: 'Slack is having a bad day' });
 
 describe('Slack faults', { timeout: 60_000 }, () => {
-  test('429s, 500s and dropped connections for a while lose nothing: every message arrives once Slack recovers', async () => {
+  test('429s, 500s and dropped connections for a while lose nothing: every message arrives once Slack recovers', { timeout: 60_000 }, async () => {
     const view = await e2e.openModal('UREQUESTER1', 'digicert');
     e2e.slack.fail('chat.postMessage', { kind: 'rate_limited', retryAfter: 1 }, 2);
     e2e.slack.fail('*', { kind: 'error', status: 500 }, 6);
@@ -43,7 +43,24 @@ describe('Slack faults', { timeout: 60_000 }, () => {
     expect(e2e.slack.calls.filter((call) => call.status !== 200).length).toBeGreaterThanOrEqual(14);
     const update = e2e.slack.delivered('chat.update').filter((call) => call.args.ts === thread.ts).at(-1);
     expect(JSON.stringify(update?.args.blocks)).toContain('Account created');
-    await waitFor(async () => (await e2e.store.indexCount('slack:outbox:due')) === 0, { timeoutMs: 10_000, what: 'the outbox to drain' });
+    await waitFor(async () => (await e2e.store.indexCount('slack:outbox:due')) === 0, { timeoutMs: 30_000, what: 'the outbox to drain' });
+  });
+
+  test('a 429 holds its channel for everyone until Retry-After runs out: nothing goes there meanwhile, the message goes once after, and /metrics counts it', async () => {
+    const view = await e2e.openModal('UREQUESTER1', 'digicert');
+    const counted = async () => Number(/adduser_slack_rate_limited_total\{method="chat.postMessage"\} (\d+)/.exec(await (await fetch(`${e2e.url}/metrics`)).text())?.[1] ?? 0);
+    const before = await counted();
+    const from = e2e.slack.calls.length;
+    e2e.slack.fail('chat.postMessage', { kind: 'rate_limited', retryAfter: 3 }, 1, (args) => args.channel === 'CREQUESTS1' && !args.thread_ts);
+    expect((await e2e.submit('UREQUESTER1', view, form(7))).body).toBe('');
+    const posted = await waitFor(() => e2e.slack.delivered('chat.postMessage').find((call) => call.args.channel === 'CREQUESTS1' && !call.args.thread_ts && e2e.slack.calls.indexOf(call) >= from), { timeoutMs: 15_000, what: 'the request message after the wait' });
+    const refused = e2e.slack.calls.slice(from).find((call) => call.status === 429)!;
+    expect(posted.at - refused.at).toBeGreaterThanOrEqual(2_900);
+    // Not one call to that channel while Slack said wait, and the message once.
+    expect(e2e.slack.calls.slice(from).filter((call) => call.method === 'chat.postMessage' && call.args.channel === 'CREQUESTS1' && call.at > refused.at && call.at < refused.at + 3_000)).toEqual([]);
+    expect(e2e.slack.ignoredRetryAfterCount()).toBe(0);
+    expect(e2e.slack.delivered('chat.postMessage').filter((call) => call.args.channel === 'CREQUESTS1' && String(call.args.text).includes('fay7@example.com'))).toHaveLength(1);
+    expect(await counted()).toBe(before + 1);
   });
 
   test('a submission Slack delivers twice (X-Slack-Retry-Num) creates one request', async () => {

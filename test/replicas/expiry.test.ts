@@ -27,7 +27,8 @@ beforeAll(async () => {
   scope = redisScope(redisUrl, 'expiry');
   const url = scope.storeUrl;
   store = await openStore(url, { log: pino({ level: 'silent' }) });
-  ({ drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { ADDUSER_REQUEST_TTL: '4s' } }));
+  // Long enough for six requests' messages, then their reminders, to go out at Slack's pace of about one a second in one channel.
+  ({ drivers, stop } = await startReplicas({ count: 2, storeUrl: url, store, slack, cwd: dir, env: { ADDUSER_REQUEST_TTL: '16s' } }));
 });
 afterAll(async () => {
   if (!redisUrl) return;

@@ -230,7 +230,8 @@ export function createDriver({
         () =>
           slack.calls
             .slice(since)
-            .find((c) => c.method === 'chat.postMessage' && c.args.channel === CHANNEL && !c.args.thread_ts),
+            // A message Slack took: a refused attempt may be an earlier request's, tried again.
+            .find((c) => c.method === 'chat.postMessage' && c.status === 200 && c.response?.ok === true && c.args.channel === CHANNEL && !c.args.thread_ts),
         { what: 'the request message' },
       );
       const match = /AR-[0-9A-Z]+/.exec(String(call.args.text));

@@ -7,7 +7,7 @@ import { loadConfig, secretValues } from '../../src/config/load.js';
 import { registerSecretValues } from '../../src/logging/logger.js';
 import { type CapturedLogs, captureLogs } from './logs.js';
 import { CHANNEL, createDriver, SIGNING_SECRET, type SlackDriver } from './driver.js';
-import { type FakeSlack, startFakeSlack } from './fake-slack.js';
+import { type FakeSlack, type SlackLimitsMode, startFakeSlack } from './fake-slack.js';
 
 export { CHANNEL, type OpenedView, SIGNING_SECRET, stateValues } from './driver.js';
 export const BOT_TOKEN = 'xoxb-e2e-bot-token-7a1b';
@@ -44,12 +44,19 @@ export interface E2E extends SlackDriver {
  */
 export async function startE2E(
   env: Record<string, string> = {},
-  options: { beforeStart?: (slack: FakeSlack) => void | Promise<void>; /** Slack of an earlier start, for a restart: the same messages, users and channels. */ slack?: FakeSlack } = {},
+  options: {
+    beforeStart?: (slack: FakeSlack) => void | Promise<void>;
+    /** Slack of an earlier start, for a restart: the same messages, users and channels. */
+    slack?: FakeSlack;
+    /** Slack's rate limits, on unless a test that needs a free Slack (it measures something else, at volume) says 'none'. */
+    limits?: SlackLimitsMode;
+  } = {},
 ): Promise<E2E> {
-  const slack = options.slack ?? (await startFakeSlack({ token: env.SLACK_BOT_TOKEN ?? BOT_TOKEN }));
+  const slack = options.slack ?? (await startFakeSlack({ token: env.SLACK_BOT_TOKEN ?? BOT_TOKEN, limits: options.limits }));
   await options.beforeStart?.(slack);
   const dir = mkdtempSync(join(tmpdir(), 'adduser-e2e-'));
   const storeUrl = env.STORE_URL ?? `sqlite://${join(dir, 'e2e.sqlite')}`;
+  const free = (options.limits ?? 'slack') === 'none';
   const loaded = loadConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -59,6 +66,8 @@ export async function startE2E(
     ADDUSER_AUDIT_CHANNEL: AUDIT_CHANNEL,
     STORE_URL: storeUrl,
     LOG_LEVEL: 'debug',
+    // A free Slack is free for the bot's own pace too: only Retry-Afters are kept.
+    ...(free && { ADDUSER_SLACK_PACE: 'off' }),
     ...env,
   });
   if (!loaded.ok) throw new Error(loaded.message);

@@ -81,6 +81,8 @@ export interface FakeSlack {
   fail(method: string, fault: SlackFault, times: number, when?: (args: Record<string, unknown>) => boolean): void;
   /** Calls Slack carried out: answered 200 with ok true. */
   delivered(method: string): SlackCall[];
+  /** The lines Slack took in a thread, every message's lines in order (a batch says many accounts to a message). */
+  threadLines(threadTs: string): string[];
   /** Calls answered 429 (Slack's limits and injected faults alike), to `method` or to any. */
   rateLimitedCount(method?: string): number;
   /** Calls made while a Retry-After the fake announced for their method (or channel) was running, to `method` or to any. */
@@ -116,7 +118,7 @@ export interface FakeSlack {
 export type SlackLimitsMode = 'slack' | 'none';
 
 /** Off until the bot paces itself (issue 24); then 'slack', and a test that needs a free Slack says 'none'. */
-const DEFAULT_LIMITS: SlackLimitsMode = 'none';
+const DEFAULT_LIMITS: SlackLimitsMode = 'slack';
 
 export const BOT = { userId: 'UBOTUSER1', botId: 'BBOTID001', teamId: 'TTEAM0001' };
 
@@ -474,6 +476,10 @@ export async function startFakeSlack(options: { port?: number; token?: string; l
     on: (method, handler) => handlers.set(method, handler),
     fail: (method, fault, times, when) => faults.push({ method, fault, remaining: times, when }),
     delivered: (method) => calls.filter((call) => call.method === method && call.status === 200 && call.response?.ok !== false),
+    threadLines: (threadTs) =>
+      calls
+        .filter((call) => call.method === 'chat.postMessage' && call.status === 200 && call.response?.ok !== false && call.args.thread_ts === threadTs)
+        .flatMap((call) => String(call.args.text).split('\n')),
     rateLimitedCount: (method) => calls.filter((call) => call.status === 429 && (method === undefined || call.method === method)).length,
     ignoredRetryAfterCount: (method) => calls.filter((call) => call.ignoredRetryAfter && (method === undefined || call.method === method)).length,
     addUser: (id, fields = {}) => void users.set(id, { ...users.get(id), ...fields }),

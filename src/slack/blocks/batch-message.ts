@@ -192,6 +192,13 @@ export function accountOutcome(record: AuditRecord, member: AccessRequest, provi
   }
 }
 
+/** One audit-channel line once a batch is done: its accounts' outcomes summed up (each failure has had its own line). */
+export function batchSummaryLine(batch: Batch, members: readonly AccessRequest[], labelOf: (provider: string) => string, threadLink: Mrkdwn | undefined): Mrkdwn {
+  const parts = [md`${code(batch.id)} *done*`, md`${batchTitle(batch, members, labelOf)}`, md`${progressText(batchCounts(members))}`];
+  if (threadLink) parts.push(threadLink);
+  return joinMd(parts, ' · ');
+}
+
 /** One audit-channel line for a decision on a whole batch (its members' records say the same). */
 export function batchAuditMessage(record: AuditRecord, view: BatchView, threadLink: Mrkdwn | undefined): Mrkdwn {
   const parts = [md`${code(view.batch.id)} *${record.action}*`, md`by ${user(record.actor)}`, md`${batchTitle(view.batch, view.members, view.labelOf)}`];

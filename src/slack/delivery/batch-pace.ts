@@ -4,13 +4,15 @@ import { NotYet, type StepResult } from './outbox.js';
 
 /**
  * How a batch's many member records become few, well-paced messages: a decision every member
- * records is said by the first member's step to get there; progress is shown at most once a
- * second; the end is noticed without reading every member.
+ * records is said by the first member's step to get there; updates (the parent's progress, App
+ * Homes, the accounts' outcomes) go one at a time, each a pause after the last, each showing
+ * everything recorded before it; the end is noticed without reading every member.
  */
 
-/** Progress is shown at most this often: a 200-account batch must not mean 200 edits of one message. */
-const UPDATE_EVERY_MS = 1_000;
-/** Longer than one update can take (the WebClient waits out a 429 or two): updates never overlap. */
+/** How often each kind of batch update may go: a 200-account batch must not mean 200 edits or 200 lines. */
+export const EVERY_MS = { parent_update: 2_000, home: 5_000, outcomes: 3_000 } as const;
+export type Paced = keyof typeof EVERY_MS;
+/** Longer than one update can take: updates never overlap. */
 const UPDATE_LEASE_MS = 60_000;
 export const MARK_TTL_MS = 30 * 86_400_000;
 
@@ -21,30 +23,42 @@ export async function first(ctx: DeliveryContext, batchId: string, what: string,
   return (await ctx.store.get<number>(key)) === record.seq;
 }
 
+const shownKey = (batchId: string, what: Paced) => `slack:batch:${batchId}:${what}:shown-seq`;
+
+/** The audit log's sequence number up to which `what` of the batch has been shown. */
+export const shownUpTo = async (ctx: DeliveryContext, batchId: string, what: Paced) => (await ctx.store.get<number>(shownKey(batchId, what))) ?? 0;
+
+async function markShown(ctx: DeliveryContext, batchId: string, what: Paced, seq: number): Promise<void> {
+  if ((await shownUpTo(ctx, batchId, what)) < seq) await ctx.store.set(shownKey(batchId, what), seq, MARK_TTL_MS);
+}
+
 /**
- * Shows progress (`show` reads the batch as it is then), at most once a second: 'skipped' when
- * an update that read the state after this record was written showed it already; NotYet
- * (retried within seconds) while another update is under way or was made under a second ago.
- * Updates never overlap (the lease lasts the whole update), so an older one cannot land after
- * a newer one; one marks what it showed (the audit log's head when it read) only once it went
- * through, so a failed update is retried, not taken as shown.
+ * Runs `show` for `record` unless an update showed it already ('skipped'): one update of `what`
+ * at a time (the lease lasts the whole update, so an older one cannot land after a newer one), and
+ * the next no sooner than its pause after (NotYet, retried when the pause ends). `show` gets the
+ * audit head read before it ran and says up to which sequence number it showed (or had nothing to
+ * show): a failed update throws and marks nothing, so it is retried, not taken as shown.
  */
-export async function throttled(ctx: DeliveryContext, batchId: string, what: string, record: AuditRecord, show: () => Promise<StepResult>): Promise<StepResult> {
+export async function paced(ctx: DeliveryContext, batchId: string, what: Paced, record: AuditRecord, show: (head: number) => Promise<{ result: StepResult; shownTo: number }>): Promise<StepResult> {
   const { store } = ctx;
-  const shownKey = `slack:batch:${batchId}:${what}:shown-seq`;
   const slot = `slack:batch:${batchId}:${what}:slot`;
-  if (((await store.get<number>(shownKey)) ?? 0) >= record.seq) return 'skipped';
-  if (!(await store.add(slot, record.seq, UPDATE_LEASE_MS))) throw new NotYet(`the ${what} of batch ${batchId} is being updated, or was under a second ago`);
+  if ((await shownUpTo(ctx, batchId, what)) >= record.seq) return 'skipped';
+  if (!(await store.add(slot, record.seq, UPDATE_LEASE_MS))) throw new NotYet(`the ${what} of batch ${batchId} is being updated, or was moments ago`, Date.now() + EVERY_MS[what]);
   try {
-    const readSeq = await ctx.auditHead();
-    const result = await show();
-    if (result === 'delivered' && ((await store.get<number>(shownKey)) ?? 0) < readSeq) await store.set(shownKey, readSeq, MARK_TTL_MS);
+    const { result, shownTo } = await show(await ctx.auditHead());
+    await markShown(ctx, batchId, what, shownTo);
+    // More was recorded than one update could show: this record's turn comes with the next.
+    if (shownTo < record.seq) throw new NotYet(`the ${what} of batch ${batchId} shows more next time`, Date.now() + EVERY_MS[what]);
     return result;
   } finally {
     await store.delete(slot);
-    await store.add(slot, record.seq, UPDATE_EVERY_MS);
+    await store.add(slot, record.seq, EVERY_MS[what]);
   }
 }
+
+/** An update that shows the batch as it is now: everything recorded up to the head read before it. */
+export const throttled = (ctx: DeliveryContext, batchId: string, what: Paced, record: AuditRecord, show: () => Promise<StepResult>) =>
+  paced(ctx, batchId, what, record, async (head) => ({ result: await show(), shownTo: head }));
 
 /**
  * Whether every member may have settled, known without reading them: the members whose records

@@ -2,16 +2,16 @@ import type { AuditRecord } from '../../domain/audit.js';
 import { type Batch, batchCounts, batchSettled } from '../../domain/batch/batch.js';
 import { accountsCsv, resultsCsv } from '../../domain/batch/results.js';
 import type { AccessRequest } from '../../domain/requests/request.js';
-import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, batchTitle, type BatchView, progressText, rowOf } from '../blocks/batch-message.js';
+import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, batchSummaryLine, batchTitle, type BatchView, progressText, rowOf } from '../blocks/batch-message.js';
 import { auditMessage, filedDm } from '../blocks/event-messages.js';
 import { code, link, md } from '../blocks/text.js';
 import { uploadCsv } from '../workspace/files.js';
-import { first, maybeSettled, throttled } from './batch-pace.js';
+import { first, maybeSettled, paced, shownUpTo, throttled } from './batch-pace.js';
 import type { BatchNow, DeliveryContext } from './context.js';
 import { type StepKind, type StepResult, toSlack } from './outbox.js';
 import { postParent, threadOf, unpostedReason } from './parent.js';
 import type { Thread } from './threads.js';
-import { ACCOUNT_EVENTS, BATCH_DECISIONS } from './plan.js';
+import { ACCOUNT_EVENTS, BATCH_DECISIONS, MAY_END } from './plan.js';
 import { dm, escalationDms, offerReveal } from './request-steps.js';
 
 /**
@@ -19,6 +19,15 @@ import { dm, escalationDms, offerReveal } from './request-steps.js';
  * through the outbox one by one, but people see one message and one thread (batch-pace.ts keeps
  * them few); an account's outcome is its own line.
  */
+
+/** Account outcomes said together, many to a message; the others (unknown, a late answer) each on their own. */
+const GROUPED: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'retried']);
+/** One message's accounts: well inside a message's length, and few messages for 200 accounts. */
+const LINES_PER_MESSAGE = 40;
+/** Audit records read per grouped update: its work stays bounded whatever else the log holds meanwhile. */
+const OUTCOMES_READ = 2_000;
+/** What the audit channel hears of each account of a batch; the rest it hears once, summed up, when the batch is done. */
+const AUDITED_ALONE: ReadonlySet<AuditRecord['action']> = new Set(['failed', 'unknown', 'late_answer']);
 
 /** What makes a decision on a batch one to say: who took it, or, for expiry and escalation (which follow each provider's own deadlines), which provider's accounts. */
 const aboutOf = (record: AuditRecord) => (record.action === 'expired' || record.action === 'escalated' ? record.provider : record.actor);
@@ -106,25 +115,65 @@ async function requesterDm(ctx: DeliveryContext, record: AuditRecord, batchId: s
   return dm(ctx, batch.requester, md`Your request ${code(batch.id)} for ${title} ${outcome}.${see}`.text);
 }
 
+/**
+ * The audit channel hears a batch's decisions once each, each account that failed or needs a look
+ * on its own line, and, when nothing waits any more, one line summing up the rest (the durable
+ * audit keeps every account's every record).
+ */
 async function auditLine(ctx: DeliveryContext, record: AuditRecord, request: AccessRequest, batchId: string): Promise<StepResult> {
   const channel = ctx.auditChannel;
   if (!channel) return 'skipped';
   const thread = await ctx.threads.get(batchId);
-  let text: string;
+  const threadLink = thread?.permalink ? link(thread.permalink, 'thread') : undefined;
+  const lines: string[] = [];
   if (BATCH_DECISIONS.has(record.action)) {
-    if (!(await first(ctx, batchId, `audit_line:${record.action}:${aboutOf(record)}`, record))) return 'skipped';
-    const now = await ctx.batch(batchId);
-    if (!now) return 'skipped';
-    text = batchAuditMessage(record, await viewOf(ctx, now), thread?.permalink ? link(thread.permalink, 'thread') : undefined).text;
-  } else {
-    text = auditMessage(record, ctx.labelOf(request.provider), thread?.permalink).text;
+    const now = (await first(ctx, batchId, `audit_line:${record.action}:${aboutOf(record)}`, record)) ? await ctx.batch(batchId) : undefined;
+    if (now) lines.push(batchAuditMessage(record, await viewOf(ctx, now), threadLink).text);
+  } else if (AUDITED_ALONE.has(record.action)) {
+    lines.push(auditMessage(record, ctx.labelOf(request.provider), thread?.permalink).text);
   }
-  await toSlack(channel, () => ctx.client.chat.postMessage({ channel, text, unfurl_links: false }));
+  if (MAY_END.has(record.action) && (await maybeSettled(ctx, record, batchId))) {
+    const now = await ctx.batch(batchId);
+    const counts = now && batchCounts(now.members);
+    if (now && counts && batchSettled(counts) && (await first(ctx, batchId, 'audit_line:summary', record))) lines.push(batchSummaryLine(now.batch, now.members, ctx.labelOf, threadLink).text);
+  }
+  if (lines.length === 0) return 'skipped';
+  await toSlack(channel, () => ctx.client.chat.postMessage({ channel, text: lines.join('\n'), unfurl_links: false }));
   return 'delivered';
 }
 
+/**
+ * The accounts' outcomes recorded since the last said, as lines of one message (SPEC §6: a batch
+ * says its outcomes in few messages): up to LINES_PER_MESSAGE accounts, read from the audit log
+ * after what was said, at most one message every few seconds.
+ */
+function sayOutcomes(ctx: DeliveryContext, record: AuditRecord, batchId: string): Promise<StepResult> {
+  return paced(ctx, batchId, 'outcomes', record, async (head) => {
+    const from = (await shownUpTo(ctx, batchId, 'outcomes')) + 1;
+    const read = await ctx.auditRecords(from, Math.min(head - from + 1, OUTCOMES_READ));
+    const mine = read.filter((said) => said.batchId === batchId && GROUPED.has(said.action));
+    const now = mine.length > 0 ? await ctx.batch(batchId) : undefined;
+    const members = new Map((now?.members ?? []).map((member) => [member.id, member]));
+    const lines: string[] = [];
+    let shownTo = read.at(-1)?.seq ?? head;
+    for (const said of mine) {
+      const member = members.get(said.requestId);
+      const line = member && accountOutcome(said, member, ctx.labelOf(member.provider));
+      if (line) lines.push(line.text);
+      if (lines.length === LINES_PER_MESSAGE) {
+        shownTo = said.seq;
+        break;
+      }
+    }
+    if (lines.length === 0) return { result: 'skipped', shownTo };
+    return { result: await reply(ctx, batchId, { text: lines.join('\n') }), shownTo };
+  });
+}
+
 async function threadReply(ctx: DeliveryContext, record: AuditRecord, request: AccessRequest, batchId: string): Promise<StepResult> {
+  if (GROUPED.has(record.action)) return sayOutcomes(ctx, record, batchId);
   if (ACCOUNT_EVENTS.has(record.action)) {
+    // An unknown outcome carries its own Retry / Mark as done; a late answer needs reading on its own.
     const line = accountOutcome(record, request, ctx.labelOf(request.provider));
     return line ? reply(ctx, batchId, line) : 'skipped';
   }

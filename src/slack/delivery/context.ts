@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Store } from '../../adapters/store/types.js';
+import type { AuditRecord } from '../../domain/audit.js';
 import type { Batch } from '../../domain/batch/batch.js';
 import type { AccessRequest } from '../../domain/requests/request.js';
 import type { Marked } from '../blocks/grants.js';
@@ -42,6 +43,8 @@ export interface DeliveryContext {
   hasRevealed: (id: string) => Promise<boolean>;
   /** The audit log's last sequence number: what an update read the state after. */
   auditHead: () => Promise<number>;
+  /** Audit records from `fromSeq` on, at most `limit`: what a batch's grouped outcomes read. */
+  auditRecords: (fromSeq: number, limit: number) => Promise<AuditRecord[]>;
   /** The execution tokens of the workflow steps that filed requests. */
   functionTokens: FunctionTokens;
   /** Refreshes the App Homes that show the request. */

@@ -9,6 +9,7 @@ import type { RequestReads } from '../../domain/requests/reads.js';
 import type { AccessRequest } from '../../domain/requests/request.js';
 import { type DecideLine, HOME_ENTRIES, homeView } from '../blocks/home.js';
 import { lineId, linksOf, recentShown } from './recent.js';
+import { NotYet } from './outbox.js';
 import type { Threads } from './threads.js';
 
 const VIEWERS_KEY = 'slack:home:viewers';
@@ -90,7 +91,13 @@ export function createHome(deps: HomeDeps) {
   return {
     async opened(user: string): Promise<void> {
       if (await store.add(viewerMark(user), true)) await store.append(VIEWERS_KEY, user);
-      await publish(deps, user);
+      try {
+        await publish(deps, user);
+      } catch (error) {
+        // Slack's pace says wait: the next refresh of this person's Home shows it.
+        if (!(error instanceof NotYet)) throw error;
+        deps.log.debug({ user }, 'App Home not published now: it waits for Slack’s pace');
+      }
     },
     /** After a request changed: its requester's Home, and the Homes of viewers who decide it. */
     async refreshFor(request: AccessRequest): Promise<void> {

@@ -63,6 +63,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
   anchor: (record: AuditRecord) => Promise<unknown>;
   sweep: () => Promise<void>;
   idle: () => Promise<void>;
+  drain: (withinMs: number) => Promise<void>;
 } {
   const outbox = new Outbox({
     store: deps.store,
@@ -81,5 +82,6 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier & {
     anchor: (record) => outbox.file(record, 'anchor'),
     sweep: () => outbox.sweep(),
     idle: () => outbox.idle(),
+    drain: (withinMs) => outbox.drain(withinMs),
   };
 }

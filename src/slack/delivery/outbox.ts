@@ -23,8 +23,18 @@ export type StepKind =
 /** Kinds whose messages a person reads in order: one of a request waits for the earlier ones. */
 const ORDERED: ReadonlySet<StepKind> = new Set(['thread_reply', 'requester_dm', 'audit_line']);
 
-/** The step cannot run yet (its request message is not posted yet): tried again later, not counted as a failure. */
-export class NotYet extends Error {}
+/**
+ * The step cannot run yet (its request message is not posted yet, Slack's pace says wait): tried
+ * again later, not counted as a failure; at `retryAt` when the step knows when.
+ */
+export class NotYet extends Error {
+  constructor(
+    message: string,
+    readonly retryAt?: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Slack refused this step for good at `where` (a channel or a user). */
 export class Refused extends Error {
@@ -156,6 +166,22 @@ export class Outbox {
     while (this.#queues.size > 0) await Promise.all(this.#queues.values());
   }
 
+  /**
+   * For a stop: sends what falls due within `withinMs` (a message waiting a second for Slack's
+   * pace), then leaves the rest in the store for the next start or another replica.
+   */
+  async drain(withinMs: number): Promise<void> {
+    const deadline = this.#now() + withinMs;
+    for (;;) {
+      await this.idle();
+      const [next] = await this.#store.indexRange(DUE_KEY, { limit: 1 });
+      if (!next || next.score > deadline) return;
+      const wait = next.score - this.#now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if ((await this.#deliverDue()) === 0 && wait <= 0) return;
+    }
+  }
+
   /** One batch of the steps that are due, oldest record first; how many were due. */
   async #deliverDue(): Promise<number> {
     const store = this.#store;
@@ -261,6 +287,12 @@ export class Outbox {
   }
 
   async #retryLater(record: AuditRecord, kind: StepKind, step: string, error: unknown): Promise<void> {
+    // A step that knows when it may go (Slack's pace, a batch's next update) goes then: waiting is not failing.
+    if (error instanceof NotYet && error.retryAt !== undefined) {
+      await this.#store.indexAdd(DUE_KEY, step, error.retryAt);
+      this.#log.debug({ requestId: record.requestId, seq: record.seq, kind, retryAt: error.retryAt }, `Slack ${kind} waits: ${error.message}`);
+      return;
+    }
     const attempt = await this.#store.increment(attemptsKey(step));
     await this.#store.indexAdd(DUE_KEY, step, this.#now() + backoffMs(attempt));
     const level = error instanceof NotYet ? 'debug' : 'warn';

@@ -12,7 +12,7 @@ export const BATCH_DECISIONS: ReadonlySet<AuditRecord['action']> = new Set(['req
 /** An account's own events: each is said of that account in the batch's thread. */
 export const ACCOUNT_EVENTS: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'unknown', 'retried', 'late_answer']);
 /** Records that end an account for good, after which the batch may have nothing left waiting (`unknown` waits for an approver). */
-const MAY_SETTLE: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'rejected', 'cancelled', 'expired']);
+export const MAY_END: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'rejected', 'cancelled', 'expired']);
 /** The records the requester of a request filed on its own hears of by DM (a cancel is their own doing; an approval says nothing new yet). */
 const TELLS_REQUESTER: ReadonlySet<AuditRecord['action']> = new Set(['succeeded', 'failed', 'unknown', 'rejected', 'expired']);
 /** The records after which a request's outcome is settled for its workflow step; `unknown` waits for an approver. */
@@ -38,7 +38,7 @@ function batchMemberSteps(record: AuditRecord): StepKind[] {
   if (record.action === 'succeeded') steps.push('reveal');
   if (record.action === 'escalated') steps.push('escalation_dm');
   if (record.action !== 'provisioning') steps.push('audit_line');
-  if (MAY_SETTLE.has(record.action)) steps.push('batch_results', 'requester_dm');
+  if (MAY_END.has(record.action)) steps.push('batch_results', 'requester_dm');
   return [...steps, 'home'];
 }
 

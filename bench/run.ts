@@ -104,6 +104,8 @@ const launchOurs = (slackUrl: string, extra: Record<string, string> = {}, nodeAr
       STORE_URL: `sqlite://${join(dir, `bench-${launches++}.sqlite`)}`,
       ADDUSER_REQUESTS_CHANNEL: 'CREQUESTS1',
       ADDUSER_APPROVERS: 'UAPPROVER01',
+      // The main fake Slack has no limits: the bot keeps only Retry-Afters (the batch under limits turns its pace on).
+      ADDUSER_SLACK_PACE: 'off',
       // One benchmark requester keeps up to the lifecycle concurrency pending at once.
       ADDUSER_MAX_PENDING: '1000',
       CHECKCENTRAL_API_TOKEN: CC_TOKEN,
@@ -283,7 +285,7 @@ try {
     rows: quick ? 20 : 200,
     capMs: quick ? 60_000 : 480_000,
     secret: SECRET,
-    start: (slackUrl) => launchOurs(slackUrl, { ADDUSER_AUDIT_CHANNEL: 'CAUDITLOG1' }),
+    start: (slackUrl) => launchOurs(slackUrl, { ADDUSER_AUDIT_CHANNEL: 'CAUDITLOG1', ADDUSER_SLACK_PACE: 'slack' }),
     providerRequests: () => provider.requests,
   });
   for (const line of batchUnderLimitsReport(underLimits)) say(line);

@@ -95,7 +95,7 @@ describe('a CSV of DigiCert accounts: one request, one decision, every account c
     for (let i = 1; i < updates.length; i++) expect(updates[i]!.at - updates[i - 1]!.at).toBeGreaterThanOrEqual(900);
     // Said as Slack took it: every account on a line of its own, many lines to a message, the thread's messages few.
     const replies = () => e2e.slack.delivered('chat.postMessage').filter((call) => call.args.thread_ts === thread.ts).map((call) => String(call.args.text));
-    const said = () => replies().flatMap((text) => text.split('\n'));
+    const said = () => e2e.slack.threadLines(thread.ts);
     await waitFor(() => said().filter((line) => line.startsWith(':tada: DigiCert CertCentral · *new.user')).length === 50, { what: 'one line per account', timeoutMs: 20_000 });
     expect(new Set(said().filter((line) => line.startsWith(':tada:'))).size).toBe(50);
     expect(replies().filter((text) => text.includes('approved. Creating 50 accounts'))).toHaveLength(1);

@@ -81,7 +81,7 @@ export interface FakeSlack {
   fail(method: string, fault: SlackFault, times: number, when?: (args: Record<string, unknown>) => boolean): void;
   /** Calls Slack carried out: answered 200 with ok true. */
   delivered(method: string): SlackCall[];
-  /** The lines Slack took in a thread, every message's lines in order (a batch says many accounts to a message). */
+  /** The lines a thread shows now: every reply Slack took, as last updated, its lines in order (a batch says many accounts to a message). */
   threadLines(threadTs: string): string[];
   /** Calls answered 429 (Slack's limits and injected faults alike), to `method` or to any. */
   rateLimitedCount(method?: string): number;
@@ -476,10 +476,15 @@ export async function startFakeSlack(options: { port?: number; token?: string; l
     on: (method, handler) => handlers.set(method, handler),
     fail: (method, fault, times, when) => faults.push({ method, fault, remaining: times, when }),
     delivered: (method) => calls.filter((call) => call.method === method && call.status === 200 && call.response?.ok !== false),
-    threadLines: (threadTs) =>
-      calls
-        .filter((call) => call.method === 'chat.postMessage' && call.status === 200 && call.response?.ok !== false && call.args.thread_ts === threadTs)
-        .flatMap((call) => String(call.args.text).split('\n')),
+    threadLines: (threadTs) => {
+      const took = (call: SlackCall) => call.status === 200 && call.response?.ok !== false;
+      const shown = new Map<string, string>();
+      for (const call of calls) {
+        if (call.method === 'chat.postMessage' && took(call) && call.args.thread_ts === threadTs) shown.set(String(call.response?.ts), String(call.args.text));
+        else if (call.method === 'chat.update' && took(call) && shown.has(String(call.args.ts))) shown.set(String(call.args.ts), String(call.args.text));
+      }
+      return [...shown.values()].flatMap((text) => text.split('\n'));
+    },
     rateLimitedCount: (method) => calls.filter((call) => call.status === 429 && (method === undefined || call.method === method)).length,
     ignoredRetryAfterCount: (method) => calls.filter((call) => call.ignoredRetryAfter && (method === undefined || call.method === method)).length,
     addUser: (id, fields = {}) => void users.set(id, { ...users.get(id), ...fields }),

@@ -10,7 +10,7 @@ import { NotYet, type StepResult } from './outbox.js';
  */
 
 /** How often each kind of batch update may go: a 200-account batch must not mean 200 edits or 200 lines. */
-export const EVERY_MS = { parent_update: 2_000, home: 5_000, outcomes: 3_000 } as const;
+export const EVERY_MS = { parent_update: 2_000, home: 5_000, outcomes: 1_500 } as const;
 export type Paced = keyof typeof EVERY_MS;
 /** Longer than one update can take: updates never overlap. */
 const UPDATE_LEASE_MS = 60_000;

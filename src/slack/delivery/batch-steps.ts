@@ -6,7 +6,7 @@ import { accountOutcome, batchAuditMessage, batchDecisionReply, batchMessage, ba
 import { auditMessage, filedDm } from '../blocks/event-messages.js';
 import { code, link, md } from '../blocks/text.js';
 import { uploadCsv } from '../workspace/files.js';
-import { first, maybeSettled, paced, shownUpTo, throttled } from './batch-pace.js';
+import { first, MARK_TTL_MS, maybeSettled, paced, shownUpTo, throttled } from './batch-pace.js';
 import type { BatchNow, DeliveryContext } from './context.js';
 import { type StepKind, type StepResult, toSlack } from './outbox.js';
 import { postParent, threadOf, unpostedReason } from './parent.js';
@@ -142,31 +142,49 @@ async function auditLine(ctx: DeliveryContext, record: AuditRecord, request: Acc
   return 'delivered';
 }
 
+/** The thread's message the next outcomes are added to, and the lines it holds. */
+interface OutcomeGroup {
+  ts: string;
+  lines: string[];
+}
+const groupKey = (batchId: string) => `slack:batch:${batchId}:outcomes:group`;
+
+/** The lines of accounts' outcomes recorded from `from` to `head`, at most `room` of them; and up to which record they go. */
+async function newOutcomes(ctx: DeliveryContext, batchId: string, from: number, head: number, room: number): Promise<{ lines: string[]; shownTo: number }> {
+  const read = await ctx.auditRecords(from, Math.min(head - from + 1, OUTCOMES_READ));
+  const mine = read.filter((said) => said.batchId === batchId && GROUPED.has(said.action));
+  const now = mine.length > 0 ? await ctx.batch(batchId) : undefined;
+  const members = new Map((now?.members ?? []).map((member) => [member.id, member]));
+  const lines: string[] = [];
+  for (const said of mine) {
+    const member = members.get(said.requestId);
+    const line = member && accountOutcome(said, member, ctx.labelOf(member.provider));
+    if (line) lines.push(line.text);
+    if (lines.length === room) return { lines, shownTo: said.seq };
+  }
+  return { lines, shownTo: read.at(-1)?.seq ?? head };
+}
+
 /**
- * The accounts' outcomes recorded since the last said, as lines of one message (SPEC §6: a batch
- * says its outcomes in few messages): up to LINES_PER_MESSAGE accounts, read from the audit log
- * after what was said, at most one message every few seconds.
+ * The accounts' outcomes recorded since the last said (SPEC §6: a batch says its outcomes in few
+ * messages): added to the thread's current outcome message until it holds LINES_PER_MESSAGE
+ * accounts, then a new one, at most one change every few seconds. However slowly the provider
+ * creates them, 200 accounts are five messages.
  */
 function sayOutcomes(ctx: DeliveryContext, record: AuditRecord, batchId: string): Promise<StepResult> {
   return paced(ctx, batchId, 'outcomes', record, async (head) => {
-    const from = (await shownUpTo(ctx, batchId, 'outcomes')) + 1;
-    const read = await ctx.auditRecords(from, Math.min(head - from + 1, OUTCOMES_READ));
-    const mine = read.filter((said) => said.batchId === batchId && GROUPED.has(said.action));
-    const now = mine.length > 0 ? await ctx.batch(batchId) : undefined;
-    const members = new Map((now?.members ?? []).map((member) => [member.id, member]));
-    const lines: string[] = [];
-    let shownTo = read.at(-1)?.seq ?? head;
-    for (const said of mine) {
-      const member = members.get(said.requestId);
-      const line = member && accountOutcome(said, member, ctx.labelOf(member.provider));
-      if (line) lines.push(line.text);
-      if (lines.length === LINES_PER_MESSAGE) {
-        shownTo = said.seq;
-        break;
-      }
-    }
-    if (lines.length === 0) return { result: 'skipped', shownTo };
-    return { result: await reply(ctx, batchId, { text: lines.join('\n') }), shownTo };
+    const group = await ctx.store.get<OutcomeGroup>(groupKey(batchId));
+    const open = group && group.lines.length < LINES_PER_MESSAGE ? group : undefined;
+    const { lines, shownTo } = await newOutcomes(ctx, batchId, (await shownUpTo(ctx, batchId, 'outcomes')) + 1, head, LINES_PER_MESSAGE - (open?.lines.length ?? 0));
+    const thread = lines.length > 0 ? await threadOf(ctx, batchId) : undefined;
+    if (!thread) return { result: 'skipped', shownTo };
+    const all = [...(open?.lines ?? []), ...lines];
+    const text = all.join('\n');
+    let ts = open?.ts;
+    if (ts) await toSlack(thread.channel, () => ctx.client.chat.update({ channel: thread.channel, ts: ts!, text }));
+    else ts = (await toSlack(thread.channel, () => ctx.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text }))).ts!;
+    await ctx.store.set(groupKey(batchId), { ts, lines: all }, MARK_TTL_MS);
+    return { result: 'delivered', shownTo };
   });
 }
 

@@ -143,6 +143,14 @@ describe('approval policies and provider modes', () => {
       await e2e.click('UAPPROVER01', 'request_approve', id);
       await e2e.waitForState(id, 'succeeded');
       expect(dc.requests.length).toBe(before);
+      // Said as what it was, once: nothing was created, so nothing says it was.
+      const thread = (await e2e.store.get<{ ts: string }>(`slack:thread:${id}`))!;
+      const parent = await waitFor(() => e2e.slack.delivered('chat.update').filter((call) => call.args.ts === thread.ts && String(call.args.text).includes('nothing was created')).at(-1), { what: 'the request message saying so' });
+      expect(JSON.stringify(parent.args.blocks)).toContain(':test_tube: Dry run: nothing was created');
+      expect(JSON.stringify(parent.args.blocks)).not.toContain('Account created');
+      await waitFor(() => e2e.slack.delivered('chat.postMessage').some((call) => call.args.channel === 'UREQUESTER1' && String(call.args.text).includes(`${id}\` finished its dry run`)), { what: 'the requester told' });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(e2e.slack.delivered('chat.postMessage').filter((call) => call.args.channel === 'UREQUESTER1' && String(call.args.text).includes(`${id}\` finished its dry run`))).toHaveLength(1);
     } finally {
       await e2e.close();
     }

@@ -93,6 +93,13 @@ describe('Google Workspace: wire contract and token grant', () => {
     });
   });
 
+  test('a first sign-in that asks for a new password whatever the way in: left unsaid (a CSV cell, a preset, a workflow), it is asked; unticked in the form, it is not', () => {
+    const unsaid = Object.fromEntries(Object.entries(form()).filter(([id]) => id !== 'changePasswordAtNextLogin'));
+    expect((parse(unsaid) as { changePasswordAtNextLogin: boolean }).changePasswordAtNextLogin).toBe(true);
+    expect((parse(form({ changePasswordAtNextLogin: [] })) as { changePasswordAtNextLogin: boolean }).changePasswordAtNextLogin).toBe(false);
+    expect((parse(form({ changePasswordAtNextLogin: 'false' })) as { changePasswordAtNextLogin: boolean }).changePasswordAtNextLogin).toBe(false);
+  });
+
   test('a blank org unit is left out (Google puts the user at the top level); the checkbox unticked sends false', async () => {
     await create(parse(form({ orgUnitPath: '', changePasswordAtNextLogin: [] })));
     const body = JSON.parse(sim.requests.at(-1)!.body) as Record<string, unknown>;

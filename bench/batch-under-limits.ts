@@ -68,7 +68,7 @@ const countBy = (calls: SlackCall[], keep: (call: SlackCall) => boolean = () => 
  * delivered update of such a reply, that names the account. The parent is left out: it lists
  * accounts before any outcome. Reads only the calls it has not read yet.
  */
-function outcomeWatcher(calls: SlackCall[], from: number, parentTs: string, tag: string) {
+export function outcomeWatcher(calls: SlackCall[], from: number, parentTs: string, tag: string) {
   const seenAt = new Map<string, number>();
   const replies = new Set<string>();
   const accounts = new RegExp(`${tag.replace('.', '\\.')}\\d+@example\\.com`, 'g');

@@ -11,7 +11,7 @@ import { type OpenedView, stateValues } from '../test/support/e2e.js';
 import { newTriggerId, startFakeSlack } from '../test/support/fake-slack.js';
 import { commandBody, payloadBody, postToSlackEvents } from '../test/support/slack-requests.js';
 import { waitFor } from '../test/support/wait.js';
-import { batchUnderLimitsReport, measureBatchUnderLimits } from './batch-under-limits.js';
+import { batchUnderLimitsReport, measureBatchUnderLimits, outcomeWatcher } from './batch-under-limits.js';
 import { measureCsvLimits } from './csv-limits.js';
 import { ms, verdict } from './format.js';
 import { approveClick, csvSubmission } from './payloads.js';
@@ -249,15 +249,18 @@ try {
     const id = /AB-[0-9A-Z]+/.exec(String(posted.args.text))![0];
     // Approve is offered once every account is in the thread as a file: the parent then gets its buttons.
     await waitFor(() => slack.calls.some((call) => call.method === 'chat.update' && call.args.ts === posted.response?.ts && JSON.stringify(call.args.blocks).includes('request_approve')), { what: 'the accounts file, then the buttons', timeoutMs: 30_000 });
+    const fromClick = slack.calls.length;
     const clicked = performance.now();
     await approve(id, String(posted.response?.ts ?? '1.1'));
     const creates = () => provider.requests.filter((request) => request.path === '/createUser/' && request.body.includes(tag));
     await waitFor(() => creates().length === rows, { what: `${rows} creates`, timeoutMs: 120_000, intervalMs: 10 });
     const lastCreate = Math.max(...creates().map((request) => request.receivedAt)) - clicked;
-    // Done when every account has its line and the results file is in the thread; then count what the batch asked of Slack.
-    const lines = () => slack.calls.filter((call) => call.method === 'chat.postMessage' && call.args.thread_ts === posted.response?.ts && String(call.args.text).includes(tag));
-    await waitFor(() => lines().length === rows && slack.uploads.some((upload) => upload.filename === `${id}-results.csv`), { what: 'every line and the results file', timeoutMs: 300_000, intervalMs: 50 });
-    const lastLine = Math.max(...lines().map((call) => call.at)) - (performance.timeOrigin + clicked);
+    // Done when every account's outcome can be read in the thread (outcomes are grouped, and a
+    // group's message is updated as accounts finish) and the results file is there; then count
+    // what the batch asked of Slack.
+    const outcomes = outcomeWatcher(slack.calls, fromClick, String(posted.response?.ts), tag);
+    await waitFor(() => outcomes().size === rows && slack.uploads.some((upload) => upload.filename === `${id}-results.csv`), { what: 'every outcome and the results file', timeoutMs: 120_000, intervalMs: 50 });
+    const lastLine = Math.max(...outcomes().values()) - (performance.timeOrigin + clicked);
     await sleep(2_000);
     // The calls this batch caused: those naming it, its thread or its accounts (earlier requests' late messages are not its).
     const ts = String(posted.response?.ts);
@@ -265,7 +268,7 @@ try {
     const byMethod = new Map<string, number>();
     for (const call of ours) byMethod.set(call.method, (byMethod.get(call.method) ?? 0) + 1);
     const counts = [...byMethod].sort(([a], [b]) => a.localeCompare(b)).map(([method, count]) => `${method} ${count}`).join(', ');
-    say(`batch of ${rows} CheckCentral accounts: CSV submitted → ack ${ms(submitted.ms)}; approve → last create ${ms(lastCreate)}, → last account's line in the thread ${ms(lastLine)}; Slack calls (${ours.length}): ${counts}`);
+    say(`batch of ${rows} CheckCentral accounts: CSV submitted → ack ${ms(submitted.ms)}; approve → last create ${ms(lastCreate)}, → last outcome readable in the thread ${ms(lastLine)}; Slack calls (${ours.length}): ${counts}`);
   };
   await batch(50);
   await batch(200);

@@ -56,10 +56,10 @@ module.exports = {
     },
     {
       name: 'only-the-composition-root-builds',
-      comment: 'bot.ts (with its builders in bot/) builds every part once; only main.ts starts it.',
+      comment: 'bot.ts (with its builders in bot/) builds every part once; only run.ts (what main.ts runs) starts it.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(main\\.ts|bot\\.ts|bot/)' },
-      to: { path: '^src/(bot\\.ts|main\\.ts|bot/)' },
+      from: { path: '^src/', pathNot: '^src/(main\\.ts|run\\.ts|bot\\.ts|bot/)' },
+      to: { path: '^src/(bot\\.ts|main\\.ts|run\\.ts|bot/)' },
     },
   ],
   options: {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { findProvider, providers as builtIn } from '../adapters/providers/registry.js';
 import { type AnyProvider, type FieldSpec, policyFields } from '../adapters/providers/types.js';
@@ -17,6 +18,10 @@ export interface PolicyProblem {
 }
 
 export type PolicyFileResult = { ok: true; policy: AccessPolicy } | { ok: false; problems: PolicyProblem[] };
+
+// The YAML parser is loaded when a policy file is read, not at every start: most installs have none.
+const require = createRequire(import.meta.url);
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 const USER = /^[UW][A-Z0-9]{2,}$/;
 const GROUP = /^S[A-Z0-9]{2,}$/;
@@ -231,7 +236,8 @@ function coherence(policy: AccessPolicy, providers: readonly AnyProvider[]): Pol
 }
 
 /** The line of the node at `path`, or of the nearest parent that exists (an unknown key: the key itself). */
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: readonly PropertyKey[], unknownKey?: string): number | undefined {
+function lineOf(doc: Yaml.Document.Parsed, counter: Yaml.LineCounter, path: readonly PropertyKey[], unknownKey?: string): number | undefined {
+  const { isMap, isScalar } = yaml();
   for (let depth = path.length; depth >= 0; depth -= 1) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
     if (!node || typeof node !== 'object') continue;
@@ -250,6 +256,7 @@ const keyOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(
 
 /** Reads and validates a policy file for these providers: the policy, or every problem with its line and key. */
 export function parsePolicy(text: string, providers: readonly AnyProvider[] = builtIn): PolicyFileResult {
+  const { LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {

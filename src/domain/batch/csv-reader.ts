@@ -1,6 +1,6 @@
 import { finished } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type CastingContext, CsvError, parse } from 'csv-parse';
+import type { CastingContext, CsvError } from 'csv-parse';
 
 /**
  * The parser gets this much at a time, then the event loop is free again: a slice of the worst
@@ -63,6 +63,8 @@ export async function readCsv(bytes: Buffer, reading: CsvReading): Promise<CsvRe
   let columns: string[] | undefined;
   const records: CsvRecord[] = [];
   const sheetRows = (info: { records: number; empty_lines: number }) => info.records + info.empty_lines;
+  // Loaded by the first CSV, not at every start.
+  const { CsvError, parse } = await import('csv-parse');
 
   const parser = parse({
     bom: true,
@@ -106,7 +108,8 @@ export async function readCsv(bytes: Buffer, reading: CsvReading): Promise<CsvRe
   } else parser.destroy();
 
   if (failure instanceof Refusal) return { ok: false, problems: failure.problems };
-  if (failure !== undefined) return { ok: false, problems: [inWords(failure, limits, columns)] };
+  if (failure instanceof CsvError) return { ok: false, problems: [inWords(failure, limits, columns)] };
+  if (failure !== undefined) return { ok: false, problems: [unreadable(String(failure))] };
   return { ok: true, columns: columns ?? [], records };
 }
 
@@ -121,8 +124,7 @@ const tooManySheetRows = (limits: CsvLimits) =>
   `The file has more than ${limits.sheetRows} rows, blank ones included; the limit is ${limits.rows} accounts per request (delete the empty rows under them).`;
 
 /** csv-parse's refusal, in words a person with a spreadsheet can act on. */
-function inWords(error: unknown, limits: CsvLimits, columns: readonly string[] | undefined): string {
-  if (!(error instanceof CsvError)) return unreadable(String(error));
+function inWords(error: CsvError, limits: CsvLimits, columns: readonly string[] | undefined): string {
   const { lines, record, records, empty_lines: emptyLines, index } = error as CsvError & Partial<CastingContext> & { record?: string[] };
   switch (error.code) {
     case 'CSV_MAX_RECORD_SIZE':

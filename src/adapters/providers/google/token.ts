@@ -1,5 +1,4 @@
 import { createPrivateKey } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { Secret } from '../../../config/secret.js';
 import { describeUnexpectedBody, parseJsonBody, parseRetryAfter } from '../outcome.js';
 import type { AuthorizeSpec } from '../types.js';
@@ -16,6 +15,8 @@ export const authorize: AuthorizeSpec<GoogleSettings> = {
   /** RFC 7523 JWT-bearer grant: an RS256 assertion signed with the service account's key, POSTed to its token_uri. */
   async request({ account, subject }, reveal) {
     if (!account || !subject) throw new Error('Google Workspace is not configured');
+    // jose is loaded by the first Google sign-in, not at every start.
+    const { SignJWT } = await import('jose');
     const now = Math.floor(Date.now() / 1000);
     const assertion = await new SignJWT({ scope: SCOPES.join(' ') })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...(account.keyId && { kid: account.keyId }) })

@@ -81,9 +81,11 @@ class SqliteStore implements Store {
   };
 
   readonly range: Store['range'] = async <T>(key: string, start: number, end: number) => {
-    const size = start < 0 || end < 0 ? await this.length(key) : Infinity;
+    // To the end from a known start (the common whole-list read) needs no length: one statement, not two.
+    const toEnd = start >= 0 && end === -1;
+    const size = start < 0 || (end < 0 && !toEnd) ? await this.length(key) : Infinity;
     const from = start < 0 ? Math.max(0, size + start) : start;
-    const to = end < 0 ? size + end : end;
+    const to = toEnd ? Infinity : end < 0 ? size + end : end;
     if (to < from) return [];
     const rows = await this.#query(SQL.range, key, from + 1, Number.isFinite(to) ? to + 1 : Number.MAX_SAFE_INTEGER);
     return rows.map((row) => JSON.parse(String(row.value)) as T);

@@ -18,8 +18,10 @@ export async function openSqliteStore(path: string, log: Logger): Promise<Store>
   mkdirSync(dirname(path), { recursive: true });
   // Another process (a CLI, a test, a second bot) may hold the write lock for a moment.
   const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: TABLE, busyTimeout: 5_000 });
-  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE });
-  keyv.on('error', (error: unknown) => log.error({ err: error }, 'store error'));
+  // Without throwOnErrors keyv answers a failed read "absent" and drops a failed write silently.
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
+  // Each failure also rejects its call, where the caller (and the guard) deal with it: detail here.
+  keyv.on('error', (error: unknown) => log.debug({ reason: String(error) }, 'store error'));
   const query = adapter.query.bind(adapter) as Query;
   for (const statement of SCHEMA) await query(statement);
   return new SqliteStore(keyv, query);

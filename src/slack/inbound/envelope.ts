@@ -2,6 +2,13 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { HTTPModuleFunctions, type SocketModeReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { PayloadRefused } from './gate.js';
+import { isStoreUnavailable } from '../../adapters/store/unavailable.js';
+
+/** What a Slack request that needed the store is answered while it is away; a slash command shows it to its sender. */
+const STORE_AWAY = JSON.stringify({
+  response_type: 'ephemeral',
+  text: 'The bot cannot reach its store right now, so nothing was done or saved. Please try again in a minute.',
+});
 
 /** Slack's bodies are small; Bolt is told the same limit. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -27,6 +34,14 @@ export function parseSlackBody(raw: Buffer, contentType: string | undefined): un
  */
 export function processEventErrorHandler(log: Logger) {
   return async ({ error, response }: HTTPModuleFunctions.ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+    if (isStoreUnavailable(error)) {
+      // The outage is said once by the store; this request's part in it is detail.
+      log.warn({ reason: error.reason }, 'a Slack request could not be served: the store is unavailable');
+      if (response.headersSent) return false;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(STORE_AWAY);
+      return true;
+    }
     if (response.headersSent) {
       log.error({ err: error }, 'a Slack listener failed after its ack');
       return false;
@@ -48,6 +63,10 @@ export function processEventErrorHandler(log: Logger) {
 export function socketProcessEventErrorHandler(log: Logger) {
   return async ({ error }: SocketModeReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
     if (error instanceof PayloadRefused) return true;
+    if (isStoreUnavailable(error)) {
+      log.warn({ reason: error.reason }, 'a Slack request could not be served: the store is unavailable');
+      return true;
+    }
     log.error({ err: error }, 'a Slack listener failed');
     return false;
   };

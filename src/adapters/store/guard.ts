@@ -44,7 +44,9 @@ export function unavailableReason(error: unknown): string | undefined {
     if (sqlite) return sqlite;
     if (CONNECTION_CODES.has(code)) return text.split('\n')[0] || code;
   }
-  if (typeof name === 'string' && CLIENT_ERRORS.has(name)) return text || name;
+  // node-redis's errors keep Error's own name: their class says what they are.
+  const kind = [name, error.constructor?.name].find((candidate) => typeof candidate === 'string' && CLIENT_ERRORS.has(candidate));
+  if (kind) return text || String(kind);
   // node-redis's aggregated "connect ECONNREFUSED" of a dual-stack host carries no code of its own.
   const errors = (error as { errors?: unknown }).errors;
   if (Array.isArray(errors) && errors.length > 0) return unavailableReason(errors[0]);

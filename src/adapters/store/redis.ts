@@ -95,12 +95,8 @@ type RedisClient = {
   ping(): Promise<string>;
 };
 
-/**
- * keyv on Redis, for several replicas. Plain reads and writes go through keyv; the atomic
- * primitives use the node-redis client underneath (SET NX PX, RPUSH, Lua scripts)
- * on keys in keyv's own format and namespace. Lists have their own prefix.
- */
-export async function openRedisStore(url: string, log: Logger, namespace = NAMESPACE, onError?: (error: unknown) => void): Promise<Store> {
+/** keyv on a node-redis client that fails fast while Redis is away and reconnects within half a second of its return. */
+function connect(url: string, log: Logger, namespace: string, onError?: (error: unknown) => void): Keyv {
   const keyv: Keyv = createKeyv(
     {
       url,
@@ -118,6 +114,16 @@ export async function openRedisStore(url: string, log: Logger, namespace = NAMES
     log.debug({ reason: String(error) }, 'store client error');
     onError?.(error);
   });
+  return keyv;
+}
+
+/**
+ * keyv on Redis, for several replicas. Plain reads and writes go through keyv; the atomic
+ * primitives use the node-redis client underneath (SET NX PX, RPUSH, Lua scripts)
+ * on keys in keyv's own format and namespace. Lists have their own prefix.
+ */
+export async function openRedisStore(url: string, log: Logger, namespace = NAMESPACE, onError?: (error: unknown) => void): Promise<Store> {
+  const keyv = connect(url, log, namespace, onError);
   const adapter = keyv.store as KeyvRedis<unknown>;
   const client = (await adapter.getClient()) as unknown as RedisClient;
   const rawKey = (key: string) => `${namespace}${adapter.keyPrefixSeparator}${key}`;

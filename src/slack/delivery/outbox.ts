@@ -308,9 +308,11 @@ export class Outbox {
   #enqueue(requestId: string, work: () => Promise<unknown>): Promise<unknown> {
     const next = (this.#queues.get(requestId) ?? Promise.resolve()).then(work, work);
     this.#queues.set(requestId, next);
-    void next.finally(() => {
+    const done = () => {
       if (this.#queues.get(requestId) === next) this.#queues.delete(requestId);
-    });
+    };
+    // Not finally(): its promise would reject with the work's failure, which the caller handles, unhandled here.
+    void next.then(done, done);
     return next;
   }
 }

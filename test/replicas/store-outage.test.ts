@@ -98,6 +98,7 @@ describe('two replicas while their Redis is SIGKILLed and restarted', { timeout:
     const submitted = await b.submit('UREQUESTER3', outageForm, form('outage.three'));
     const clicked = await a.send(payloadBody(clickPayload('UAPPROVER01', 'request_approve', waiting, thread, `${slack.url.replace(/\/api\/$/, '')}/respond/outage`)));
     const told = await waitFor(() => slack.callsTo('chat.postEphemeral').find((call) => call.args.user === 'UAPPROVER01'), { timeoutMs: 3_000, what: 'the approver to be told' });
+    const metricsDuring = await fetch(`http://127.0.0.1:${ports[0]}/metrics`, { signal: AbortSignal.timeout(3_000) }).then((res) => res.text());
 
     await new Promise((resolve) => setTimeout(resolve, killedAt + OUTAGE_MS - Date.now()));
     await redis.restart();
@@ -119,6 +120,9 @@ describe('two replicas while their Redis is SIGKILLed and restarted', { timeout:
       expect(ready!.at - backAt).toBeLessThan(3_000);
       expect(probes.filter((probe) => probe.bot === bot && probe.at > ready!.at && probe.status !== 200)).toEqual([]);
     }
+
+    expect(metricsDuring).toMatch(/^adduser_store_up 0$/m);
+    expect(await fetch(`http://127.0.0.1:${ports[0]}/metrics`).then((res) => res.text())).toMatch(/^adduser_store_up 1$/m);
 
     // The form: answered in time, in the form, and never filed.
     expect(submitted.ms).toBeLessThan(3_000);
@@ -153,5 +157,29 @@ describe('two replicas while their Redis is SIGKILLed and restarted', { timeout:
     const verify = await runCli('audit', ['verify'], { STORE_URL: redis.url }, dir);
     expect(verify.stderr).toBe('');
     expect(verify.status).toBe(0);
+  });
+
+  test('a replica that really dies during the outage is still recovered, once the others gave it one liveness period', async () => {
+    const [a, b] = drivers as [SlackDriver, SlackDriver];
+    const before = slack.calls.length;
+    await a.submit('UREQUESTER4', await a.openModal('UREQUESTER4', 'digicert'), form('crashed.four'));
+    const id = await a.postedRequestId(before);
+    await waitFor(() => store.get(`slack:thread:${id}`), { what: 'the request message' });
+    const creates = dc.requests.filter((request) => request.path === '/user').length;
+    dc.inject({ kind: 'delay', ms: 8_000 }, { path: /^\/user$/, times: 1 });
+    await a.click('UAPPROVER01', 'request_approve', id);
+    await waitFor(() => dc.requests.filter((request) => request.path === '/user').length > creates, { what: 'the create call' });
+
+    await redis.kill();
+    await bots[0]!.kill('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await redis.restart();
+    const backAt = Date.now();
+    await b.waitForState(id, 'unknown', 20_000);
+    const judgedAfter = Date.now() - backAt;
+    // Not before every replica had a liveness period (5 s) to renew its key, and not much after.
+    expect(judgedAfter).toBeGreaterThanOrEqual(5_000);
+    expect(judgedAfter).toBeLessThan(15_000);
+    expect((await b.auditFor(id)).map((record) => record.action)).toContain('unknown');
   });
 });

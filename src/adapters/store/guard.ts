@@ -4,8 +4,8 @@ import { StoreUnavailable } from './unavailable.js';
 
 /** Longest a store call may take before its caller is told the store is unavailable: a Slack request has 3 s in all. */
 export const STORE_DEADLINE_MS = 1_500;
-/** /readyz must answer within a second, whatever the store does. */
-export const PING_DEADLINE_MS = 600;
+/** /readyz must answer within a second, whatever the store does; SQLite's lock wait (500 ms) fits in it, so a lock is named. */
+export const PING_DEADLINE_MS = 800;
 
 /** Whether the store answers, as this process last saw it: one line when that changes, never one per failed call. */
 export interface StoreHealth {
@@ -88,6 +88,11 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 const UNGUARDED = new Set<keyof Store>(['kind', 'ping', 'close', 'purgeExpired']);
+/**
+ * Reads that answer do not say the store is back: a SQLite file locked by another process (WAL)
+ * still answers reads while refusing every write, and the log would flap with each.
+ */
+const READS = new Set<string>(['get', 'range', 'length', 'indexRange', 'indexCount']);
 
 /**
  * Every call of `store` with a deadline, and its failures for want of the store turned into
@@ -95,10 +100,10 @@ const UNGUARDED = new Set<keyof Store>(['kind', 'ping', 'close', 'purgeExpired']
  * slices: it has no deadline. `ping` answers false within PING_DEADLINE_MS.
  */
 export function guardStore(store: Store, health: StoreHealth, deadlineMs = STORE_DEADLINE_MS): Store & { health: StoreHealth } {
-  const guard = <T>(call: () => Promise<T>, ms?: number): Promise<T> =>
+  const guard = <T>(call: () => Promise<T>, ms?: number, read = false): Promise<T> =>
     (ms === undefined ? call() : withDeadline(call(), ms)).then(
       (value) => {
-        health.succeeded();
+        if (!read) health.succeeded();
         return value;
       },
       (error: unknown) => {
@@ -111,7 +116,7 @@ export function guardStore(store: Store, health: StoreHealth, deadlineMs = STORE
   const guarded = { ...store } as Record<string, unknown>;
   for (const [name, value] of Object.entries(store)) {
     if (typeof value !== 'function' || UNGUARDED.has(name as keyof Store)) continue;
-    guarded[name] = (...args: unknown[]) => guard(() => (value as (...a: unknown[]) => Promise<unknown>)(...args), deadlineMs);
+    guarded[name] = (...args: unknown[]) => guard(() => (value as (...a: unknown[]) => Promise<unknown>)(...args), deadlineMs, READS.has(name));
   }
   return {
     ...(guarded as unknown as Store),

@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import sqlite3 from 'sqlite3';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { byUserKey } from '../../src/domain/requests/keys.js';
+import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
+import { type E2E, startE2E } from '../support/e2e.js';
+import { waitFor } from '../support/wait.js';
+
+const DC_KEY = 'dc-locked-key-2b9e';
+const FORM = { username: 'locked.out', first_name: 'Lock', last_name: 'Smith', email: 'locked.out@example.com', container: '93288', access_roles: ['5'], reason: 'store lock test' };
+
+/** Another connection holding the file's write lock, as a CLI or a backup in another process would, until released. */
+async function lockFile(path: string): Promise<{ release: () => Promise<void> }> {
+  const db = new sqlite3.Database(path);
+  const run = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve())));
+  await run('BEGIN IMMEDIATE');
+  return {
+    release: async () => {
+      await run('ROLLBACK');
+      await new Promise<void>((resolve) => db.close(() => resolve()));
+    },
+  };
+}
+
+describe('a SQLite file another process keeps locked', { timeout: 60_000 }, () => {
+  let dc: DigiCertSimulator;
+  let e2e: E2E;
+  beforeAll(async () => {
+    dc = await startDigiCertSimulator({ apiKey: DC_KEY });
+    e2e = await startE2E({ DIGICERT_API_KEY: DC_KEY, DIGICERT_BASE_URL: dc.url, ADDUSER_APPROVERS: 'UAPPROVER01' }, { limits: 'none' });
+  });
+  afterAll(async () => {
+    await e2e.close();
+    await dc.close();
+  });
+
+  test('/readyz names the lock within a second, a form is told nothing was saved, and the same form submitted once the lock is gone is filed once', async () => {
+    const view = await e2e.openModal('UREQUESTER1', 'digicert');
+    const lock = await lockFile(join(e2e.dir, 'e2e.sqlite'));
+    let readyMs: number;
+    let ready: { status: number; body: string };
+    let submitted: Awaited<ReturnType<E2E['submit']>>;
+    try {
+      const started = Date.now();
+      const res = await fetch(`${e2e.url}/readyz`);
+      ready = { status: res.status, body: await res.text() };
+      readyMs = Date.now() - started;
+      submitted = await e2e.submit('UREQUESTER1', view, FORM);
+    } finally {
+      await lock.release();
+    }
+    expect(readyMs).toBeLessThan(1_000);
+    expect(ready.status).toBe(503);
+    expect(ready.body).toContain('store: unavailable (the database file is locked by another process)');
+    expect(submitted.ms).toBeLessThan(3_000);
+    expect(submitted.json()).toMatchObject({ response_action: 'errors' });
+    expect(JSON.stringify(submitted.json())).toContain('Nothing was saved');
+
+    await waitFor(async () => (await fetch(`${e2e.url}/readyz`)).status === 200, { timeoutMs: 3_000, what: '/readyz to be 200 again' });
+    // Nothing of the refused submission was left behind: not its request, not its "seen once" mark.
+    const before = e2e.slack.calls.length;
+    const again = await e2e.submit('UREQUESTER1', view, FORM);
+    expect(again.status).toBe(200);
+    expect(again.body).toBe('');
+    const id = await e2e.postedRequestId(before);
+    const filed = await e2e.store.range<string>(byUserKey('UREQUESTER1'), 0, -1);
+    expect((await Promise.all(filed.map((each) => e2e.request(each)))).filter(Boolean).map((request) => request!.id)).toEqual([id]);
+
+    const lines = e2e.logs.lines;
+    expect(lines.filter((line) => line.includes('"msg":"the store is unavailable: the database file is locked by another process"'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('"msg":"the store is back after'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('"level":50'))).toEqual([]);
+  });
+});

@@ -14,6 +14,9 @@ export interface OwnRedis {
   kill: () => Promise<void>;
   /** Starts it again on the same port and files: everything it acknowledged is there. */
   restart: () => Promise<void>;
+  /** SIGSTOP, then SIGCONT: connections stay open and nothing answers, as with a hung host. */
+  pause: () => void;
+  resume: () => void;
   close: () => Promise<void>;
 }
 
@@ -56,7 +59,10 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     url: `redis://127.0.0.1:${port}`,
     kill,
     restart: start,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     close: async () => {
+      child?.kill('SIGCONT');
       await kill();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,3 +1,4 @@
+import { createClaims } from '../domain/claims.js';
 import { respond, type Route, startHttpServer } from '../http/server.js';
 import { createSlackApp } from '../slack/inbound/app.js';
 import { registerListeners } from '../slack/listeners/index.js';
@@ -30,6 +31,7 @@ function readiness(adapters: Adapters, policy: PolicyHolder, slackProblem: () =>
 export async function serve(deps: Pick<Parts, 'config' | 'adapters' | 'policy' | 'requests' | 'lifecycle' | 'directory' | 'identity' | 'reporter' | 'metrics' | 'log'> & { delivery: Delivery }) {
   const { config, adapters, delivery, identity, metrics, log } = deps;
   const slack = createSlackApp(config, log, identity, deps.reporter);
+  const claims = createClaims(adapters.store, ONCE_MS);
   registerListeners(slack.app, {
     config,
     policy: deps.policy.now,
@@ -44,7 +46,7 @@ export async function serve(deps: Pick<Parts, 'config' | 'adapters' | 'policy' |
     home: delivery.home,
     functionTokens: delivery.functionTokens,
     log,
-    once: (key) => adapters.store.add(`slack:once:${key}`, true, ONCE_MS),
+    claim: (key, attempt) => claims(`slack:once:${key}`, attempt),
   });
   // Never waits on Slack: the background check keeps identity.problem() current.
   const slackProblem = () => (identity.ready() ? slack.problem() : (identity.problem() ?? slack.problem() ?? 'Slack not checked yet'));

@@ -4,6 +4,12 @@ import { StoreUnavailable } from './unavailable.js';
 
 /** Longest a store call may take before its caller is told the store is unavailable: a Slack request has 3 s in all. */
 export const STORE_DEADLINE_MS = 1_500;
+/**
+ * The same while the store is known to be unavailable: a request makes several calls, and a
+ * store that refuses writes may still answer some reads, so each call waiting the whole
+ * deadline would overrun Slack's 3 s. SQLite's lock wait is no longer.
+ */
+export const DOWN_DEADLINE_MS = 500;
 /** /readyz must answer within a second, whatever the store does; SQLite's lock wait (500 ms) fits in it, so a lock is named. */
 export const PING_DEADLINE_MS = 800;
 
@@ -116,7 +122,8 @@ export function guardStore(store: Store, health: StoreHealth, deadlineMs = STORE
   const guarded = { ...store } as Record<string, unknown>;
   for (const [name, value] of Object.entries(store)) {
     if (typeof value !== 'function' || UNGUARDED.has(name as keyof Store)) continue;
-    guarded[name] = (...args: unknown[]) => guard(() => (value as (...a: unknown[]) => Promise<unknown>)(...args), deadlineMs, READS.has(name));
+    guarded[name] = (...args: unknown[]) =>
+      guard(() => (value as (...a: unknown[]) => Promise<unknown>)(...args), health.up() ? deadlineMs : Math.min(deadlineMs, DOWN_DEADLINE_MS), READS.has(name));
   }
   return {
     ...(guarded as unknown as Store),

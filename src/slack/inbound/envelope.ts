@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { HTTPModuleFunctions, type SocketModeReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { PayloadRefused } from './gate.js';
-import { isStoreUnavailable } from '../../adapters/store/unavailable.js';
+import { isStoreUnavailable, type StoreUnavailable } from '../../adapters/store/unavailable.js';
 
 /** What a Slack request that needed the store is answered while it is away; a slash command shows it to its sender. */
 const STORE_AWAY = JSON.stringify({
@@ -26,6 +26,20 @@ export function parseSlackBody(raw: Buffer, contentType: string | undefined): un
   }
 }
 
+/** The store's outage behind a listener's failure: Bolt wraps what a listener throws (UnknownError, `original`). */
+export function storeOutageIn(error: unknown): StoreUnavailable | undefined {
+  if (isStoreUnavailable(error)) return error;
+  const { original, originals } = error as { original?: unknown; originals?: unknown[] };
+  return [original, ...(originals ?? [])].find(isStoreUnavailable);
+}
+
+/** An Events API delivery (guardSlackBody buffered its body before Bolt read it). */
+function isEvent(request: IncomingMessage): boolean {
+  const { rawBody } = request as IncomingMessage & { rawBody?: Buffer };
+  const body = rawBody && parseSlackBody(rawBody, request.headers['content-type']);
+  return isObject(body) && (body as { type?: unknown }).type === 'event_callback';
+}
+
 /**
  * What to answer when processing a Slack request failed before its ack. A payload the gate
  * refused gets the gate's status (400 invalid, 403 another workspace, 503 workspace not yet
@@ -33,11 +47,18 @@ export function parseSlackBody(raw: Buffer, contentType: string | undefined): un
  * with the error logged in full.
  */
 export function processEventErrorHandler(log: Logger) {
-  return async ({ error, response }: HTTPModuleFunctions.ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
-    if (isStoreUnavailable(error)) {
+  return async ({ error, request, response }: HTTPModuleFunctions.ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+    const outage = storeOutageIn(error);
+    if (outage) {
       // The outage is said once by the store; this request's part in it is detail.
-      log.warn({ reason: error.reason }, 'a Slack request could not be served: the store is unavailable');
+      log.warn({ reason: outage.reason }, 'a Slack request could not be served: the store is unavailable');
       if (response.headersSent) return false;
+      // An event (a workflow step's, say) is delivered again by Slack after a failure; a person's request is not, so they are told.
+      if (isEvent(request)) {
+        response.writeHead(503, { 'content-type': 'text/plain' });
+        response.end('the store is unavailable; deliver again later\n');
+        return true;
+      }
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(STORE_AWAY);
       return true;
@@ -63,8 +84,9 @@ export function processEventErrorHandler(log: Logger) {
 export function socketProcessEventErrorHandler(log: Logger) {
   return async ({ error }: SocketModeReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
     if (error instanceof PayloadRefused) return true;
-    if (isStoreUnavailable(error)) {
-      log.warn({ reason: error.reason }, 'a Slack request could not be served: the store is unavailable');
+    const outage = storeOutageIn(error);
+    if (outage) {
+      log.warn({ reason: outage.reason }, 'a Slack request could not be served: the store is unavailable');
       return true;
     }
     log.error({ err: error }, 'a Slack listener failed');

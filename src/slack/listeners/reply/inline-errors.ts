@@ -28,7 +28,13 @@ type Ack = SlackViewMiddlewareArgs['ack'];
  * store call has a deadline, and a request the store did not take is never filed later (its own
  * record is written last), so the person is told to submit again and nothing else.
  */
-export async function savedOrSaidSo(view: { blocks: readonly { type: string; block_id?: string }[] }, ack: Ack, submit: (ack: Ack) => Promise<unknown>): Promise<void> {
+export async function savedOrSaidSo(
+  view: { blocks: readonly { type: string; block_id?: string }[] },
+  ack: Ack,
+  submit: (ack: Ack) => Promise<unknown>,
+  /** Gives back what the attempt claimed, so submitting the form again is not taken for a duplicate. */
+  unsaved: () => void,
+): Promise<void> {
   let acked = false;
   const once = ((response?: Parameters<Ack>[0]) => {
     acked = true;
@@ -38,6 +44,7 @@ export async function savedOrSaidSo(view: { blocks: readonly { type: string; blo
     await submit(once);
   } catch (error) {
     if (!isStoreUnavailable(error) || acked) throw error;
+    unsaved();
     await ack(inlineErrors(view, { provider: FORM_NOT_SAVED }));
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AllMiddlewareArgs, App, Context, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { policyFor } from '../../../domain/policy/model.js';
 import { parseAccountsCsv } from '../../../domain/batch/csv.js';
@@ -44,7 +45,9 @@ export function registerCsvSubmit(app: App, deps: SlackDeps): void {
   const access = createChannelAccess(deps.log);
   app.view(IDS.csvModal, async ({ ack: answer, context, client }) => {
     const { view } = payloadOf(context, 'csvSubmission');
-    await savedOrSaidSo(view, answer, (ack) => submitCsv(deps, access, { context, ack, client }));
+    // A valid form closes its modal: a second valid submission of the view is Slack delivering it again.
+    const claim = deps.claim(`view-submission:${view.id}`, randomUUID());
+    await savedOrSaidSo(view, answer, (ack) => submitCsv(deps, access, { context, ack, client, admit: claim.take }), claim.release);
   });
 }
 
@@ -52,7 +55,7 @@ export function registerCsvSubmit(app: App, deps: SlackDeps): void {
 async function submitCsv(
   deps: SlackDeps,
   access: ReturnType<typeof createChannelAccess>,
-  { context, ack, client }: { context: Context; ack: SlackViewMiddlewareArgs['ack']; client: AllMiddlewareArgs['client'] },
+  { context, ack, client, admit }: { context: Context; ack: SlackViewMiddlewareArgs['ack']; client: AllMiddlewareArgs['client']; admit: () => Promise<boolean> },
 ): Promise<void> {
   const { view, user } = payloadOf(context, 'csvSubmission');
   const fail = (errors: Record<string, string>) => ack(inlineErrors(view, errors));
@@ -81,8 +84,7 @@ async function submitCsv(
     kind: 'csv',
     rows: parsed.rows.map((row) => row.row),
     accounts: parsed.rows.map((row) => ({ provider: provider.id, form: row.form })),
-    // A valid form closes its modal: a second valid submission of the view is Slack delivering it again.
-    admit: () => deps.once(`view-submission:${view.id}`),
+    admit,
   });
   if (result.ok) return ack();
   await fail(csvErrors(result.problems, (account) => parsed.rows[account]?.row, provider));

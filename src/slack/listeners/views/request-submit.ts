@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { policyFor } from '../../../domain/policy/model.js';
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
@@ -34,7 +35,10 @@ export function registerRequestSubmit(app: App, deps: SlackDeps): void {
   app.view(IDS.requestModal, async ({ ack: answer, context, client }) => {
     const body = payloadOf(context, 'requestSubmission');
     const { view } = body;
-    await savedOrSaidSo(view, answer, (ack) => submitRequest(deps, access, { body, ack, client }));
+    // A valid form closes its modal, so a second valid submission of the same view is Slack
+    // delivering it again (a retry, a double click): it is acknowledged without a second request.
+    const claim = deps.claim(`view-submission:${view.id}`, randomUUID());
+    await savedOrSaidSo(view, answer, (ack) => submitRequest(deps, access, { body, ack, client, admit: claim.take }), claim.release);
   });
 }
 
@@ -42,7 +46,7 @@ export function registerRequestSubmit(app: App, deps: SlackDeps): void {
 async function submitRequest(
   deps: SlackDeps,
   access: ReturnType<typeof createChannelAccess>,
-  { body, ack, client }: { body: Payload<'requestSubmission'>; ack: SlackViewMiddlewareArgs['ack']; client: AllMiddlewareArgs['client'] },
+  { body, ack, client, admit }: { body: Payload<'requestSubmission'>; ack: SlackViewMiddlewareArgs['ack']; client: AllMiddlewareArgs['client']; admit: () => Promise<boolean> },
 ): Promise<void> {
   const { view } = body;
   const metadata = metadataOf(view.private_metadata);
@@ -53,7 +57,7 @@ async function submitRequest(
     return;
   }
   if (route.kind === 'preset') {
-    await submitPreset(deps, access, { name: route.name, body, channel: metadata.channel, ack, client });
+    await submitPreset(deps, access, { name: route.name, body, channel: metadata.channel, ack, client, admit });
     return;
   }
   const { provider } = route;
@@ -69,9 +73,7 @@ async function submitRequest(
     provider,
     form: formValues(view.state.values),
     channel,
-    // A valid form closes its modal, so a second valid submission of the same view is Slack
-    // delivering it again (a retry, a double click): it is acknowledged without a second request.
-    admit: () => deps.once(`view-submission:${view.id}`),
+    admit,
   });
   if (!result.ok) {
     await ack(inlineErrors(view, result.errors));

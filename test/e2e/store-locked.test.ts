@@ -1,29 +1,16 @@
 import { join } from 'node:path';
-import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { byUserKey } from '../../src/domain/requests/keys.js';
 import { type CheckCentralSimulator, startCheckCentralSimulator } from '../simulators/checkcentral.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { type E2E, startE2E } from '../support/e2e.js';
 import { functionExecutedPayload } from '../support/slack-requests.js';
+import { lockSqliteFile } from '../support/sqlite-lock.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-locked-key-2b9e';
 const CC_TOKEN = 'cc-locked-token-8f2a';
 const FORM = { username: 'locked.out', first_name: 'Lock', last_name: 'Smith', email: 'locked.out@example.com', container: '93288', access_roles: ['5'], reason: 'store lock test' };
-
-/** Another connection holding the file's write lock, as a CLI or a backup in another process would, until released. */
-async function lockFile(path: string): Promise<{ release: () => Promise<void> }> {
-  const db = new sqlite3.Database(path);
-  const run = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve())));
-  await run('BEGIN IMMEDIATE');
-  return {
-    release: async () => {
-      await run('ROLLBACK');
-      await new Promise<void>((resolve) => db.close(() => resolve()));
-    },
-  };
-}
 
 describe('a SQLite file another process keeps locked', { timeout: 60_000 }, () => {
   let dc: DigiCertSimulator;
@@ -41,7 +28,7 @@ describe('a SQLite file another process keeps locked', { timeout: 60_000 }, () =
 
   test('/readyz names the lock within a second, a form is told nothing was saved, and the same form submitted once the lock is gone is filed once', async () => {
     const view = await e2e.openModal('UREQUESTER1', 'digicert');
-    const lock = await lockFile(join(e2e.dir, 'e2e.sqlite'));
+    const lock = await lockSqliteFile(join(e2e.dir, 'e2e.sqlite'));
     let readyMs: number;
     let ready: { status: number; body: string };
     let submitted: Awaited<ReturnType<E2E['submit']>>;
@@ -82,7 +69,7 @@ describe('a SQLite file another process keeps locked', { timeout: 60_000 }, () =
     e2e.slack.addUser('UREQUESTER2');
     const inputs = { provider: 'checkcentral', user_context: { id: 'UREQUESTER2', secret: 'c2VjcmV0' }, reason: 'Joins on Monday', email: 'stella.locked@myorg.example', first_name: 'Stella', last_name: 'Locked', username: '', preset: null, fields: '{"accessLevel":"user"}' };
     const deliver = () => e2e.send(JSON.stringify(functionExecutedPayload(execution, inputs)), { headers: { 'content-type': 'application/json' } });
-    const lock = await lockFile(join(e2e.dir, 'e2e.sqlite'));
+    const lock = await lockSqliteFile(join(e2e.dir, 'e2e.sqlite'));
     let refused: Awaited<ReturnType<E2E['send']>>;
     try {
       refused = await deliver();

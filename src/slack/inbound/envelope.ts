@@ -33,11 +33,12 @@ export function storeOutageIn(error: unknown): StoreUnavailable | undefined {
   return [original, ...(originals ?? [])].find(isStoreUnavailable);
 }
 
+const isEventCallback = (body: unknown) => isObject(body) && (body as { type?: unknown }).type === 'event_callback';
+
 /** An Events API delivery (guardSlackBody buffered its body before Bolt read it). */
 function isEvent(request: IncomingMessage): boolean {
   const { rawBody } = request as IncomingMessage & { rawBody?: Buffer };
-  const body = rawBody && parseSlackBody(rawBody, request.headers['content-type']);
-  return isObject(body) && (body as { type?: unknown }).type === 'event_callback';
+  return isEventCallback(rawBody && parseSlackBody(rawBody, request.headers['content-type']));
 }
 
 /**
@@ -80,14 +81,17 @@ export function processEventErrorHandler(log: Logger) {
   };
 }
 
-/** Socket Mode: a refused payload is acknowledged (so Slack does not redeliver it) and dropped. */
+/**
+ * Socket Mode: a refused payload is acknowledged (so Slack does not redeliver it) and dropped. An
+ * event the store could not take is left unacknowledged, so Slack delivers it again, as over HTTP.
+ */
 export function socketProcessEventErrorHandler(log: Logger) {
-  return async ({ error }: SocketModeReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+  return async ({ error, event }: SocketModeReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
     if (error instanceof PayloadRefused) return true;
     const outage = storeOutageIn(error);
     if (outage) {
       log.warn({ reason: outage.reason }, 'a Slack request could not be served: the store is unavailable');
-      return true;
+      return !isEventCallback(event.body);
     }
     log.error({ err: error }, 'a Slack listener failed');
     return false;

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { byUserKey } from '../../src/domain/requests/keys.js';
 import { type CheckCentralSimulator, startCheckCentralSimulator } from '../simulators/checkcentral.js';
 import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/digicert.js';
 import { type E2E, startE2E } from '../support/e2e.js';
 import { functionExecutedPayload } from '../support/slack-requests.js';
 import { lockSqliteFile } from '../support/sqlite-lock.js';
+import { expectFiledOnceAfter, expectRefusedWhileAway } from '../support/store-outage.js';
 import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-locked-key-2b9e';
@@ -27,36 +27,11 @@ describe('a SQLite file another process keeps locked', { timeout: 60_000 }, () =
   });
 
   test('/readyz names the lock within a second, a form is told nothing was saved, and the same form submitted once the lock is gone is filed once', async () => {
-    const view = await e2e.openModal('UREQUESTER1', 'digicert');
-    const lock = await lockSqliteFile(join(e2e.dir, 'e2e.sqlite'));
-    let readyMs: number;
-    let ready: { status: number; body: string };
-    let submitted: Awaited<ReturnType<E2E['submit']>>;
-    try {
-      const started = Date.now();
-      const res = await fetch(`${e2e.url}/readyz`);
-      ready = { status: res.status, body: await res.text() };
-      readyMs = Date.now() - started;
-      submitted = await e2e.submit('UREQUESTER1', view, FORM);
-    } finally {
-      await lock.release();
-    }
-    expect(readyMs).toBeLessThan(1_000);
-    expect(ready.status).toBe(503);
+    const form = { user: 'UREQUESTER1', view: await e2e.openModal('UREQUESTER1', 'digicert'), values: FORM };
+    let lock: Awaited<ReturnType<typeof lockSqliteFile>>;
+    const { ready } = await expectRefusedWhileAway(e2e, form, { begin: async () => (lock = await lockSqliteFile(join(e2e.dir, 'e2e.sqlite'))), end: () => lock.release() });
     expect(ready.body).toContain('store: unavailable (the database file is locked by another process)');
-    expect(submitted.ms).toBeLessThan(3_000);
-    expect(submitted.json()).toMatchObject({ response_action: 'errors' });
-    expect(JSON.stringify(submitted.json())).toContain('Nothing was saved');
-
-    await waitFor(async () => (await fetch(`${e2e.url}/readyz`)).status === 200, { timeoutMs: 3_000, what: '/readyz to be 200 again' });
-    // Nothing of the refused submission was left behind: not its request, not its "seen once" mark.
-    const before = e2e.slack.calls.length;
-    const again = await e2e.submit('UREQUESTER1', view, FORM);
-    expect(again.status).toBe(200);
-    expect(again.body).toBe('');
-    const id = await e2e.postedRequestId(before);
-    const filed = await e2e.store.range<string>(byUserKey('UREQUESTER1'), 0, -1);
-    expect((await Promise.all(filed.map((each) => e2e.request(each)))).filter(Boolean).map((request) => request!.id)).toEqual([id]);
+    await expectFiledOnceAfter(e2e, form);
 
     const lines = e2e.logs.lines;
     expect(lines.filter((line) => line.includes('"msg":"the store is unavailable: the database file is locked by another process"'))).toHaveLength(1);

@@ -44,7 +44,12 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--dir', dir], { stdio: 'ignore' });
+    const started = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--dir', dir], { stdio: 'ignore' });
+    // A suite that times out never reaches its afterAll: the server must not outlive the test process.
+    const orphaned = () => started.kill('SIGKILL');
+    process.once('exit', orphaned);
+    started.once('exit', () => process.off('exit', orphaned));
+    child = started;
     await waitFor(() => answersPing(port), { timeoutMs: 10_000, what: 'redis-server to listen' });
   };
   const kill = async () => {

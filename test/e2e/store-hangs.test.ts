@@ -3,6 +3,7 @@ import { type DigiCertSimulator, startDigiCertSimulator } from '../simulators/di
 import { type E2E, startE2E } from '../support/e2e.js';
 import { type OwnRedis, startOwnRedis } from '../support/own-redis.js';
 import { expectFiledOnceAfter, expectRefusedWhileAway } from '../support/store-outage.js';
+import { waitFor } from '../support/wait.js';
 
 const DC_KEY = 'dc-hang-key-5d0c';
 const FORM = { username: 'hung.store', first_name: 'Hugo', last_name: 'Hung', email: 'hung.store@example.com', container: '93288', access_roles: ['5'], reason: 'store hang test' };
@@ -20,9 +21,22 @@ describe('a Redis that stops answering without closing its connections (SIGSTOP)
     await Promise.all([dc?.close(), redis?.close()]);
   });
 
-  test('/readyz says so within a second, a form within 3 s that nothing was saved, and the same form submitted once it answers again is filed once', async () => {
+  test('/readyz says so within a second, a form within 3 s that nothing was saved, /adduser status that the store cannot be reached, and the same form submitted once it answers again is filed once', async () => {
     const form = { user: 'UREQUESTER1', view: await e2e.openModal('UREQUESTER1', 'digicert'), values: FORM };
-    await expectRefusedWhileAway(e2e, form, { begin: redis.pause, end: redis.resume });
+    const status: { res?: Awaited<ReturnType<E2E['command']>> } = {};
+    await expectRefusedWhileAway(e2e, form, {
+      begin: redis.pause,
+      // Still away: /adduser status, which reads the store after its ack, says why it has no answer.
+      end: async () => {
+        try {
+          status.res = await e2e.command('UREQUESTER1', 'status');
+          await waitFor(() => e2e.slack.calls.some((call) => call.method.startsWith('/respond/') && String(call.args.text).includes('cannot reach its store')), { timeoutMs: 3_000, what: 'the status answer' });
+        } finally {
+          redis.resume();
+        }
+      },
+    });
+    expect(status.res?.status).toBe(200);
     await expectFiledOnceAfter(e2e, form);
     expect(e2e.logs.lines.filter((line) => line.includes('"level":50'))).toEqual([]);
   });

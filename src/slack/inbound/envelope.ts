@@ -2,13 +2,11 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { HTTPModuleFunctions, type SocketModeReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { PayloadRefused } from './gate.js';
+import { STORE_AWAY_TEXT } from '../blocks/replies.js';
 import { isStoreUnavailable, type StoreUnavailable } from '../../adapters/store/unavailable.js';
 
 /** What a Slack request that needed the store is answered while it is away; a slash command shows it to its sender. */
-const STORE_AWAY = JSON.stringify({
-  response_type: 'ephemeral',
-  text: 'The bot cannot reach its store right now, so nothing was done or saved. Please try again in a minute.',
-});
+const STORE_AWAY = JSON.stringify({ response_type: 'ephemeral', text: STORE_AWAY_TEXT });
 
 /** Slack's bodies are small; Bolt is told the same limit. */
 export const BODY_LIMIT = 1024 * 1024;

@@ -45,5 +45,3 @@ export function createClaims(store: Store, ttlMs: number) {
     },
   });
 }
-
-export type Claims = ReturnType<typeof createClaims>;

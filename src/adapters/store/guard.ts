@@ -3,15 +3,15 @@ import type { Store } from './types.js';
 import { StoreUnavailable } from './unavailable.js';
 
 /** Longest a store call may take before its caller is told the store is unavailable: a Slack request has 3 s in all. */
-export const STORE_DEADLINE_MS = 1_500;
+const STORE_DEADLINE_MS = 1_500;
 /**
  * The same while the store is known to be unavailable: a request makes several calls, and a
  * store that refuses writes may still answer some reads, so each call waiting the whole
  * deadline would overrun Slack's 3 s. SQLite's lock wait is no longer.
  */
-export const DOWN_DEADLINE_MS = 500;
+const DOWN_DEADLINE_MS = 500;
 /** /readyz must answer within a second, whatever the store does; SQLite's lock wait (500 ms) fits in it, so a lock is named. */
-export const PING_DEADLINE_MS = 800;
+const PING_DEADLINE_MS = 800;
 
 /** Whether the store answers, as this process last saw it: one line when that changes, never one per failed call. */
 export interface StoreHealth {
@@ -128,7 +128,7 @@ export function guardStore(store: Store, health: StoreHealth, deadlineMs = STORE
   return {
     ...(guarded as unknown as Store),
     purgeExpired: () => guard(() => store.purgeExpired()),
-    // The backend's ping hides why it failed; the client's own error events (or a call's) have said it.
+    // Redis's ping answers false without saying why: its client's error events (or a call's) have said it.
     ping: () =>
       guard(async () => {
         if (!(await store.ping())) throw new StoreUnavailable('it does not answer');

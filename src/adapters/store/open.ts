@@ -3,7 +3,7 @@ import { createStoreHealth, guardStore, type StoreHealth, unavailableReason } fr
 import type { Store } from './types.js';
 import { parseStoreUrl } from './url.js';
 
-export type GuardedStore = Store & { health: StoreHealth };
+type GuardedStore = Store & { health: StoreHealth };
 
 /**
  * Opens the store STORE_URL names: SQLite for one machine, Redis for several replicas.

@@ -4,7 +4,6 @@ import type { AuditLog, AuditRecord } from '../../domain/audit.js';
 import { backoffMs, permanentRefusal } from '../workspace/reachability.js';
 import { isStoreUnavailable } from '../../adapters/store/unavailable.js';
 
-
 /** A store outage is said once by the store: here its reason is enough, without a stack per message. */
 const failure = (error: unknown) => (isStoreUnavailable(error) ? { reason: error.reason } : { err: error });
 

@@ -54,9 +54,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     pendingRequests: () => requests.pendingCount(),
     outboxDepth: () => outboxDepth(store),
     providerQueue: () => [...limiters].map(([provider, limiter]) => ({ provider, queued: limiter.queued() })),
+    storeUp: store.health.up,
   });
-  const liveness = createLiveness(store, randomUUID());
+  const liveness = createLiveness(store, randomUUID(), undefined, store.health.backAt);
   await liveness.beat();
+  // Back from an outage, this process says it is alive before anyone judges by the lapsed keys; the heartbeat retries if this fails.
+  store.health.onBack(() => void liveness.beat().catch(() => undefined));
   // The bot's own acts (auto-approval, expiry) name the bot user once Slack has told us who that is.
   const botActor = () => identity.botUserId() ?? 'adduser-bot';
   const delivery = buildDelivery({ config, adapters, policy, requests, directory, liveness, metrics, log });

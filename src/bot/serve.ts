@@ -1,3 +1,4 @@
+import { createClaims } from '../domain/claims.js';
 import { respond, type Route, startHttpServer } from '../http/server.js';
 import { createSlackApp } from '../slack/inbound/app.js';
 import { registerListeners } from '../slack/listeners/index.js';
@@ -9,15 +10,19 @@ import type { PolicyHolder } from './policy-holder.js';
 /** How long a payload's "seen once" mark is kept: longer than Slack retries a delivery. */
 const ONCE_MS = 86_400_000;
 
-/** /readyz: the store answers, Slack took the token, this replica holds the policy in force, every form is known. */
+/**
+ * /readyz: the store answers, Slack took the token, this replica holds the policy in force, every
+ * form is known. The ping has its own deadline, so a store that hangs is said within a second.
+ */
 function readiness(adapters: Adapters, policy: PolicyHolder, slackProblem: () => string | undefined): Route {
   return async (_req, res) => {
     const storeOk = await adapters.store.ping();
+    const store = storeOk ? 'ok' : `unavailable (${adapters.store.health.reason() ?? 'it does not answer'})`;
     const problem = slackProblem();
     const policyProblem = policy.version.problem();
     // A form that could not be discovered still works (its fallback), so only one still being asked for holds readiness.
     const forms = adapters.discovery.status();
-    const body = `store: ${storeOk ? 'ok' : 'unreachable'}\nslack: ${problem ?? 'ok'}\npolicy: ${policyProblem ?? 'ok'}\n${forms.map((form) => `form ${form.provider}: ${form.state}: ${form.detail}\n`).join('')}`;
+    const body = `store: ${store}\nslack: ${problem ?? 'ok'}\npolicy: ${policyProblem ?? 'ok'}\n${forms.map((form) => `form ${form.provider}: ${form.state}: ${form.detail}\n`).join('')}`;
     respond.send(res, storeOk && !problem && !policyProblem && !forms.some((form) => form.state === 'discovering') ? 200 : 503, body);
   };
 }
@@ -26,6 +31,7 @@ function readiness(adapters: Adapters, policy: PolicyHolder, slackProblem: () =>
 export async function serve(deps: Pick<Parts, 'config' | 'adapters' | 'policy' | 'requests' | 'lifecycle' | 'directory' | 'identity' | 'reporter' | 'metrics' | 'log'> & { delivery: Delivery }) {
   const { config, adapters, delivery, identity, metrics, log } = deps;
   const slack = createSlackApp(config, log, identity, deps.reporter);
+  const claims = createClaims(adapters.store, ONCE_MS);
   registerListeners(slack.app, {
     config,
     policy: deps.policy.now,
@@ -40,7 +46,7 @@ export async function serve(deps: Pick<Parts, 'config' | 'adapters' | 'policy' |
     home: delivery.home,
     functionTokens: delivery.functionTokens,
     log,
-    once: (key) => adapters.store.add(`slack:once:${key}`, true, ONCE_MS),
+    claim: (key, attempt) => claims(`slack:once:${key}`, attempt),
   });
   // Never waits on Slack: the background check keeps identity.problem() current.
   const slackProblem = () => (identity.ready() ? slack.problem() : (identity.problem() ?? slack.problem() ?? 'Slack not checked yet'));

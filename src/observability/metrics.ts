@@ -4,6 +4,19 @@ interface Sources {
   pendingRequests: () => Promise<number>;
   outboxDepth: () => Promise<number>;
   providerQueue: () => { provider: string; queued: number }[];
+  storeUp: () => boolean;
+}
+
+/**
+ * A gauge read from the store keeps its last value while the store does not answer: a scrape
+ * still shows everything else, adduser_store_up among it, instead of failing whole.
+ */
+async function setFromStore(gauge: Gauge, read: () => Promise<number>): Promise<void> {
+  try {
+    gauge.set(await read());
+  } catch {
+    // adduser_store_up says why the value is stale.
+  }
 }
 
 /** The gauges read when scraped: from the store, so every replica reports the same truth, or from this process. */
@@ -13,7 +26,7 @@ function gauges(registry: Registry, sources: Sources): void {
     help: 'Requests waiting for approval',
     registers: [registry],
     async collect() {
-      this.set(await sources.pendingRequests());
+      await setFromStore(this, sources.pendingRequests);
     },
   });
   new Gauge({
@@ -21,7 +34,15 @@ function gauges(registry: Registry, sources: Sources): void {
     help: 'Slack messages owed and not yet delivered (every replica: read from the store’s index of due steps)',
     registers: [registry],
     async collect() {
-      this.set(await sources.outboxDepth());
+      await setFromStore(this, sources.outboxDepth);
+    },
+  });
+  new Gauge({
+    name: 'adduser_store_up',
+    help: 'Whether the store answered this process’s last call (1) or is unavailable (0): every store call has a deadline',
+    registers: [registry],
+    collect() {
+      this.set(sources.storeUp() ? 1 : 0);
     },
   });
   new Gauge({

@@ -1,6 +1,6 @@
+import type { Logger } from 'pino';
 import KeyvRedis, { createKeyv } from '@keyv/redis';
 import type Keyv from 'keyv';
-import type { Logger } from 'pino';
 import { keyvBasics } from './keyv-basics.js';
 import type { Store } from './types.js';
 
@@ -95,14 +95,35 @@ type RedisClient = {
   ping(): Promise<string>;
 };
 
+/** keyv on a node-redis client that fails fast while Redis is away and reconnects within half a second of its return. */
+function connect(url: string, log: Logger, namespace: string, onError?: (error: unknown) => void): Keyv {
+  const keyv: Keyv = createKeyv(
+    {
+      url,
+      // A command while the connection is down fails at once instead of waiting, unbounded, to
+      // be sent when it is back: the person is told now, and nothing they were told failed happens later.
+      disableOfflineQueue: true,
+      // One attempt every half second at most, so the store is back within that of Redis being back.
+      socket: { connectTimeout: 1_000, reconnectStrategy: (attempts: number) => Math.min(100 * attempts, 500) },
+    },
+    // Without it keyv answers a failed read "absent" and drops a failed write silently.
+    { namespace, throwOnErrors: true },
+  );
+  // The client reports each failed reconnection here: detail, since the guard says once that the store is away.
+  keyv.on('error', (error: unknown) => {
+    log.debug({ reason: String(error) }, 'store client error');
+    onError?.(error);
+  });
+  return keyv;
+}
+
 /**
  * keyv on Redis, for several replicas. Plain reads and writes go through keyv; the atomic
  * primitives use the node-redis client underneath (SET NX PX, RPUSH, Lua scripts)
  * on keys in keyv's own format and namespace. Lists have their own prefix.
  */
-export async function openRedisStore(url: string, log: Logger, namespace = NAMESPACE): Promise<Store> {
-  const keyv: Keyv = createKeyv(url, { namespace });
-  keyv.on('error', (error: unknown) => log.error({ err: error }, 'store error'));
+export async function openRedisStore(url: string, log: Logger, namespace = NAMESPACE, onError?: (error: unknown) => void): Promise<Store> {
+  const keyv = connect(url, log, namespace, onError);
   const adapter = keyv.store as KeyvRedis<unknown>;
   const client = (await adapter.getClient()) as unknown as RedisClient;
   const rawKey = (key: string) => `${namespace}${adapter.keyPrefixSeparator}${key}`;

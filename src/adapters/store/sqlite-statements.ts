@@ -63,7 +63,9 @@ export const SQL = {
              WHERE json_extract(value, '$.expires') IS NOT NULL AND json_extract(value, '$.expires') <= ?
              LIMIT ${PURGE_SLICE})
            RETURNING 1`,
-  ping: 'SELECT 1',
+  // A write that changes nothing: it needs the write lock, so a file another process keeps
+  // locked, or one that is read-only, fails here, where a read would still answer.
+  ping: `DELETE FROM ${INDEX_TABLE} WHERE key = '' AND member = ''`,
 };
 
 /**

@@ -16,10 +16,14 @@ type Query = (sql: string, ...params: unknown[]) => Promise<Record<string, unkno
  */
 export async function openSqliteStore(path: string, log: Logger): Promise<Store> {
   mkdirSync(dirname(path), { recursive: true });
-  // Another process (a CLI, a test, a second bot) may hold the write lock for a moment.
-  const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: TABLE, busyTimeout: 5_000 });
-  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE });
-  keyv.on('error', (error: unknown) => log.error({ err: error }, 'store error'));
+  // Another process (a CLI, a test, a second bot) may hold the write lock for a moment. Waited
+  // for less than a call's deadline (guard.ts): a statement still waiting past it would apply
+  // after its caller was told nothing was saved.
+  const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: TABLE, busyTimeout: 500 });
+  // Without throwOnErrors keyv answers a failed read "absent" and drops a failed write silently.
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
+  // Each failure also rejects its call, where the caller (and the guard) deal with it: detail here.
+  keyv.on('error', (error: unknown) => log.debug({ reason: String(error) }, 'store error'));
   const query = adapter.query.bind(adapter) as Query;
   for (const statement of SCHEMA) await query(statement);
   return new SqliteStore(keyv, query);
@@ -152,13 +156,10 @@ class SqliteStore implements Store {
     await this.#query(SQL.settleSlot, Date.now(), key, member);
   };
 
+  // Rejects with SQLite's own error, which says why (locked, read-only, disk full) in /readyz.
   readonly ping: Store['ping'] = async () => {
-    try {
-      await this.#query(SQL.ping);
-      return true;
-    } catch {
-      return false;
-    }
+    await this.#query(SQL.ping);
+    return true;
   };
 
   readonly close: Store['close'] = () => this.#keyv.disconnect();

@@ -51,7 +51,7 @@ export interface Store {
    * expires keys by itself (0).
    */
   purgeExpired(): Promise<number>;
-  /** True when the backend answers (for /readyz). */
+  /** True when the backend answers, and could take a write (for /readyz); may reject saying why not. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { isStoreUnavailable } from '../../adapters/store/unavailable.js';
 
 /**
  * Work that need not hold up the caller: audit appends (the provider call waits for nobody;
@@ -11,7 +12,11 @@ export class Background {
   constructor(private readonly log: Logger) {}
 
   run(work: Promise<void>): Promise<void> {
-    const tracked = work.catch((error: unknown) => this.log.error({ err: error }, 'background lifecycle work failed'));
+    // An outage of the store is said once by the store itself; what it left undone is recovered after.
+    const tracked = work.catch((error: unknown) => {
+      if (isStoreUnavailable(error)) this.log.warn({ reason: error.reason }, 'background lifecycle work stopped: the store is unavailable');
+      else this.log.error({ err: error }, 'background lifecycle work failed');
+    });
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
     return tracked;

@@ -49,12 +49,16 @@ export function draft(
   return request;
 }
 
-/** Stores a drafted request where every reader finds it; its announcement follows. */
+/**
+ * Stores a drafted request where every reader finds it; its announcement follows. The request's
+ * own record is written last: until it is, every reader (and recovery) skips the id, so a
+ * store that fails part-way leaves nothing that is ever filed, and the person may submit again.
+ */
 export async function keep(core: Core, request: AccessRequest): Promise<void> {
   const { index, deps } = core;
   await Promise.all([index.enter(request), index.unannounced(request.id)]);
-  await deps.store.add(requestKey(request.id), request);
   await Promise.all([deps.store.append(byUserKey(request.requester), request.id), deps.store.append(ALL_REQUESTS_KEY, request.id)]);
+  await deps.store.add(requestKey(request.id), request);
 }
 
 /** The `requested` record, which the outbox turns into the request message: written once. */

@@ -4,6 +4,7 @@ import type { AccessRequest, RequestState } from '../requests/request.js';
 import { type Core, move, providerOf, record } from './core.js';
 import { keepForReveal } from './reveal.js';
 import { openForm } from './sealed-form.js';
+import { untilStored } from './until-stored.js';
 
 function outcomeState(outcome: Outcome): Extract<RequestState, 'succeeded' | 'failed' | 'unknown'> {
   if (outcome.kind === 'created' || outcome.kind === 'dry_run') return 'succeeded';
@@ -17,16 +18,18 @@ function outcomeState(outcome: Outcome): Extract<RequestState, 'succeeded' | 'fa
  */
 async function provisionNow(core: Core, id: string, actor: string): Promise<AccessRequest | undefined> {
   const { deps } = core;
-  const request = await core.requests.get(id);
+  const request = await untilStored(core, id, () => core.requests.get(id));
   if (!request || request.state !== 'approved') return undefined;
   const provider = providerOf(core, request.provider);
-  const provisioning = await move(core, request, ['approved'], {
-    state: 'provisioning',
-    owner: deps.liveness.instanceId,
-    attempts: request.attempts + 1,
-  });
+  const provisioning = await untilStored(core, id, () =>
+    move(core, request, ['approved'], {
+      state: 'provisioning',
+      owner: deps.liveness.instanceId,
+      attempts: request.attempts + 1,
+    }),
+  );
   if (!provisioning || !provider) return undefined;
-  const audited = core.background.run(record(core, provisioning, 'provisioning', actor));
+  const audited = core.background.run(untilStored(core, id, () => record(core, provisioning, 'provisioning', actor)));
 
   let outcome: Outcome;
   let wireRequest: string | undefined;
@@ -51,18 +54,22 @@ async function provisionNow(core: Core, id: string, actor: string): Promise<Acce
   }
   const state = outcomeState(outcome);
   // Before the form is dropped, so a crash before Slack is told loses nothing.
-  if (outcome.kind === 'created') await keepForReveal(core, provisioning);
+  if (outcome.kind === 'created') await untilStored(core, id, () => keepForReveal(core, provisioning));
   const answer =
     outcome.kind === 'created' ? { providerUserId: outcome.providerUserId, warnings: outcome.warnings } : { error: outcome.kind === 'dry_run' ? undefined : outcome.message };
-  const done = (await move(core, provisioning, ['provisioning'], { state, outcome, wireRequest })) ?? (await settleLate(core, provisioning, state, outcome, wireRequest));
+  const done = await untilStored(
+    core,
+    id,
+    async () => (await move(core, provisioning, ['provisioning'], { state, outcome, wireRequest })) ?? (await settleLate(core, provisioning, state, outcome, wireRequest)),
+  );
   await audited;
   if (!done) {
     // The request moved on (an approver chose Retry, say): the answer is still a fact the audit and the thread must show.
     deps.log.warn({ requestId: id, attempt: provisioning.attempts, outcome: outcome.kind }, 'a provider answer came after its request had moved on');
-    await record(core, provisioning, 'late_answer', actor, answer);
+    await untilStored(core, id, () => record(core, provisioning, 'late_answer', actor, answer));
     return undefined;
   }
-  await record(core, done, state, actor, answer);
+  await untilStored(core, id, () => record(core, done, state, actor, answer));
   crashPoint('after-provider-answer');
   return done;
 }

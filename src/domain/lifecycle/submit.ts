@@ -1,4 +1,5 @@
 import type { FormValues } from '../../adapters/providers/types.js';
+import { isStoreUnavailable } from '../../adapters/store/unavailable.js';
 import { crashPoint } from '../crash-points.js';
 import type { SubmitResult } from './types.js';
 import type { AccessRequest } from '../requests/request.js';
@@ -38,7 +39,14 @@ export async function submit(
   const request = draft(core, checked, args, core.now());
   await keep(core, request);
   crashPoint('after-store');
-  await announce(core, request);
+  try {
+    await announce(core, request);
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+    // Stored, so it is filed: recovery announces it once the store is back, as after a crash here.
+    deps.log.warn({ requestId: request.id, reason: error.reason }, 'a stored request waits for the store to be announced');
+    return { ok: true, request };
+  }
   crashPoint('after-submit');
   if (admission.kind !== 'auto') return { ok: true, request };
   const again = await admitNow(core, request, judged, provider.label);

@@ -50,8 +50,10 @@ export async function mayApprove(
     const who = describeApprovers(approversFor(policy, request.provider));
     return { ok: false, why: `Only approvers can approve this request (${who}).` };
   }
-  if (approvedBy.includes(user)) {
-    const remaining = approvalsNeeded(policy, request) - approvedBy.length;
+  const remaining = approvalsNeeded(policy, request) - approvedBy.length;
+  // Enough approvals yet still pending: the click that completed them was cut off before the
+  // request moved on (the store went away), so this click finishes it.
+  if (approvedBy.includes(user) && remaining > 0) {
     return { ok: false, why: `You have already approved this request; it needs ${remaining} more approval${remaining === 1 ? '' : 's'} from someone else.` };
   }
   return { ok: true };

@@ -7,6 +7,9 @@ import { clipMd, code, joinMd, link, md, type Mrkdwn, user } from './text.js';
 
 export const AUDIT_USAGE = '/adduser audit <email | @user | request or batch id>';
 
+/** What a person is told when their request needed the store and it did not answer. */
+export const STORE_AWAY_TEXT = 'The bot cannot reach its store right now, so nothing was done or saved. Please try again in a minute.';
+
 export function helpText(providers: readonly AnyProvider[], presets: readonly string[] = []): Mrkdwn {
   const ids = joinMd(providers.map((provider) => code(provider.id)), ', ');
   const names = joinMd(presets.map((name) => code(name)), ', ');

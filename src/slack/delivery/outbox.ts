@@ -2,6 +2,10 @@ import type { Logger } from 'pino';
 import type { Store } from '../../adapters/store/types.js';
 import type { AuditLog, AuditRecord } from '../../domain/audit.js';
 import { backoffMs, permanentRefusal } from '../workspace/reachability.js';
+import { isStoreUnavailable } from '../../adapters/store/unavailable.js';
+
+/** A store outage is said once by the store: here its reason is enough, without a stack per message. */
+const failure = (error: unknown) => (isStoreUnavailable(error) ? { reason: error.reason } : { err: error });
 
 /** One Slack side effect the bot owes for an audit record; each is delivered, or refused, once. */
 export type StepKind =
@@ -136,7 +140,7 @@ export class Outbox {
   publish(record: AuditRecord): Promise<unknown> {
     return this.#enqueue(record.requestId, async () => {
       for (const kind of await this.#plan(record)) await this.#deliver(record, kind);
-    }).catch((error: unknown) => this.#log.warn({ err: error, requestId: record.requestId, seq: record.seq }, 'Slack delivery not started; the outbox sweep will take it'));
+    }).catch((error: unknown) => this.#log.warn({ ...failure(error), requestId: record.requestId, seq: record.seq }, 'Slack delivery not started; the outbox sweep will take it'));
   }
 
   /** One more step owed for a record whose own steps were filed already (the chain's anchor), tried at once. */
@@ -144,7 +148,7 @@ export class Outbox {
     return this.#enqueue(record.requestId, async () => {
       await this.#store.indexAdd(DUE_KEY, stepId(record.seq, kind), this.#now());
       await this.#deliver(record, kind);
-    }).catch((error: unknown) => this.#log.warn({ err: error, seq: record.seq, kind }, 'Slack delivery not started; the outbox sweep will take it'));
+    }).catch((error: unknown) => this.#log.warn({ ...failure(error), seq: record.seq, kind }, 'Slack delivery not started; the outbox sweep will take it'));
   }
 
   /**
@@ -303,9 +307,11 @@ export class Outbox {
   #enqueue(requestId: string, work: () => Promise<unknown>): Promise<unknown> {
     const next = (this.#queues.get(requestId) ?? Promise.resolve()).then(work, work);
     this.#queues.set(requestId, next);
-    void next.finally(() => {
+    const done = () => {
       if (this.#queues.get(requestId) === next) this.#queues.delete(requestId);
-    });
+    };
+    // Not finally(): its promise would reject with the work's failure, which the caller handles, unhandled here.
+    void next.then(done, done);
     return next;
   }
 }

@@ -4,7 +4,7 @@ import type { Config } from '../../config/schema.js';
 import { SLACK_EVENTS_PATH } from '../../http/server.js';
 import { boltLevel, boltLogger } from '../../logging/bolt-logger.js';
 import { webClientOptions } from '../workspace/client.js';
-import { BODY_LIMIT, guardSlackBody, processEventErrorHandler, socketProcessEventErrorHandler } from './envelope.js';
+import { BODY_LIMIT, guardSlackBody, processEventErrorHandler, socketProcessEventErrorHandler, storeOutageIn } from './envelope.js';
 import { GatedApp } from './gate.js';
 import type { SlackIdentity } from '../workspace/identity.js';
 import { backoffMs, type SlackReporter } from '../workspace/reachability.js';
@@ -18,6 +18,17 @@ export interface SlackApp {
   /** Why Socket Mode is not connected, in a phrase for /readyz; undefined when connected or in HTTP mode. */
   problem: () => string | undefined;
   disconnect: () => Promise<void>;
+}
+
+/**
+ * Bolt's own handler logs each failure with its stack before the receiver's handler answers it;
+ * a store outage is said once by the store, and its requests by the receiver's handler.
+ */
+function errorHandler(logger: ReturnType<typeof boltLogger>) {
+  return async (error: Error) => {
+    if (!storeOutageIn(error)) logger.error(error);
+    throw error;
+  };
 }
 
 /**
@@ -69,6 +80,7 @@ export function createSlackApp(config: Config, log: Logger, identity: SlackIdent
     identity,
     log,
   );
+  app.error(errorHandler(logger));
 
   let problem: string | undefined = socket ? 'Socket Mode not connected yet' : undefined;
   let retry: NodeJS.Timeout | undefined;

@@ -2,6 +2,11 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { HTTPModuleFunctions, type SocketModeReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { PayloadRefused } from './gate.js';
+import { STORE_AWAY_TEXT } from '../blocks/replies.js';
+import { isStoreUnavailable, type StoreUnavailable } from '../../adapters/store/unavailable.js';
+
+/** What a Slack request that needed the store is answered while it is away; a slash command shows it to its sender. */
+const STORE_AWAY = JSON.stringify({ response_type: 'ephemeral', text: STORE_AWAY_TEXT });
 
 /** Slack's bodies are small; Bolt is told the same limit. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -19,6 +24,21 @@ export function parseSlackBody(raw: Buffer, contentType: string | undefined): un
   }
 }
 
+/** The store's outage behind a listener's failure: Bolt wraps what a listener throws (UnknownError, `original`). */
+export function storeOutageIn(error: unknown): StoreUnavailable | undefined {
+  if (isStoreUnavailable(error)) return error;
+  const { original, originals } = error as { original?: unknown; originals?: unknown[] };
+  return [original, ...(originals ?? [])].find(isStoreUnavailable);
+}
+
+const isEventCallback = (body: unknown) => isObject(body) && (body as { type?: unknown }).type === 'event_callback';
+
+/** An Events API delivery (guardSlackBody buffered its body before Bolt read it). */
+function isEvent(request: IncomingMessage): boolean {
+  const { rawBody } = request as IncomingMessage & { rawBody?: Buffer };
+  return isEventCallback(rawBody && parseSlackBody(rawBody, request.headers['content-type']));
+}
+
 /**
  * What to answer when processing a Slack request failed before its ack. A payload the gate
  * refused gets the gate's status (400 invalid, 403 another workspace, 503 workspace not yet
@@ -26,7 +46,22 @@ export function parseSlackBody(raw: Buffer, contentType: string | undefined): un
  * with the error logged in full.
  */
 export function processEventErrorHandler(log: Logger) {
-  return async ({ error, response }: HTTPModuleFunctions.ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+  return async ({ error, request, response }: HTTPModuleFunctions.ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+    const outage = storeOutageIn(error);
+    if (outage) {
+      // The outage is said once by the store; this request's part in it is detail.
+      log.warn({ reason: outage.reason }, 'a Slack request could not be served: the store is unavailable');
+      if (response.headersSent) return false;
+      // An event (a workflow step's, say) is delivered again by Slack after a failure; a person's request is not, so they are told.
+      if (isEvent(request)) {
+        response.writeHead(503, { 'content-type': 'text/plain' });
+        response.end('the store is unavailable; deliver again later\n');
+        return true;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(STORE_AWAY);
+      return true;
+    }
     if (response.headersSent) {
       log.error({ err: error }, 'a Slack listener failed after its ack');
       return false;
@@ -44,10 +79,18 @@ export function processEventErrorHandler(log: Logger) {
   };
 }
 
-/** Socket Mode: a refused payload is acknowledged (so Slack does not redeliver it) and dropped. */
+/**
+ * Socket Mode: a refused payload is acknowledged (so Slack does not redeliver it) and dropped. An
+ * event the store could not take is left unacknowledged, so Slack delivers it again, as over HTTP.
+ */
 export function socketProcessEventErrorHandler(log: Logger) {
-  return async ({ error }: SocketModeReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+  return async ({ error, event }: SocketModeReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
     if (error instanceof PayloadRefused) return true;
+    const outage = storeOutageIn(error);
+    if (outage) {
+      log.warn({ reason: outage.reason }, 'a Slack request could not be served: the store is unavailable');
+      return !isEventCallback(event.body);
+    }
     log.error({ err: error }, 'a Slack listener failed');
     return false;
   };

@@ -4,6 +4,7 @@ import type { AnyProvider } from '../../adapters/providers/types.js';
 import type { Config } from '../../config/schema.js';
 import type { AccessPolicy } from '../../domain/policy/model.js';
 import type { AuditLog } from '../../domain/audit.js';
+import type { Claim } from '../../domain/claims.js';
 import type { Lifecycle } from '../../domain/lifecycle/index.js';
 import type { Directory } from '../../domain/policy/model.js';
 import type { RequestReads } from '../../domain/requests/reads.js';
@@ -26,8 +27,11 @@ export interface SlackDeps {
   lookups: LookupService;
   threads: Threads;
   metrics: Metrics;
-  /** True the first time `key` is seen (shared by every replica): Slack may deliver a payload twice. */
-  once: (key: string) => Promise<boolean>;
+  /**
+   * Whether this attempt is the first at `key` (shared by every replica): Slack may deliver a form's
+   * submission or a step's event twice. An attempt that failed for want of the store gives it back.
+   */
+  claim: (key: string, attempt: string) => Claim;
   home: Home;
   /** The execution tokens of workflow steps waiting for their request. */
   functionTokens: FunctionTokens;

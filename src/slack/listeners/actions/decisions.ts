@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
+import type { Logger } from 'pino';
 import { isBatchId } from '../../../domain/batch/batch.js';
 import type { BatchDecision } from '../../../domain/lifecycle/index.js';
 import { mayReject } from '../../../domain/policy/decisions.js';
@@ -12,8 +13,26 @@ import { type Payload, payloadOf } from '../../inbound/payloads/index.js';
 import { tellPrivately } from '../reply/tell.js';
 import { clickOf } from './click.js';
 import { labelIn } from '../../../adapters/providers/types.js';
+import { isStoreUnavailable } from '../../../adapters/store/unavailable.js';
 
 type Click = Payload<'decisionAction'>;
+
+/** What a click the store could not take is answered, privately. */
+export const CLICK_NOT_RECORDED = 'Your click was not recorded: the bot cannot reach its store right now, so nothing changed. Please click again in a minute.';
+
+/**
+ * A click the store could not take is told so, privately: with no offline queue and no retry,
+ * nothing of it happens later, so the person clicks again once the store is back.
+ */
+async function toldIfUnrecorded(log: Logger, click: Click, run: () => Promise<unknown>, tell: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+    log.warn({ reason: error.reason, action: click.actions[0].action_id }, 'a click could not be recorded: the store is unavailable');
+    await tell();
+  }
+}
 
 /**
  * Approve, Reject, Cancel, Retry, Mark as done. Each acks first; the domain decides; a
@@ -43,7 +62,7 @@ export function registerDecisions(app: App, deps: SlackDeps): void {
       await ack();
       const click = payloadOf(context, 'decisionAction');
       const { id, user } = clickOf(click);
-      await run(client, click, id, user);
+      await toldIfUnrecorded(deps.log, click, () => run(client, click, id, user), () => refuse(client, click, CLICK_NOT_RECORDED));
     });
 
   /** A batch decision that left some accounts to other approvers is told to the person who clicked. */
@@ -71,12 +90,14 @@ export function registerDecisions(app: App, deps: SlackDeps): void {
     await ack();
     const click = payloadOf(context, 'dialogAction');
     const { id, user } = clickOf(click);
-    const found = await rejectable(id);
-    if (!found) return refuse(client, click, 'This request no longer exists.');
-    const verdicts = await Promise.all(found.requests.map((request) => mayReject(deps.policy(), deps.directory, request, user)));
-    const refusal = verdicts.find((verdict) => !verdict.ok);
-    if (!verdicts.some((verdict) => verdict.ok)) return refuse(client, click, refusal && !refusal.ok ? refusal.why : 'This request is already decided.');
-    await client.views.open({ trigger_id: click.trigger_id, view: rejectModal(id, found.target) });
+    await toldIfUnrecorded(deps.log, click, async () => {
+      const found = await rejectable(id);
+      if (!found) return refuse(client, click, 'This request no longer exists.');
+      const verdicts = await Promise.all(found.requests.map((request) => mayReject(deps.policy(), deps.directory, request, user)));
+      const refusal = verdicts.find((verdict) => !verdict.ok);
+      if (!verdicts.some((verdict) => verdict.ok)) return refuse(client, click, refusal && !refusal.ok ? refusal.why : 'This request is already decided.');
+      await client.views.open({ trigger_id: click.trigger_id, view: rejectModal(id, found.target) });
+    }, () => refuse(client, click, CLICK_NOT_RECORDED));
   });
 
   handle(IDS.cancel, async (client, click, id, user) => {

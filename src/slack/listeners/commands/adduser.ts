@@ -1,7 +1,8 @@
 import type { App, RespondFn, webApi } from '@slack/bolt';
 import { labelIn } from '../../../adapters/providers/types.js';
 import { csvValue, presetValue } from '../../blocks/modal.js';
-import { helpText, statusText, unknownCommandText } from '../../blocks/replies.js';
+import { helpText, STORE_AWAY_TEXT, statusText, unknownCommandText } from '../../blocks/replies.js';
+import { isStoreUnavailable } from '../../../adapters/store/unavailable.js';
 import { code, joinMd, md } from '../../blocks/text.js';
 import { lineId, linksOf, recentShown } from '../../delivery/recent.js';
 import { providersFor } from '../../forms/askable.js';
@@ -46,6 +47,16 @@ async function openForm(deps: SlackDeps, command: Command, intent: Extract<Addus
   }
 }
 
+/** An answer read from the store, or, acknowledged already, the reason there is none. */
+async function orStoreAway(answer: () => Promise<string>): Promise<string> {
+  try {
+    return await answer();
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+    return STORE_AWAY_TEXT;
+  }
+}
+
 /**
  * /adduser [provider | preset | csv <provider> | help | status | audit <query>]. What it asks
  * for is read by `adduserIntent`; answers that need no lookup go in the ack, the rest after it.
@@ -66,12 +77,12 @@ export function registerAdduser(app: App, deps: SlackDeps): void {
         return ack({ response_type: 'ephemeral', text: unknownCommandText(intent.word, providers, presetNames).text });
       case 'status': {
         await ack();
-        await respond({ response_type: 'ephemeral', text: await statusAnswer(deps, command.user_id) });
+        await respond({ response_type: 'ephemeral', text: await orStoreAway(() => statusAnswer(deps, command.user_id)) });
         return;
       }
       case 'audit': {
         await ack();
-        await respond({ response_type: 'ephemeral', text: (await auditAnswer(deps, command.user_id, intent.query)).text });
+        await respond({ response_type: 'ephemeral', text: await orStoreAway(async () => (await auditAnswer(deps, command.user_id, intent.query)).text) });
         return;
       }
       case 'form':

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { isStoreUnavailable } from '../../../adapters/store/unavailable.js';
 import type { App } from '@slack/bolt';
 import { policyFor } from '../../../domain/policy/model.js';
 import { createChannelAccess } from '../../workspace/channel-access.js';
@@ -37,20 +39,27 @@ export function registerCreateAccount(app: App, deps: SlackDeps): void {
     const refusal = await access.refusal(client, channel);
     if (refusal) return refuse(refusal);
 
-    const result = await deps.lifecycle.submit({
-      requester,
-      provider: provider.id,
-      form,
-      channel,
-      workflow: { functionExecutionId: execution, ...(event.workflow_execution_id && { workflowExecutionId: event.workflow_execution_id }) },
-      // Slack delivers an event again when its ack was late: one execution files one request. The
-      // token is kept before the request exists, so no completion can ever lack it.
-      admit: async () => {
-        if (!(await deps.once(`function-execution:${execution}`))) return false;
-        await deps.functionTokens.keep(execution, event.bot_access_token);
-        return true;
-      },
-    });
+    // Slack delivers an event again when its ack was late, or when the store could not take it
+    // (answered 503): one execution files one request, and a failed attempt gives its claim back.
+    const claim = deps.claim(`function-execution:${execution}`, randomUUID());
+    const result = await deps.lifecycle
+      .submit({
+        requester,
+        provider: provider.id,
+        form,
+        channel,
+        workflow: { functionExecutionId: execution, ...(event.workflow_execution_id && { workflowExecutionId: event.workflow_execution_id }) },
+        // The token is kept before the request exists, so no completion can ever lack it.
+        admit: async () => {
+          if (!(await claim.take())) return false;
+          await deps.functionTokens.keep(execution, event.bot_access_token);
+          return true;
+        },
+      })
+      .catch((error: unknown) => {
+        if (isStoreUnavailable(error)) claim.release();
+        throw error;
+      });
     if (!result.ok) return refuse(describeErrors(result.errors, provider));
     await ack();
   });

@@ -1,4 +1,5 @@
-import type { App } from '@slack/bolt';
+import { randomUUID } from 'node:crypto';
+import type { AllMiddlewareArgs, App, Context, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { policyFor } from '../../../domain/policy/model.js';
 import { parseAccountsCsv } from '../../../domain/batch/csv.js';
 import { REASON_FIELD } from '../../../domain/requests/request.js';
@@ -8,7 +9,7 @@ import { formValues } from '../../forms/state.js';
 import { createChannelAccess } from '../../workspace/channel-access.js';
 import type { SlackDeps } from '../deps.js';
 import { fileOrigins, readUploadedCsv } from '../../workspace/files.js';
-import { inlineErrors } from '../reply/inline-errors.js';
+import { inlineErrors, savedOrSaidSo } from '../reply/inline-errors.js';
 import { payloadOf } from '../../inbound/payloads/index.js';
 import { type AnyProvider, fieldLabel } from '../../../adapters/providers/types.js';
 import type { BatchProblem } from '../../../domain/lifecycle/index.js';
@@ -42,38 +43,49 @@ export function csvErrors(problems: readonly BatchProblem[], rowOf: (account: nu
  */
 export function registerCsvSubmit(app: App, deps: SlackDeps): void {
   const access = createChannelAccess(deps.log);
-  app.view(IDS.csvModal, async ({ ack, context, client }) => {
-    const { view, user } = payloadOf(context, 'csvSubmission');
-    const fail = (errors: Record<string, string>) => ack(inlineErrors(view, errors));
-    const metadata = metadataOf(view.private_metadata);
-    const provider = deps.providers.find((candidate) => candidate.id === metadata.provider);
-    const channel = provider && (policyFor(deps.policy(), provider.id).requestsChannel ?? metadata.channel);
-    if (!provider || !channel) return fail({ [IDS.csvFile]: 'I lost track of this form: close it and type /adduser csv <provider> again.' });
-    const [file] = view.state.values[IDS.csvFile]?.[IDS.csvFile]?.files ?? [];
-    if (!file) return fail({ [IDS.csvFile]: 'Upload one .csv file.' });
-    const reason = formValues(view.state.values)[REASON_FIELD];
-
-    // Both ask Slack, and all of it must fit in Slack's 3 seconds: side by side.
-    const [downloaded, refusal] = await Promise.all([
-      readUploadedCsv(client, file, { user: user.id, token: context.botToken ?? '', origins: fileOrigins(deps.config.slack.apiUrl) }),
-      access.refusal(client, channel),
-    ]);
-    if (!downloaded.ok) return fail({ [IDS.csvFile]: downloaded.why });
-    if (refusal) return fail({ [IDS.csvFile]: refusal });
-    const parsed = await parseAccountsCsv(downloaded.content, provider, (form) => deps.lifecycle.checkAccount(provider.id, form));
-    if (!parsed.ok) return fail({ [IDS.csvFile]: parsed.problems.join('\n') });
-
-    const result = await deps.lifecycle.submitBatch({
-      requester: user.id,
-      channel,
-      reason: typeof reason === 'string' ? reason : '',
-      kind: 'csv',
-      rows: parsed.rows.map((row) => row.row),
-      accounts: parsed.rows.map((row) => ({ provider: provider.id, form: row.form })),
-      // A valid form closes its modal: a second valid submission of the view is Slack delivering it again.
-      admit: () => deps.once(`view-submission:${view.id}`),
-    });
-    if (result.ok) return ack();
-    await fail(csvErrors(result.problems, (account) => parsed.rows[account]?.row, provider));
+  app.view(IDS.csvModal, async ({ ack: answer, context, client }) => {
+    const { view } = payloadOf(context, 'csvSubmission');
+    // A valid form closes its modal: a second valid submission of the view is Slack delivering it again.
+    const claim = deps.claim(`view-submission:${view.id}`, randomUUID());
+    await savedOrSaidSo(view, answer, (ack) => submitCsv(deps, access, { context, ack, client, admit: claim.take }), claim.release);
   });
+}
+
+/** One submission of the CSV form: its problems in the form, or the batch stored whole. */
+async function submitCsv(
+  deps: SlackDeps,
+  access: ReturnType<typeof createChannelAccess>,
+  { context, ack, client, admit }: { context: Context; ack: SlackViewMiddlewareArgs['ack']; client: AllMiddlewareArgs['client']; admit: () => Promise<boolean> },
+): Promise<void> {
+  const { view, user } = payloadOf(context, 'csvSubmission');
+  const fail = (errors: Record<string, string>) => ack(inlineErrors(view, errors));
+  const metadata = metadataOf(view.private_metadata);
+  const provider = deps.providers.find((candidate) => candidate.id === metadata.provider);
+  const channel = provider && (policyFor(deps.policy(), provider.id).requestsChannel ?? metadata.channel);
+  if (!provider || !channel) return fail({ [IDS.csvFile]: 'I lost track of this form: close it and type /adduser csv <provider> again.' });
+  const [file] = view.state.values[IDS.csvFile]?.[IDS.csvFile]?.files ?? [];
+  if (!file) return fail({ [IDS.csvFile]: 'Upload one .csv file.' });
+  const reason = formValues(view.state.values)[REASON_FIELD];
+
+  // Both ask Slack, and all of it must fit in Slack's 3 seconds: side by side.
+  const [downloaded, refusal] = await Promise.all([
+    readUploadedCsv(client, file, { user: user.id, token: context.botToken ?? '', origins: fileOrigins(deps.config.slack.apiUrl) }),
+    access.refusal(client, channel),
+  ]);
+  if (!downloaded.ok) return fail({ [IDS.csvFile]: downloaded.why });
+  if (refusal) return fail({ [IDS.csvFile]: refusal });
+  const parsed = await parseAccountsCsv(downloaded.content, provider, (form) => deps.lifecycle.checkAccount(provider.id, form));
+  if (!parsed.ok) return fail({ [IDS.csvFile]: parsed.problems.join('\n') });
+
+  const result = await deps.lifecycle.submitBatch({
+    requester: user.id,
+    channel,
+    reason: typeof reason === 'string' ? reason : '',
+    kind: 'csv',
+    rows: parsed.rows.map((row) => row.row),
+    accounts: parsed.rows.map((row) => ({ provider: provider.id, form: row.form })),
+    admit,
+  });
+  if (result.ok) return ack();
+  await fail(csvErrors(result.problems, (account) => parsed.rows[account]?.row, provider));
 }

@@ -33,7 +33,7 @@ export function personFrom(values: StateValues): PersonDetails {
 export async function submitPreset(
   deps: SlackDeps,
   access: ReturnType<typeof createChannelAccess>,
-  args: { name: string; body: Submission; channel?: string; ack: SlackViewMiddlewareArgs['ack']; client: AllMiddlewareArgs['client'] },
+  args: { name: string; body: Submission; channel?: string; ack: SlackViewMiddlewareArgs['ack']; client: AllMiddlewareArgs['client']; admit: () => Promise<boolean> },
 ): Promise<void> {
   const { body, ack, client, name } = args;
   const { view } = body;
@@ -62,7 +62,7 @@ export async function submitPreset(
     person: personName(person),
     accounts: presetForms(accounts, person),
     // As for one account: a second valid submission of the same view is Slack delivering it again.
-    admit: () => deps.once(`view-submission:${view.id}`),
+    admit: args.admit,
   });
   if (!result.ok) {
     const asked = personQuestions(accounts).map((question) => question.key);

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { isStoreUnavailable } from '../../../adapters/store/unavailable.js';
 import { isBatchId } from '../../../domain/batch/batch.js';
 import { IDS } from '../../blocks/ids.js';
 import { formValues } from '../../forms/state.js';
@@ -25,6 +26,10 @@ export function registerRejectSubmit(app: App, deps: SlackDeps): void {
     // Slack shows its own error after 3 s without an ack: a failure must reach the dialog instead.
     const decided = isBatchId(requestId) ? deps.lifecycle.rejectBatch(requestId, user, reason) : deps.lifecycle.reject(requestId, user, reason);
     const result = await decided.catch((error: unknown) => {
+      if (isStoreUnavailable(error)) {
+        deps.log.warn({ reason: error.reason, requestId }, 'a rejection could not be recorded: the store is unavailable');
+        return { ok: false as const, why: 'Your rejection was not recorded: the bot cannot reach its store right now, so nothing changed. Please submit again in a minute.' };
+      }
       deps.log.error({ err: error, requestId }, 'rejecting failed');
       return { ok: false as const, why: 'Something went wrong on our side, and nothing was changed. Try again in a moment.' };
     });

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { policyFor } from '../../../domain/policy/model.js';
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { IDS } from '../../blocks/ids.js';
 import { csvOfValue, metadataOf, presetOfValue } from '../../blocks/modal.js';
 import { formValues, selectedProvider } from '../../forms/state.js';
 import { createChannelAccess } from '../../workspace/channel-access.js';
 import type { SlackDeps } from '../deps.js';
-import { inlineErrors } from '../reply/inline-errors.js';
+import { inlineErrors, savedOrSaidSo } from '../reply/inline-errors.js';
 import { type Payload, payloadOf } from '../../inbound/payloads/index.js';
 import { providersFor } from '../../forms/askable.js';
 import { formView } from '../../forms/request-form.js';
@@ -31,41 +32,52 @@ export function routeOf(view: Payload<'requestSubmission'>['view']): SubmissionR
  */
 export function registerRequestSubmit(app: App, deps: SlackDeps): void {
   const access = createChannelAccess(deps.log);
-  app.view(IDS.requestModal, async ({ ack, context, client }) => {
+  app.view(IDS.requestModal, async ({ ack: answer, context, client }) => {
     const body = payloadOf(context, 'requestSubmission');
     const { view } = body;
-    const metadata = metadataOf(view.private_metadata);
-    const route = routeOf(view);
-    if (route.kind === 'next') {
-      const offered = await providersFor(deps, body.user.id);
-      await ack({ response_action: 'update', view: formView(deps, { offered, choice: route.choice, channel: metadata.channel ?? '' }) });
-      return;
-    }
-    if (route.kind === 'preset') {
-      await submitPreset(deps, access, { name: route.name, body, channel: metadata.channel, ack, client });
-      return;
-    }
-    const { provider } = route;
-    const channel = policyFor(deps.policy(), provider).requestsChannel ?? metadata.channel;
-    // Said in the form, before anything is stored: a request posted nowhere would wait unseen.
-    const problem = await access.formProblem(client, channel);
-    if (!channel || problem) {
-      await ack(inlineErrors(view, { [IDS.providerBlock]: problem ?? '' }));
-      return;
-    }
-    const result = await deps.lifecycle.submit({
-      requester: body.user.id,
-      provider,
-      form: formValues(view.state.values),
-      channel,
-      // A valid form closes its modal, so a second valid submission of the same view is Slack
-      // delivering it again (a retry, a double click): it is acknowledged without a second request.
-      admit: () => deps.once(`view-submission:${view.id}`),
-    });
-    if (!result.ok) {
-      await ack(inlineErrors(view, result.errors));
-      return;
-    }
-    await ack();
+    // A valid form closes its modal, so a second valid submission of the same view is Slack
+    // delivering it again (a retry, a double click): it is acknowledged without a second request.
+    const claim = deps.claim(`view-submission:${view.id}`, randomUUID());
+    await savedOrSaidSo(view, answer, (ack) => submitRequest(deps, access, { body, ack, client, admit: claim.take }), claim.release);
   });
+}
+
+/** One submission of the request form: the next form, a preset's batch, or one request. */
+async function submitRequest(
+  deps: SlackDeps,
+  access: ReturnType<typeof createChannelAccess>,
+  { body, ack, client, admit }: { body: Payload<'requestSubmission'>; ack: SlackViewMiddlewareArgs['ack']; client: AllMiddlewareArgs['client']; admit: () => Promise<boolean> },
+): Promise<void> {
+  const { view } = body;
+  const metadata = metadataOf(view.private_metadata);
+  const route = routeOf(view);
+  if (route.kind === 'next') {
+    const offered = await providersFor(deps, body.user.id);
+    await ack({ response_action: 'update', view: formView(deps, { offered, choice: route.choice, channel: metadata.channel ?? '' }) });
+    return;
+  }
+  if (route.kind === 'preset') {
+    await submitPreset(deps, access, { name: route.name, body, channel: metadata.channel, ack, client, admit });
+    return;
+  }
+  const { provider } = route;
+  const channel = policyFor(deps.policy(), provider).requestsChannel ?? metadata.channel;
+  // Said in the form, before anything is stored: a request posted nowhere would wait unseen.
+  const problem = await access.formProblem(client, channel);
+  if (!channel || problem) {
+    await ack(inlineErrors(view, { [IDS.providerBlock]: problem ?? '' }));
+    return;
+  }
+  const result = await deps.lifecycle.submit({
+    requester: body.user.id,
+    provider,
+    form: formValues(view.state.values),
+    channel,
+    admit,
+  });
+  if (!result.ok) {
+    await ack(inlineErrors(view, result.errors));
+    return;
+  }
+  await ack();
 }

@@ -2,14 +2,26 @@ import type { Logger } from 'pino';
 import type { Store } from './types.js';
 import { StoreUnavailable } from './unavailable.js';
 
-/** Longest a store call may take before its caller is told the store is unavailable: a Slack request has 3 s in all. */
-const STORE_DEADLINE_MS = 1_500;
+/** How long one store call may take before its caller is told the store is unavailable. */
+export interface Deadlines {
+  callMs: number;
+  /** The same while the store is known to be unavailable. */
+  downMs: number;
+}
+
 /**
- * The same while the store is known to be unavailable: a request makes several calls, and a
- * store that refuses writes may still answer some reads, so each call waiting the whole
- * deadline would overrun Slack's 3 s. SQLite's lock wait is no longer.
+ * Redis: a Slack request has 3 s in all. While Redis is known to be away, a request's several
+ * calls must still fit in them, so each waits less.
  */
-const DOWN_DEADLINE_MS = 500;
+export const REDIS_DEADLINES: Deadlines = { callMs: 1_500, downMs: 500 };
+/**
+ * SQLite says by itself, at once, when it cannot serve: a lock held past its 0.5 s wait, a
+ * read-only file, a full disk. A call that is only slow (a machine under load) is no outage, and
+ * a statement cannot be withdrawn once it runs: a short deadline would tell a person nothing was
+ * saved about a write that lands a moment later. So its deadline is for a disk that stops
+ * answering.
+ */
+export const SQLITE_DEADLINES: Deadlines = { callMs: 10_000, downMs: 10_000 };
 /** /readyz must answer within a second, whatever the store does; SQLite's lock wait (500 ms) fits in it, so a lock is named. */
 const PING_DEADLINE_MS = 800;
 
@@ -105,7 +117,7 @@ const READS = new Set<string>(['get', 'range', 'length', 'indexRange', 'indexCou
  * StoreUnavailable and reported to `health`. The purge may take long on a large backlog, in
  * slices: it has no deadline. `ping` answers false within PING_DEADLINE_MS.
  */
-export function guardStore(store: Store, health: StoreHealth, deadlineMs = STORE_DEADLINE_MS): Store & { health: StoreHealth } {
+export function guardStore(store: Store, health: StoreHealth, deadlines: Deadlines): Store & { health: StoreHealth } {
   const guard = <T>(call: () => Promise<T>, ms?: number, read = false): Promise<T> =>
     (ms === undefined ? call() : withDeadline(call(), ms)).then(
       (value) => {
@@ -123,7 +135,7 @@ export function guardStore(store: Store, health: StoreHealth, deadlineMs = STORE
   for (const [name, value] of Object.entries(store)) {
     if (typeof value !== 'function' || UNGUARDED.has(name as keyof Store)) continue;
     guarded[name] = (...args: unknown[]) =>
-      guard(() => (value as (...a: unknown[]) => Promise<unknown>)(...args), health.up() ? deadlineMs : Math.min(deadlineMs, DOWN_DEADLINE_MS), READS.has(name));
+      guard(() => (value as (...a: unknown[]) => Promise<unknown>)(...args), health.up() ? deadlines.callMs : deadlines.downMs, READS.has(name));
   }
   return {
     ...(guarded as unknown as Store),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { createStoreHealth, guardStore, type StoreHealth, unavailableReason } from './guard.js';
+import { createStoreHealth, guardStore, REDIS_DEADLINES, SQLITE_DEADLINES, type StoreHealth, unavailableReason } from './guard.js';
 import type { Store } from './types.js';
 import { parseStoreUrl } from './url.js';
 
@@ -21,8 +21,8 @@ export async function openStore(url: string, options: { log: Logger; namespace?:
   };
   if (location.kind === 'sqlite') {
     const { openSqliteStore } = await import('./sqlite.js');
-    return guardStore(await openSqliteStore(location.path, options.log), health);
+    return guardStore(await openSqliteStore(location.path, options.log), health, SQLITE_DEADLINES);
   }
   const { openRedisStore } = await import('./redis.js');
-  return guardStore(await openRedisStore(location.url, options.log, location.prefix ?? options.namespace, onError), health);
+  return guardStore(await openRedisStore(location.url, options.log, location.prefix ?? options.namespace, onError), health, REDIS_DEADLINES);
 }

@@ -100,7 +100,10 @@ export function createStoreHealth(log: Logger): StoreHealth {
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailable(`no answer within ${ms} ms`)), ms);
+    // One pass of the loop's I/O first: an answer that arrived while this process itself was
+    // busy (a long task, a starved CPU) runs before the timer's rejection can, so the deadline
+    // measures the store, not this process.
+    timer = setTimeout(() => setImmediate(() => reject(new StoreUnavailable(`no answer within ${ms} ms`))), ms);
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

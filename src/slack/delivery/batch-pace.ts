@@ -51,8 +51,9 @@ export async function paced(ctx: DeliveryContext, batchId: string, what: Paced, 
     if (shownTo < record.seq) throw new NotYet(`the ${what} of batch ${batchId} shows more next time`, Date.now() + EVERY_MS[what]);
     return result;
   } finally {
-    await store.delete(slot);
-    await store.add(slot, record.seq, EVERY_MS[what]);
+    // The lease becomes the pause in one write: between a delete and an add, another step took
+    // the free slot and updated the message again at once.
+    await store.set(slot, record.seq, EVERY_MS[what]);
   }
 }
 

@@ -158,7 +158,12 @@ describe('structural fuzzing of real payloads', { timeout: 600_000 }, () => {
       for (let start = 0; start < cases.length; start += IN_FLIGHT) {
         const wave = cases.slice(start, start + IN_FLIGHT).map((c) => ({ c, id: sm.send(kind[c.seed.transport], c.parsed) }));
         envelopes.push(...wave);
-        await waitFor(() => wave.every(({ id }) => sm.acks.has(id)), { timeoutMs: 30_000, intervalMs: 5, what: `envelopes ${start + 1}–${start + wave.length} to be acknowledged` });
+        await waitFor(() => wave.every(({ id }) => sm.acks.has(id)), { timeoutMs: 30_000, intervalMs: 5, what: `envelopes ${start + 1}–${start + wave.length} to be acknowledged` }).catch((error: unknown) => {
+          // Which envelopes, and what the bot said meanwhile: this has failed under the full suite's load and never alone.
+          const unacked = wave.filter(({ id }) => !sm.acks.has(id)).map(({ c }) => `${c.seed.type} (${c.what})`);
+          const said = e2e.logs.lines.filter((line) => /"level":(40|50|60)/.test(line)).slice(-10);
+          throw new Error(`${String(error)}; not acknowledged: ${unacked.join(', ')}; the bot's last warnings: ${said.join('\n') || 'none'}`);
+        });
       }
       for (const { c } of envelopes) histogram.add(c.seed.type, c.expected === 200 ? 'acked' : 'acked, refused');
       histogram.print(`structural fuzz over Socket Mode: ${cases.length} envelopes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
